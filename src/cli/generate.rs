@@ -1,0 +1,52 @@
+//! `c360 generate`: deterministic demo exports in exactly the sources' format.
+
+use std::fs::{self, File};
+use std::io::BufWriter;
+use std::path::PathBuf;
+
+use anyhow::Context;
+
+use super::Failure;
+use crate::engine::generate::{generate, GenerateOptions};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// How many contacts to write (before planted defects).
+    #[arg(long, value_name = "N")]
+    contacts: usize,
+    /// How many transactions to write.
+    #[arg(long, value_name = "M")]
+    transactions: usize,
+    /// The random seed: the same seed gives the same files.
+    #[arg(long, value_name = "S", default_value_t = 42)]
+    seed: u64,
+    /// Where to write contacts.csv and transactions.csv.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Leave out the exercise's deliberate defects (duplicate id, Kitchen, orphan, no-buyer).
+    #[arg(long)]
+    no_defects: bool,
+}
+
+pub fn run(args: Args) -> Result<(), Failure> {
+    let options = GenerateOptions {
+        contacts: args.contacts,
+        transactions: args.transactions,
+        seed: args.seed,
+        plant_defects: !args.no_defects,
+    };
+    let result = (|| -> anyhow::Result<()> {
+        fs::create_dir_all(&args.out)
+            .with_context(|| format!("cannot create {}", args.out.display()))?;
+        let create = |name: &str| -> anyhow::Result<BufWriter<File>> {
+            let path = args.out.join(name);
+            Ok(BufWriter::new(
+                File::create(&path).with_context(|| format!("cannot write {}", path.display()))?,
+            ))
+        };
+        let summary = generate(&options, create("contacts.csv")?, create("transactions.csv")?)?;
+        println!("{summary}");
+        Ok(())
+    })();
+    result.map_err(Failure::Input)
+}

@@ -1,0 +1,101 @@
+//! Typed errors, grouped by phase. Each says where the problem is, what was expected, what
+//! was found, and so what to do next.
+
+use std::fmt;
+
+/// A source file that cannot be read as the source it should be.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InputError {
+    /// Occurs when the file could not be read at all.
+    Io { file: String, message: String },
+    /// Occurs when the file has no header row.
+    Empty { file: String },
+    /// Occurs when the header lacks columns the models need.
+    MissingColumns { file: String, missing: Vec<String>, found: Vec<String> },
+    /// Occurs when a header names the same column twice.
+    DuplicateColumn { file: String, column: String },
+    /// Occurs when the CSV itself is malformed (a row with the wrong number of fields,
+    /// bytes that are not UTF-8).
+    Malformed { file: String, line: u64, message: String },
+    /// Occurs when a field does not hold a value of its column's type.
+    BadValue { file: String, line: u64, column: String, expected: String, found: String },
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InputError::Io { file, message } => write!(f, "{file}: cannot read the file: {message}"),
+            InputError::Empty { file } => {
+                write!(f, "{file}: the file is empty; expected a header row first")
+            }
+            InputError::MissingColumns { file, missing, found } => write!(
+                f,
+                "{file}: missing required column{} {}; the header has: {}",
+                if missing.len() == 1 { "" } else { "s" },
+                missing.join(", "),
+                found.join(", ")
+            ),
+            InputError::DuplicateColumn { file, column } => {
+                write!(f, "{file}: the header names column {column} more than once")
+            }
+            InputError::Malformed { file, line, message } => {
+                write!(f, "{file} line {line}: {message}")
+            }
+            InputError::BadValue { file, line, column, expected, found } => write!(
+                f,
+                "{file} line {line}, column {column}: expected {expected}, found {found:?}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// A model that could not be computed from valid input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ModelError {
+    /// Occurs when a sum does not fit in 64-bit units.
+    Overflow { model: String, column: String },
+}
+
+impl fmt::Display for ModelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ModelError::Overflow { model, column } => {
+                write!(f, "model {model}: the sum in column {column} is too large to hold exactly")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ModelError {}
+
+/// Why a run produced no result.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RunError {
+    Input(InputError),
+    Model(ModelError),
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RunError::Input(e) => e.fmt(f),
+            RunError::Model(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+impl From<InputError> for RunError {
+    fn from(e: InputError) -> Self {
+        RunError::Input(e)
+    }
+}
+
+impl From<ModelError> for RunError {
+    fn from(e: ModelError) -> Self {
+        RunError::Model(e)
+    }
+}

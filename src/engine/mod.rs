@@ -1,0 +1,34 @@
+//! The engine: everything c360 computes, with no knowledge of the browser or the terminal.
+//!
+//! Plain data in, plain data out: sources are parsed from bytes into typed columnar
+//! [`Table`]s, the exercise's models run as a DAG in dependency order ([`run`]), and every
+//! result is a `Table` that any shell can page through, sort or write as CSV. The engine
+//! compiles natively and to `wasm32-unknown-unknown`; it is what the CLI, the web app, the
+//! tests and the benchmarks call.
+//!
+//! It is deliberately not a general dataframe library: the columns, joins and aggregations
+//! are the ones these models need, specialised for speed (dictionary-encoded text, integer
+//! join keys, exact integer decimals).
+
+pub mod column;
+pub mod dag;
+pub mod decimal;
+pub mod error;
+pub mod generate;
+pub mod models;
+pub mod project;
+pub mod slug;
+pub mod source;
+pub mod table;
+pub mod time;
+pub mod write;
+
+pub use column::{Column, DataType, Value};
+pub use dag::{graph, Node, NodeKind};
+pub use decimal::Decimal;
+pub use error::{InputError, RunError};
+pub use project::{
+    run, Finding, FindingKind, NodeOutput, NodeResult, NodeStatus, RunConfig, RunOutput, SourceFile,
+    SourceFiles, Sources,
+};
+pub use table::Table;

@@ -1,0 +1,162 @@
+//! `category`: one row per product category, with spend, basket size and who buys it.
+//!
+//! Averages are exact decimals rounded half away from zero to two places. The female / male
+//! columns count distinct customers whose gender is `F` / `M` (case-insensitive) and average
+//! their ages at the as-of date; a customer with an unknown age counts but is not averaged.
+//! Rows are ordered by category name; transactions with a null category form a last row.
+
+use std::collections::HashSet;
+
+use super::customers::group_by_codes;
+use super::{columns, Layer, Model, ModelColumn, ModelContext};
+use crate::engine::column::{Column, TextColumn, NULL_CODE};
+use crate::engine::decimal::Decimal;
+use crate::engine::error::ModelError;
+use crate::engine::project::RunConfig;
+use crate::engine::table::Table;
+use crate::engine::time::age_in_years;
+
+pub struct Category;
+
+/// Averages are shown to this many places.
+const AVERAGE_SCALE: u8 = 2;
+
+#[derive(Default, Clone)]
+struct Totals {
+    transactions: i64,
+    amount: i128,
+    amounts: u64,
+    items: i64,
+    item_rows: u64,
+    /// Per gender (0 female, 1 male): distinct customers, sum of known ages, known ages.
+    customers: [u64; 2],
+    age_sum: [i128; 2],
+    ages: [u64; 2],
+}
+
+fn text(column: &Column) -> &TextColumn {
+    match column {
+        Column::Text(t) => t,
+        _ => unreachable!("a text column"),
+    }
+}
+
+impl Model for Category {
+    fn name(&self) -> &'static str {
+        "category"
+    }
+
+    fn layer(&self) -> Layer {
+        Layer::Mart
+    }
+
+    fn description(&self) -> &'static str {
+        "One row per product category: transactions, spend, basket size, and the number and \
+         average age of the women and men who buy it."
+    }
+
+    fn depends_on(&self) -> &'static [&'static str] {
+        &["model.c360.contacts_joined_with_transactions"]
+    }
+
+    fn columns(&self, _: &RunConfig) -> Vec<ModelColumn> {
+        columns(&[
+            ("category", "Product category"),
+            ("total_transactions", "Number of transactions"),
+            ("total_amount", "Sum of amount"),
+            ("average_amount", "Mean amount per transaction"),
+            ("total_item_count", "Sum of item_count"),
+            ("average_item_count", "Mean item_count per transaction"),
+            ("count_unique_female_customers", "Distinct customers with gender F"),
+            ("count_unique_male_customers", "Distinct customers with gender M"),
+            ("average_age_female_customers", "Mean age of those women at the as-of date"),
+            ("average_age_male_customers", "Mean age of those men at the as-of date"),
+        ])
+    }
+
+    fn run(&self, ctx: &mut ModelContext<'_>) -> Result<Table, ModelError> {
+        let joined = ctx.model("contacts_joined_with_transactions");
+        let get = |name: &str| joined.column(name).expect("the joined model has its columns");
+        let categories = text(get("category"));
+        let ids = text(get("id"));
+        let genders = text(get("gender"));
+        let Column::Decimal { values: amounts, scale } = get("amount") else { unreachable!() };
+        let Column::Integer(items) = get("item_count") else { unreachable!() };
+        let Column::Date(births) = get("birth_date") else { unreachable!() };
+
+        let (group_of_row, first_row) = group_by_codes(&categories.codes, categories.pool.len());
+        let null_group = first_row.len();
+        let mut totals = vec![Totals::default(); null_group + 1];
+        let mut seen: HashSet<(u32, u32)> = HashSet::new();
+        let as_of = ctx.as_of();
+        for row in 0..group_of_row.len() {
+            let g = match group_of_row[row] {
+                NULL_CODE => null_group,
+                g => g as usize,
+            };
+            let t = &mut totals[g];
+            t.transactions += 1;
+            if let Some(a) = amounts[row] {
+                t.amount += i128::from(a);
+                t.amounts += 1;
+            }
+            if let Some(n) = items[row] {
+                t.items += n;
+                t.item_rows += 1;
+            }
+            let gender = match genders.get(row) {
+                Some(g) if g.eq_ignore_ascii_case("f") => 0,
+                Some(g) if g.eq_ignore_ascii_case("m") => 1,
+                _ => continue,
+            };
+            if ids.codes[row] != NULL_CODE && seen.insert((g as u32, ids.codes[row])) {
+                t.customers[gender] += 1;
+                if let Some(age) = births[row].and_then(|b| age_in_years(b, as_of).ok()) {
+                    t.age_sum[gender] += i128::from(age);
+                    t.ages[gender] += 1;
+                }
+            }
+        }
+
+        // Category name order, the null category last when there is one.
+        let mut order: Vec<usize> = (0..null_group).collect();
+        order.sort_by_key(|&g| categories.get(first_row[g] as usize));
+        if totals[null_group].transactions > 0 {
+            order.push(null_group);
+        }
+
+        let overflow =
+            || ModelError::Overflow { model: "category".into(), column: "total_amount".into() };
+        let avg = |sum: i128, sum_scale: u8, n: u64| {
+            Decimal::average(sum, sum_scale, n, AVERAGE_SCALE).map(|d| d.units)
+        };
+        let name_of = |g: usize| (g < null_group).then(|| categories.get(first_row[g] as usize)).flatten();
+        let mut total_amount = Vec::with_capacity(order.len());
+        for &g in &order {
+            let t = &totals[g];
+            total_amount.push(if t.amounts == 0 {
+                None
+            } else {
+                Some(i64::try_from(t.amount).map_err(|_| overflow())?)
+            });
+        }
+        let ints = |f: &dyn Fn(&Totals) -> i64| {
+            Column::Integer(order.iter().map(|&g| Some(f(&totals[g]))).collect())
+        };
+        let averages = |f: &dyn Fn(&Totals) -> Option<i64>| Column::Decimal {
+            values: order.iter().map(|&g| f(&totals[g])).collect(),
+            scale: AVERAGE_SCALE,
+        };
+        Ok(Table::new()
+            .with("category", Column::Text(TextColumn::from_values(order.iter().map(|&g| name_of(g)))))
+            .with("total_transactions", ints(&|t| t.transactions))
+            .with("total_amount", Column::Decimal { values: total_amount, scale: *scale })
+            .with("average_amount", averages(&|t| avg(t.amount, *scale, t.amounts)))
+            .with("total_item_count", ints(&|t| t.items))
+            .with("average_item_count", averages(&|t| avg(i128::from(t.items), 0, t.item_rows)))
+            .with("count_unique_female_customers", ints(&|t| t.customers[0] as i64))
+            .with("count_unique_male_customers", ints(&|t| t.customers[1] as i64))
+            .with("average_age_female_customers", averages(&|t| avg(t.age_sum[0], 0, t.ages[0])))
+            .with("average_age_male_customers", averages(&|t| avg(t.age_sum[1], 0, t.ages[1]))))
+    }
+}

@@ -1,0 +1,122 @@
+//! `contacts_joined_with_transactions`: each transaction with its contact.
+//!
+//! An inner join of `stg_web__transactions` to `stg_sf__contacts` on `contact_id = id`, in
+//! transaction order. Transactions whose contact is unknown (a null or unmatched
+//! `contact_id`) are excluded and reported with their rows. The join looks each distinct
+//! `contact_id` up once (the column is dictionary-encoded), then copies integer codes.
+
+use std::collections::HashMap;
+
+use super::{columns, Layer, Model, ModelColumn, ModelContext};
+use crate::engine::column::{Column, NULL_CODE};
+use crate::engine::error::ModelError;
+use crate::engine::project::{FindingKind, RunConfig};
+use crate::engine::table::Table;
+
+pub struct ContactsJoinedWithTransactions;
+
+/// Transaction columns carried over, renamed.
+const TRANSACTION_COLUMNS: &[(&str, &str)] = &[
+    ("id", "transaction_id"),
+    ("transaction_date", "transaction_date"),
+    ("amount", "amount"),
+    ("item_count", "item_count"),
+    ("category", "category"),
+];
+
+/// For each transaction row, the contact row it belongs to (`None`: no such contact).
+pub fn match_contacts(contact_ids: &Column, transaction_contact_ids: &Column) -> Vec<Option<u32>> {
+    let (Column::Text(ids), Column::Text(refs)) = (contact_ids, transaction_contact_ids) else {
+        unreachable!("ids are text")
+    };
+    let mut by_id: HashMap<&str, u32> = HashMap::with_capacity(ids.codes.len());
+    for row in 0..ids.codes.len() {
+        if let Some(id) = ids.get(row) {
+            by_id.entry(id).or_insert(row as u32);
+        }
+    }
+    let per_code: Vec<Option<u32>> = refs.pool.iter().map(|id| by_id.get(id).copied()).collect();
+    refs.codes
+        .iter()
+        .map(|&code| if code == NULL_CODE { None } else { per_code[code as usize] })
+        .collect()
+}
+
+impl Model for ContactsJoinedWithTransactions {
+    fn name(&self) -> &'static str {
+        "contacts_joined_with_transactions"
+    }
+
+    fn layer(&self) -> Layer {
+        Layer::Intermediate
+    }
+
+    fn description(&self) -> &'static str {
+        "Every transaction with its contact's columns: an inner join on contact_id = id. \
+         Transactions with no matching contact are excluded and reported."
+    }
+
+    fn depends_on(&self) -> &'static [&'static str] {
+        &["model.c360.stg_sf__contacts", "model.c360.stg_web__transactions"]
+    }
+
+    fn columns(&self, _: &RunConfig) -> Vec<ModelColumn> {
+        columns(&[
+            ("id", "Contact id"),
+            ("user_name", "Login name"),
+            ("name", "Full name"),
+            ("gender", "F or M"),
+            ("address", "Street, suburb, state, postcode"),
+            ("email_address", "E-mail address"),
+            ("birth_date", "Date of birth"),
+            ("_loaded_at_utc", "When the contact was loaded (UTC)"),
+            ("transaction_id", "Transaction id"),
+            ("transaction_date", "When it happened (UTC)"),
+            ("amount", "Amount spent"),
+            ("item_count", "Number of items"),
+            ("category", "Product category"),
+        ])
+    }
+
+    fn run(&self, ctx: &mut ModelContext<'_>) -> Result<Table, ModelError> {
+        let contacts = ctx.model("stg_sf__contacts");
+        let transactions = ctx.model("stg_web__transactions");
+        let matches = match_contacts(
+            contacts.column("id").expect("staging has id"),
+            transactions.column("contact_id").expect("staging has contact_id"),
+        );
+        let mut contact_rows = Vec::with_capacity(matches.len());
+        let mut transaction_rows = Vec::with_capacity(matches.len());
+        let mut orphans = Vec::new();
+        for (row, m) in matches.iter().enumerate() {
+            match m {
+                Some(c) => {
+                    contact_rows.push(*c);
+                    transaction_rows.push(row as u32);
+                }
+                None => orphans.push(row as u32),
+            }
+        }
+        let mut table = Table::new();
+        for field in &contacts.fields {
+            table.push(field.name.clone(), field.column.gather(&contact_rows));
+        }
+        for (from, to) in TRANSACTION_COLUMNS {
+            let column = transactions.column(from).expect("staging has its columns");
+            table.push(*to, column.gather(&transaction_rows));
+        }
+        if !orphans.is_empty() {
+            let rows = transactions.take(&orphans);
+            ctx.report(
+                FindingKind::OrphanTransactionsExcluded,
+                format!(
+                    "{} transaction{} excluded: contact_id matches no contact",
+                    orphans.len(),
+                    if orphans.len() == 1 { "" } else { "s" }
+                ),
+                rows,
+            );
+        }
+        Ok(table)
+    }
+}

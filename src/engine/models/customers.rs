@@ -1,0 +1,208 @@
+//! `customers`: one row per contact with at least one joined transaction.
+//!
+//! `id`, `gender`, `age` (completed years at the run's as-of date), `total_expense`,
+//! `first_purchase_date` / `last_purchase_date` (min / max transaction time, UTC), then one
+//! `<slug>_amount` column per accepted category in the accepted list's order, then
+//! `other_amount` for spend outside the list — so the category columns always sum to
+//! `total_expense`. Rows come in contact order. Grouping runs on the contact id's dictionary
+//! codes, which staging has made one per distinct id.
+
+use super::{Layer, Model, ModelColumn, ModelContext};
+use crate::engine::column::{Column, NULL_CODE};
+use crate::engine::error::ModelError;
+use crate::engine::project::{FindingKind, RunConfig};
+use crate::engine::slug::amount_column;
+use crate::engine::table::Table;
+use crate::engine::time::age_in_years;
+
+pub struct Customers;
+
+/// Rows grouped by a text column's codes: each row's group, and each group's first row.
+/// Groups are numbered in code order; null rows get no group.
+pub(crate) fn group_by_codes(codes: &[u32], pool_len: usize) -> (Vec<u32>, Vec<u32>) {
+    let mut group_of_code = vec![NULL_CODE; pool_len];
+    for &code in codes {
+        if code != NULL_CODE {
+            group_of_code[code as usize] = 0;
+        }
+    }
+    let mut groups = 0u32;
+    for g in group_of_code.iter_mut().filter(|g| **g == 0) {
+        *g = groups;
+        groups += 1;
+    }
+    let mut first_row = vec![u32::MAX; groups as usize];
+    let group_of_row = codes
+        .iter()
+        .enumerate()
+        .map(|(row, &code)| {
+            if code == NULL_CODE {
+                return NULL_CODE;
+            }
+            let g = group_of_code[code as usize];
+            if first_row[g as usize] == u32::MAX {
+                first_row[g as usize] = row as u32;
+            }
+            g
+        })
+        .collect();
+    (group_of_row, first_row)
+}
+
+fn text(column: &Column) -> &crate::engine::column::TextColumn {
+    match column {
+        Column::Text(t) => t,
+        _ => unreachable!("a text column"),
+    }
+}
+
+impl Model for Customers {
+    fn name(&self) -> &'static str {
+        "customers"
+    }
+
+    fn layer(&self) -> Layer {
+        Layer::Mart
+    }
+
+    fn description(&self) -> &'static str {
+        "One row per contact who bought something: age, total spend, first and last purchase, \
+         and spend per accepted category (other_amount for the rest)."
+    }
+
+    fn depends_on(&self) -> &'static [&'static str] {
+        &["model.c360.contacts_joined_with_transactions"]
+    }
+
+    fn columns(&self, config: &RunConfig) -> Vec<ModelColumn> {
+        let mut list: Vec<ModelColumn> = [
+            ("id", "Contact id"),
+            ("gender", "F or M"),
+            ("age", "Completed years at the as-of date (null when unknown)"),
+            ("total_expense", "Sum of amount over the customer's transactions"),
+            ("first_purchase_date", "Earliest transaction_date (UTC)"),
+            ("last_purchase_date", "Latest transaction_date (UTC)"),
+        ]
+        .iter()
+        .map(|(n, d)| ModelColumn { name: (*n).into(), description: (*d).into() })
+        .collect();
+        for category in &config.accepted_categories {
+            list.push(ModelColumn {
+                name: amount_column(category),
+                description: format!("Spend in {category}"),
+            });
+        }
+        list.push(ModelColumn {
+            name: "other_amount".into(),
+            description: "Spend in categories outside the accepted list".into(),
+        });
+        list
+    }
+
+    fn run(&self, ctx: &mut ModelContext<'_>) -> Result<Table, ModelError> {
+        let joined = ctx.model("contacts_joined_with_transactions");
+        let get = |name: &str| joined.column(name).expect("the joined model has its columns");
+        let ids = text(get("id"));
+        let categories = text(get("category"));
+        let Column::Decimal { values: amounts, scale } = get("amount") else { unreachable!() };
+        let Column::Timestamp(dates) = get("transaction_date") else { unreachable!() };
+        let Column::Date(births) = get("birth_date") else { unreachable!() };
+
+        let accepted = &ctx.config.accepted_categories;
+        let other = accepted.len();
+        let slot_of_code: Vec<usize> = categories
+            .pool
+            .iter()
+            .map(|c| accepted.iter().position(|a| a == c).unwrap_or(other))
+            .collect();
+        let slot_of = |row: usize| match categories.codes[row] {
+            NULL_CODE => other,
+            code => slot_of_code[code as usize],
+        };
+
+        let (group_of_row, first_row) = group_by_codes(&ids.codes, ids.pool.len());
+        let groups = first_row.len();
+        let slots = accepted.len() + 1;
+        let mut spend = vec![0i64; groups * slots];
+        let mut total: Vec<Option<i64>> = vec![None; groups];
+        let mut first: Vec<Option<i64>> = vec![None; groups];
+        let mut last: Vec<Option<i64>> = vec![None; groups];
+        let overflow = |column: &str| ModelError::Overflow {
+            model: "customers".into(),
+            column: column.into(),
+        };
+        let mut outside = Vec::new();
+        for row in 0..group_of_row.len() {
+            let g = group_of_row[row] as usize;
+            let slot = slot_of(row);
+            if slot == other {
+                outside.push(row as u32);
+            }
+            if let Some(amount) = amounts[row] {
+                let cell = &mut spend[g * slots + slot];
+                *cell = cell.checked_add(amount).ok_or_else(|| overflow("total_expense"))?;
+                let t = total[g].unwrap_or(0);
+                total[g] = Some(t.checked_add(amount).ok_or_else(|| overflow("total_expense"))?);
+            }
+            if let Some(date) = dates[row] {
+                first[g] = Some(first[g].map_or(date, |f| f.min(date)));
+                last[g] = Some(last[g].map_or(date, |l| l.max(date)));
+            }
+        }
+
+        let as_of = ctx.as_of();
+        let ages: Vec<Option<i64>> = first_row
+            .iter()
+            .map(|&r| births[r as usize].and_then(|b| age_in_years(b, as_of).ok()).map(i64::from))
+            .collect();
+
+        let mut table = Table::new()
+            .with("id", get("id").gather(&first_row))
+            .with("gender", get("gender").gather(&first_row))
+            .with("age", Column::Integer(ages))
+            .with("total_expense", Column::Decimal { values: total, scale: *scale })
+            .with("first_purchase_date", Column::Timestamp(first))
+            .with("last_purchase_date", Column::Timestamp(last));
+        for slot in 0..slots {
+            let name = accepted.get(slot).map_or_else(|| "other_amount".into(), |c| amount_column(c));
+            let values = (0..groups).map(|g| Some(spend[g * slots + slot])).collect();
+            table.push(name, Column::Decimal { values, scale: *scale });
+        }
+
+        if !outside.is_empty() {
+            let mut counts: Vec<(String, usize)> = Vec::new();
+            for &row in &outside {
+                let name = categories.get(row as usize).unwrap_or("(null)").to_string();
+                match counts.iter_mut().find(|(c, _)| *c == name) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((name, 1)),
+                }
+            }
+            let listed: Vec<String> = counts.iter().map(|(c, n)| format!("{c}: {n}")).collect();
+            ctx.report(
+                FindingKind::CategoriesOutsideAcceptedList,
+                format!(
+                    "{} transaction{} in categories outside the accepted list, counted in \
+                     other_amount ({})",
+                    outside.len(),
+                    if outside.len() == 1 { "" } else { "s" },
+                    listed.join(", ")
+                ),
+                joined.take(&outside),
+            );
+        }
+        Ok(table)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_follow_code_order_and_skip_nulls() {
+        let (group_of_row, first_row) = group_by_codes(&[5, 2, 5, NULL_CODE, 0], 6);
+        assert_eq!(group_of_row, vec![2, 1, 2, NULL_CODE, 0]);
+        assert_eq!(first_row, vec![4, 1, 0]);
+    }
+}

@@ -1,0 +1,126 @@
+//! `stg_sf__contacts`: the contacts source, renamed, typed, one row per contact id.
+//!
+//! Duplicate ids are resolved here: the row with the latest `_loaded_at_utc` is kept, ties
+//! going to the first in the file (a null load time counts as oldest). Rows with a null id
+//! are all kept (the `not_null` test reports them). The rows not kept are reported.
+
+use std::collections::HashMap;
+
+use super::{columns, Layer, Model, ModelColumn, ModelContext};
+use crate::engine::column::Column;
+use crate::engine::error::ModelError;
+use crate::engine::project::{FindingKind, RunConfig};
+use crate::engine::table::Table;
+
+pub struct StgSfContacts;
+
+/// Source column → model column.
+const RENAMES: &[(&str, &str)] = &[
+    ("id", "id"),
+    ("username", "user_name"),
+    ("name", "name"),
+    ("gender", "gender"),
+    ("address", "address"),
+    ("mail", "email_address"),
+    ("birthdate", "birth_date"),
+    ("_loaded_at_utc", "_loaded_at_utc"),
+];
+
+/// Which rows to keep: one per non-null id, the latest loaded, ties to the first.
+pub fn dedupe(ids: &Column, loaded_at: &Column) -> (Vec<u32>, Vec<u32>) {
+    let (Column::Text(ids), Column::Timestamp(loaded)) = (ids, loaded_at) else {
+        unreachable!("the contacts source types id as text and _loaded_at_utc as timestamp")
+    };
+    let mut winner: HashMap<&str, u32> = HashMap::with_capacity(ids.codes.len());
+    for row in 0..ids.codes.len() {
+        let Some(id) = ids.get(row) else { continue };
+        winner
+            .entry(id)
+            .and_modify(|best| {
+                // Strictly later wins; an equal or null time keeps the earlier row.
+                if loaded[row] > loaded[*best as usize] {
+                    *best = row as u32;
+                }
+            })
+            .or_insert(row as u32);
+    }
+    let (mut kept, mut removed) = (Vec::new(), Vec::new());
+    for row in 0..ids.codes.len() {
+        let keep = ids.get(row).is_none_or(|id| winner[id] == row as u32);
+        if keep { &mut kept } else { &mut removed }.push(row as u32);
+    }
+    (kept, removed)
+}
+
+impl Model for StgSfContacts {
+    fn name(&self) -> &'static str {
+        "stg_sf__contacts"
+    }
+
+    fn layer(&self) -> Layer {
+        Layer::Staging
+    }
+
+    fn description(&self) -> &'static str {
+        "Contacts from Salesforce, renamed and typed, one row per contact id \
+         (duplicates resolved to the latest loaded row, ties to the first in the file)."
+    }
+
+    fn depends_on(&self) -> &'static [&'static str] {
+        &["source.c360.salesforce.contacts"]
+    }
+
+    fn columns(&self, _: &RunConfig) -> Vec<ModelColumn> {
+        columns(&[
+            ("id", "Contact id, unique"),
+            ("user_name", "Login name (source: username)"),
+            ("name", "Full name"),
+            ("gender", "F or M"),
+            ("address", "Street, suburb, state, postcode"),
+            ("email_address", "E-mail address (source: mail)"),
+            ("birth_date", "Date of birth"),
+            ("_loaded_at_utc", "When the row was loaded (UTC)"),
+        ])
+    }
+
+    fn run(&self, ctx: &mut ModelContext<'_>) -> Result<Table, ModelError> {
+        let source = ctx.source("salesforce", "contacts");
+        let column = |name: &str| source.column(name).expect("the loader checked required columns");
+        let (kept, removed) = dedupe(column("id"), column("_loaded_at_utc"));
+        if !removed.is_empty() {
+            let rows = source.take(&removed);
+            ctx.report(
+                FindingKind::DuplicateContactsRemoved,
+                format!(
+                    "{} duplicate contact row{} removed: for each repeated id the row loaded \
+                     latest was kept (ties: the first in the file)",
+                    removed.len(),
+                    if removed.len() == 1 { "" } else { "s" }
+                ),
+                rows,
+            );
+        }
+        let mut table = Table::new();
+        for (from, to) in RENAMES {
+            table.push(*to, column(from).gather(&kept));
+        }
+        Ok(table)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::column::TextColumn;
+
+    #[test]
+    fn latest_load_wins_and_ties_go_to_the_first() {
+        let ids = Column::Text(TextColumn::from_values(
+            [Some("a"), Some("b"), Some("a"), Some("b"), None, None],
+        ));
+        let loaded = Column::Timestamp(vec![Some(1), Some(5), Some(2), Some(5), None, None]);
+        let (kept, removed) = dedupe(&ids, &loaded);
+        assert_eq!(kept, vec![1, 2, 4, 5]);
+        assert_eq!(removed, vec![0, 3]);
+    }
+}

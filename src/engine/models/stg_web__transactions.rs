@@ -1,0 +1,51 @@
+//! `stg_web__transactions`: the transactions source, renamed and typed.
+
+use super::{columns, Layer, Model, ModelColumn, ModelContext};
+use crate::engine::error::ModelError;
+use crate::engine::project::RunConfig;
+use crate::engine::table::Table;
+
+pub struct StgWebTransactions;
+
+const COLUMNS: &[&str] =
+    &["id", "contact_id", "transaction_date", "amount", "item_count", "category", "_loaded_at_utc"];
+
+impl Model for StgWebTransactions {
+    fn name(&self) -> &'static str {
+        "stg_web__transactions"
+    }
+
+    fn layer(&self) -> Layer {
+        Layer::Staging
+    }
+
+    fn description(&self) -> &'static str {
+        "Web transactions, typed: UTC timestamps to the millisecond, exact decimal amounts."
+    }
+
+    fn depends_on(&self) -> &'static [&'static str] {
+        &["source.c360.web.transactions"]
+    }
+
+    fn columns(&self, _: &RunConfig) -> Vec<ModelColumn> {
+        columns(&[
+            ("id", "Transaction id"),
+            ("contact_id", "The buying contact's id"),
+            ("transaction_date", "When it happened (UTC, milliseconds)"),
+            ("amount", "Amount spent (exact decimal)"),
+            ("item_count", "Number of items"),
+            ("category", "Product category"),
+            ("_loaded_at_utc", "When the row was loaded (UTC)"),
+        ])
+    }
+
+    fn run(&self, ctx: &mut ModelContext<'_>) -> Result<Table, ModelError> {
+        let source = ctx.source("web", "transactions");
+        let mut table = Table::new();
+        for name in COLUMNS {
+            let column = source.column(name).expect("the loader checked required columns");
+            table.push(*name, column.clone());
+        }
+        Ok(table)
+    }
+}

@@ -1,0 +1,139 @@
+//! A named set of equally long typed columns: one source, model or list of failing rows.
+
+use serde::Serialize;
+
+use super::column::{Column, DataType, Value};
+
+/// One named column of a table.
+#[derive(Clone, Debug)]
+pub struct Field {
+    pub name: String,
+    pub column: Column,
+}
+
+/// A column's name and type: what a table header shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ColumnInfo {
+    pub name: String,
+    pub data_type: DataType,
+}
+
+/// A typed columnar table.
+#[derive(Clone, Debug, Default)]
+pub struct Table {
+    pub fields: Vec<Field>,
+}
+
+impl Table {
+    pub fn new() -> Self {
+        Table::default()
+    }
+
+    /// Adds a column. All columns of a table have the same length.
+    pub fn push(&mut self, name: impl Into<String>, column: Column) {
+        debug_assert!(
+            self.fields.is_empty() || self.num_rows() == column.len(),
+            "column lengths differ"
+        );
+        self.fields.push(Field { name: name.into(), column });
+    }
+
+    /// The same table with one more column.
+    pub fn with(mut self, name: impl Into<String>, column: Column) -> Self {
+        self.push(name, column);
+        self
+    }
+
+    pub fn num_rows(&self) -> usize {
+        self.fields.first().map_or(0, |f| f.column.len())
+    }
+
+    pub fn num_columns(&self) -> usize {
+        self.fields.len()
+    }
+
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.fields.iter().find(|f| f.name == name).map(|f| &f.column)
+    }
+
+    pub fn column_names(&self) -> impl Iterator<Item = &str> {
+        self.fields.iter().map(|f| f.name.as_str())
+    }
+
+    pub fn schema(&self) -> Vec<ColumnInfo> {
+        self.fields
+            .iter()
+            .map(|f| ColumnInfo { name: f.name.clone(), data_type: f.column.data_type() })
+            .collect()
+    }
+
+    pub fn value(&self, row: usize, column: usize) -> Value<'_> {
+        self.fields[column].column.get(row)
+    }
+
+    /// The rows at `rows`, in that order.
+    pub fn take(&self, rows: &[u32]) -> Table {
+        Table {
+            fields: self
+                .fields
+                .iter()
+                .map(|f| Field { name: f.name.clone(), column: f.column.gather(rows) })
+                .collect(),
+        }
+    }
+
+    /// Row numbers ordered by one column (stable; nulls last in either direction).
+    pub fn sorted_order(&self, column: usize, descending: bool) -> Vec<u32> {
+        let col = &self.fields[column].column;
+        let mut order: Vec<u32> = (0..self.num_rows() as u32).collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (a as usize, b as usize);
+            let ord = col.compare_rows(a, b);
+            if descending && !col.is_null(a) && !col.is_null(b) {
+                ord.reverse()
+            } else {
+                ord
+            }
+        });
+        order
+    }
+
+    /// One page of rows as text, in `order` (or file order), for a table view.
+    pub fn page(&self, order: Option<&[u32]>, offset: usize, limit: usize) -> Vec<Vec<String>> {
+        let end = (offset + limit).min(self.num_rows());
+        (offset.min(end)..end)
+            .map(|i| {
+                let row = order.map_or(i, |o| o[i] as usize);
+                self.fields.iter().map(|f| f.column.get(row).to_string()).collect()
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::column::TextColumn;
+
+    fn sample() -> Table {
+        Table::new()
+            .with("name", Column::Text(TextColumn::from_values([Some("b"), None, Some("a")])))
+            .with("n", Column::Integer(vec![Some(2), Some(3), None]))
+    }
+
+    #[test]
+    fn sorts_with_nulls_last_both_ways() {
+        let t = sample();
+        assert_eq!(t.sorted_order(0, false), vec![2, 0, 1]);
+        assert_eq!(t.sorted_order(0, true), vec![0, 2, 1]);
+        assert_eq!(t.sorted_order(1, true), vec![1, 0, 2]);
+    }
+
+    #[test]
+    fn pages_in_order() {
+        let t = sample();
+        let order = t.sorted_order(1, false);
+        assert_eq!(t.page(Some(&order), 1, 5), vec![vec!["", "3"], vec!["a", ""]]);
+        assert!(t.page(None, 10, 5).is_empty());
+    }
+}
