@@ -44,7 +44,11 @@ pub fn graph(config: &RunConfig) -> Vec<Node> {
             columns: s
                 .columns
                 .iter()
-                .map(|c| ModelColumn { name: c.name.into(), description: c.description.into() })
+                .map(|c| ModelColumn {
+                    name: c.name.into(),
+                    data_type: c.data_type,
+                    description: c.description.into(),
+                })
                 .collect(),
         })
         .collect();

@@ -10,13 +10,18 @@
 //! are the ones these models need, specialised for speed (dictionary-encoded text, integer
 //! join keys, exact integer decimals).
 
+pub mod build;
 pub mod column;
 pub mod dag;
+pub mod data_test;
 pub mod decimal;
 pub mod error;
+pub mod freshness;
 pub mod generate;
 pub mod models;
+pub mod policy;
 pub mod project;
+pub mod schema;
 pub mod slug;
 pub mod source;
 pub mod table;
@@ -27,8 +32,10 @@ pub use column::{Column, DataType, Value};
 pub use dag::{graph, Node, NodeKind};
 pub use decimal::Decimal;
 pub use error::{InputError, RunError};
+pub use build::{build, run};
 pub use project::{
-    run, Finding, FindingKind, NodeOutput, NodeResult, NodeStatus, RunConfig, RunOutput, SourceFile,
+    Finding, FindingKind, NodeOutput, NodeResult, NodeStatus, RunConfig, RunOutput, SourceFile,
     SourceFiles, Sources,
 };
+pub use schema::Schema;
 pub use table::Table;

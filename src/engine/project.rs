@@ -1,18 +1,20 @@
 //! Running the project: load the sources, run every model in DAG order, collect each node's
 //! table, result and findings. This is what `c360 build` and the web app call.
 
-use std::collections::HashMap;
 use std::io::Read;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 use web_time::Instant;
 
-use super::dag::{graph, Node, NodeKind, SOURCES};
-use super::error::{InputError, RunError};
-use super::models::{ModelContext, MODELS};
+use super::dag::{Node, NodeKind, SOURCES};
+use super::data_test::{TestResult, TestStatus};
+use super::error::InputError;
+use super::freshness::FreshnessResult;
 use super::source;
+use super::policy::Policies;
 use super::table::Table;
+use super::time::start_of_day_millis;
 
 /// The exercise's six categories plus `Kitchen`, its own fix.
 pub const DEFAULT_ACCEPTED_CATEGORIES: [&str; 7] = [
@@ -28,18 +30,33 @@ pub const DEFAULT_ACCEPTED_CATEGORIES: [&str; 7] = [
 /// A run's settings. Everything that makes a run reproducible is here.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RunConfig {
-    /// The day ages and freshness are computed at.
+    /// The day ages are computed at.
     pub as_of: NaiveDate,
+    /// The instant source freshness is measured at (milliseconds since the epoch, UTC):
+    /// the start of the as-of day, or the current time when the as-of day is today.
+    pub freshness_at: i64,
     /// The categories `customers` makes `<slug>_amount` columns for, in this order.
     pub accepted_categories: Vec<String>,
+    /// How the staging and join layers remediate duplicate ids, orphans and unknown categories.
+    pub policies: Policies,
 }
 
 impl RunConfig {
+    /// Defaults as of the start of `as_of` (UTC).
     pub fn new(as_of: NaiveDate) -> Self {
         RunConfig {
             as_of,
+            freshness_at: start_of_day_millis(as_of),
             accepted_categories: DEFAULT_ACCEPTED_CATEGORIES.iter().map(|c| c.to_string()).collect(),
+            policies: Policies::default(),
         }
+    }
+
+    /// Defaults as of an instant (the shells pass the current time for "today").
+    pub fn at_instant(now_millis: i64) -> Self {
+        let as_of = chrono::DateTime::from_timestamp_millis(now_millis)
+            .map_or(NaiveDate::MIN, |t| t.date_naive());
+        RunConfig { freshness_at: now_millis, ..RunConfig::new(as_of) }
     }
 }
 
@@ -67,6 +84,8 @@ pub struct Finding {
 #[serde(rename_all = "snake_case")]
 pub enum NodeStatus {
     Success,
+    /// Not run: something upstream failed a test of severity `error`, or was skipped.
+    Skipped,
 }
 
 /// One line of `run_results.json`.
@@ -140,12 +159,29 @@ pub struct NodeOutput {
 /// Everything a run produced.
 #[derive(Clone, Debug)]
 pub struct RunOutput {
+    /// The configuration in force, with the accepted categories the schema and policies gave.
     pub config: RunConfig,
-    /// In run order.
+    /// In run order. A skipped node has an empty table.
     pub nodes: Vec<NodeOutput>,
     pub findings: Vec<Finding>,
-    /// Seconds, sources and models together.
+    /// Data test results in the order they ran.
+    pub tests: Vec<TestResult>,
+    pub freshness: Vec<FreshnessResult>,
+    /// The schema text after the policies edited it (categories added to the accepted
+    /// list), when they did.
+    pub edited_schema: Option<String>,
+    /// Seconds, sources, models and tests together.
     pub elapsed_time: f64,
+    /// Nodes and tests in the order they ran (indexes into `nodes` and `tests`).
+    pub steps: Vec<Step>,
+}
+
+/// One step of a build, for a log in execution order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    Node(usize),
+    Test(usize),
 }
 
 impl RunOutput {
@@ -163,6 +199,16 @@ impl RunOutput {
         self.nodes.iter().filter(|n| n.node.kind == NodeKind::Model)
     }
 
+    /// Whether a test of severity `error` failed (`c360 build` / `c360 test` exit 1).
+    pub fn has_failures(&self) -> bool {
+        self.tests.iter().any(|t| t.status == TestStatus::Fail)
+    }
+
+    /// A test result by its unique id.
+    pub fn test(&self, unique_id: &str) -> Option<&TestResult> {
+        self.tests.iter().find(|t| t.unique_id == unique_id)
+    }
+
     /// `run_results.json`, shaped like dbt's.
     pub fn run_results(&self) -> serde_json::Value {
         serde_json::json!({
@@ -172,7 +218,10 @@ impl RunOutput {
                 "accepted_categories": self.config.accepted_categories,
             },
             "elapsed_time": self.elapsed_time,
-            "results": self.nodes.iter().map(|n| &n.result).collect::<Vec<_>>(),
+            "results": self.nodes.iter().map(|n| serde_json::to_value(&n.result).expect("plain data"))
+                .chain(self.tests.iter().map(test_json))
+                .collect::<Vec<_>>(),
+            "freshness": self.freshness,
             "findings": self.findings.iter().map(|f| serde_json::json!({
                 "node": f.node,
                 "kind": f.kind,
@@ -183,78 +232,11 @@ impl RunOutput {
     }
 }
 
-fn select_message(rows: usize, findings: &[Finding]) -> String {
-    match findings {
-        [] => format!("SELECT {rows}"),
-        _ => format!(
-            "SELECT {rows} ({})",
-            findings.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join("; ")
-        ),
+/// One test's entry in `run_results.json`: dbt's fields plus the failing rows it kept.
+fn test_json(t: &TestResult) -> serde_json::Value {
+    let mut value = serde_json::to_value(t).expect("plain data");
+    if let (Some(rows), Some(map)) = (&t.failing_rows, value.as_object_mut()) {
+        map.insert("failing_rows".into(), rows.to_json_rows());
     }
-}
-
-/// Runs every model over the loaded sources, in DAG order.
-pub fn run(sources: Sources, config: &RunConfig) -> Result<RunOutput, RunError> {
-    let nodes = graph(config);
-    let mut tables: HashMap<String, Table> = HashMap::new();
-    let mut results: HashMap<String, NodeResult> = HashMap::new();
-    let mut findings = Vec::new();
-    let mut elapsed_time = sources.load_times.iter().sum::<f64>();
-
-    for ((def, table), seconds) in
-        SOURCES.iter().zip([sources.contacts, sources.transactions]).zip(sources.load_times)
-    {
-        let unique_id = def.unique_id();
-        results.insert(
-            unique_id.clone(),
-            NodeResult {
-                unique_id: unique_id.clone(),
-                status: NodeStatus::Success,
-                rows: table.num_rows(),
-                execution_time: seconds,
-                message: format!("LOAD {} from {}", table.num_rows(), def.file_name),
-            },
-        );
-        tables.insert(unique_id, table);
-    }
-
-    for node in nodes.iter().filter(|n| n.kind == NodeKind::Model) {
-        let model = MODELS
-            .iter()
-            .find(|m| m.unique_id() == node.unique_id)
-            .expect("every model node comes from MODELS");
-        let start = Instant::now();
-        let mut ctx = ModelContext {
-            tables: &tables,
-            config,
-            node: node.unique_id.clone(),
-            findings: Vec::new(),
-        };
-        let table = model.run(&mut ctx)?;
-        let node_findings = ctx.findings;
-        let seconds = start.elapsed().as_secs_f64();
-        elapsed_time += seconds;
-        results.insert(
-            node.unique_id.clone(),
-            NodeResult {
-                unique_id: node.unique_id.clone(),
-                status: NodeStatus::Success,
-                rows: table.num_rows(),
-                execution_time: seconds,
-                message: select_message(table.num_rows(), &node_findings),
-            },
-        );
-        findings.extend(node_findings);
-        tables.insert(node.unique_id.clone(), table);
-    }
-
-    let nodes = nodes
-        .into_iter()
-        .map(|node| NodeOutput {
-            table: tables.remove(&node.unique_id).expect("every node ran"),
-            result: results.remove(&node.unique_id).expect("every node has a result"),
-            node,
-        })
-        .collect();
-    Ok(RunOutput { config: config.clone(), nodes, findings, elapsed_time })
+    value
 }

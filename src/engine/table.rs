@@ -98,6 +98,22 @@ impl Table {
         order
     }
 
+    /// The rows as JSON objects of text cells (nulls as JSON null), in file order.
+    pub fn to_json_rows(&self) -> serde_json::Value {
+        let rows = (0..self.num_rows())
+            .map(|r| {
+                let mut object = serde_json::Map::new();
+                for f in &self.fields {
+                    let v = f.column.get(r);
+                    let cell = if v.is_null() { serde_json::Value::Null } else { v.to_string().into() };
+                    object.insert(f.name.clone(), cell);
+                }
+                serde_json::Value::Object(object)
+            })
+            .collect();
+        serde_json::Value::Array(rows)
+    }
+
     /// One page of rows as text, in `order` (or file order), for a table view.
     pub fn page(&self, order: Option<&[u32]>, offset: usize, limit: usize) -> Vec<Vec<String>> {
         let end = (offset + limit).min(self.num_rows());

@@ -8,6 +8,7 @@
 use std::collections::HashSet;
 
 use super::customers::group_by_codes;
+use crate::engine::column::DataType;
 use super::{columns, Layer, Model, ModelColumn, ModelContext};
 use crate::engine::column::{Column, TextColumn, NULL_CODE};
 use crate::engine::decimal::Decimal;
@@ -61,16 +62,16 @@ impl Model for Category {
 
     fn columns(&self, _: &RunConfig) -> Vec<ModelColumn> {
         columns(&[
-            ("category", "Product category"),
-            ("total_transactions", "Number of transactions"),
-            ("total_amount", "Sum of amount"),
-            ("average_amount", "Mean amount per transaction"),
-            ("total_item_count", "Sum of item_count"),
-            ("average_item_count", "Mean item_count per transaction"),
-            ("count_unique_female_customers", "Distinct customers with gender F"),
-            ("count_unique_male_customers", "Distinct customers with gender M"),
-            ("average_age_female_customers", "Mean age of those women at the as-of date"),
-            ("average_age_male_customers", "Mean age of those men at the as-of date"),
+            ("category", DataType::Text, "Product category"),
+            ("total_transactions", DataType::Integer, "Number of transactions"),
+            ("total_amount", DataType::Decimal, "Sum of amount"),
+            ("average_amount", DataType::Decimal, "Mean amount per transaction"),
+            ("total_item_count", DataType::Integer, "Sum of item_count"),
+            ("average_item_count", DataType::Decimal, "Mean item_count per transaction"),
+            ("count_unique_female_customers", DataType::Integer, "Distinct customers with gender F"),
+            ("count_unique_male_customers", DataType::Integer, "Distinct customers with gender M"),
+            ("average_age_female_customers", DataType::Decimal, "Mean age of those women at the as-of date"),
+            ("average_age_male_customers", DataType::Decimal, "Mean age of those men at the as-of date"),
         ])
     }
 

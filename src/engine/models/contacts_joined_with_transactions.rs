@@ -1,15 +1,18 @@
 //! `contacts_joined_with_transactions`: each transaction with its contact.
 //!
-//! An inner join of `stg_web__transactions` to `stg_sf__contacts` on `contact_id = id`, in
+//! A join of `stg_web__transactions` to `stg_sf__contacts` on `contact_id = id`, in
 //! transaction order. Transactions whose contact is unknown (a null or unmatched
-//! `contact_id`) are excluded and reported with their rows. The join looks each distinct
+//! `contact_id`) are reported with their rows and, by the [`OrphanTransactions`] policy,
+//! excluded (an inner join, the default) or kept with null contact columns (a left join). The join looks each distinct
 //! `contact_id` up once (the column is dictionary-encoded), then copies integer codes.
 
 use std::collections::HashMap;
 
+use crate::engine::column::DataType;
 use super::{columns, Layer, Model, ModelColumn, ModelContext};
 use crate::engine::column::{Column, NULL_CODE};
 use crate::engine::error::ModelError;
+use crate::engine::policy::OrphanTransactions;
 use crate::engine::project::{FindingKind, RunConfig};
 use crate::engine::table::Table;
 
@@ -62,19 +65,19 @@ impl Model for ContactsJoinedWithTransactions {
 
     fn columns(&self, _: &RunConfig) -> Vec<ModelColumn> {
         columns(&[
-            ("id", "Contact id"),
-            ("user_name", "Login name"),
-            ("name", "Full name"),
-            ("gender", "F or M"),
-            ("address", "Street, suburb, state, postcode"),
-            ("email_address", "E-mail address"),
-            ("birth_date", "Date of birth"),
-            ("_loaded_at_utc", "When the contact was loaded (UTC)"),
-            ("transaction_id", "Transaction id"),
-            ("transaction_date", "When it happened (UTC)"),
-            ("amount", "Amount spent"),
-            ("item_count", "Number of items"),
-            ("category", "Product category"),
+            ("id", DataType::Text, "Contact id"),
+            ("user_name", DataType::Text, "Login name"),
+            ("name", DataType::Text, "Full name"),
+            ("gender", DataType::Text, "F or M"),
+            ("address", DataType::Text, "Street, suburb, state, postcode"),
+            ("email_address", DataType::Text, "E-mail address"),
+            ("birth_date", DataType::Date, "Date of birth"),
+            ("_loaded_at_utc", DataType::Timestamp, "When the contact was loaded (UTC)"),
+            ("transaction_id", DataType::Text, "Transaction id"),
+            ("transaction_date", DataType::Timestamp, "When it happened (UTC)"),
+            ("amount", DataType::Decimal, "Amount spent"),
+            ("item_count", DataType::Integer, "Number of items"),
+            ("category", DataType::Text, "Product category"),
         ])
     }
 
@@ -85,21 +88,23 @@ impl Model for ContactsJoinedWithTransactions {
             contacts.column("id").expect("staging has id"),
             transactions.column("contact_id").expect("staging has contact_id"),
         );
+        let policy = ctx.config.policies.orphan_transactions;
+        let keep_orphans = policy == OrphanTransactions::KeepWithNullContact;
         let mut contact_rows = Vec::with_capacity(matches.len());
         let mut transaction_rows = Vec::with_capacity(matches.len());
         let mut orphans = Vec::new();
         for (row, m) in matches.iter().enumerate() {
-            match m {
-                Some(c) => {
-                    contact_rows.push(*c);
-                    transaction_rows.push(row as u32);
-                }
-                None => orphans.push(row as u32),
+            if m.is_none() {
+                orphans.push(row as u32);
+            }
+            if m.is_some() || keep_orphans {
+                contact_rows.push(*m);
+                transaction_rows.push(row as u32);
             }
         }
         let mut table = Table::new();
         for field in &contacts.fields {
-            table.push(field.name.clone(), field.column.gather(&contact_rows));
+            table.push(field.name.clone(), field.column.gather_optional(&contact_rows));
         }
         for (from, to) in TRANSACTION_COLUMNS {
             let column = transactions.column(from).expect("staging has its columns");
@@ -110,9 +115,10 @@ impl Model for ContactsJoinedWithTransactions {
             ctx.report(
                 FindingKind::OrphanTransactionsExcluded,
                 format!(
-                    "{} transaction{} excluded: contact_id matches no contact",
+                    "{} transaction{} whose contact_id matches no contact: {}",
                     orphans.len(),
-                    if orphans.len() == 1 { "" } else { "s" }
+                    if orphans.len() == 1 { "" } else { "s" },
+                    policy.label()
                 ),
                 rows,
             );

@@ -7,6 +7,7 @@
 //! `total_expense`. Rows come in contact order. Grouping runs on the contact id's dictionary
 //! codes, which staging has made one per distinct id.
 
+use crate::engine::column::DataType;
 use super::{Layer, Model, ModelColumn, ModelContext};
 use crate::engine::column::{Column, NULL_CODE};
 use crate::engine::error::ModelError;
@@ -76,24 +77,26 @@ impl Model for Customers {
 
     fn columns(&self, config: &RunConfig) -> Vec<ModelColumn> {
         let mut list: Vec<ModelColumn> = [
-            ("id", "Contact id"),
-            ("gender", "F or M"),
-            ("age", "Completed years at the as-of date (null when unknown)"),
-            ("total_expense", "Sum of amount over the customer's transactions"),
-            ("first_purchase_date", "Earliest transaction_date (UTC)"),
-            ("last_purchase_date", "Latest transaction_date (UTC)"),
+            ("id", DataType::Text, "Contact id"),
+            ("gender", DataType::Text, "F or M"),
+            ("age", DataType::Integer, "Completed years at the as-of date (null when unknown)"),
+            ("total_expense", DataType::Decimal, "Sum of amount over the customer's transactions"),
+            ("first_purchase_date", DataType::Timestamp, "Earliest transaction_date (UTC)"),
+            ("last_purchase_date", DataType::Timestamp, "Latest transaction_date (UTC)"),
         ]
         .iter()
-        .map(|(n, d)| ModelColumn { name: (*n).into(), description: (*d).into() })
+        .map(|(n, t, d)| ModelColumn { name: (*n).into(), data_type: *t, description: (*d).into() })
         .collect();
         for category in &config.accepted_categories {
             list.push(ModelColumn {
                 name: amount_column(category),
+                data_type: DataType::Decimal,
                 description: format!("Spend in {category}"),
             });
         }
         list.push(ModelColumn {
             name: "other_amount".into(),
+            data_type: DataType::Decimal,
             description: "Spend in categories outside the accepted list".into(),
         });
         list

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::column::DataType;
 use super::error::ModelError;
 use super::project::{Finding, RunConfig};
 use super::table::Table;
@@ -36,6 +37,7 @@ pub enum Layer {
 #[derive(Clone, Debug, Serialize)]
 pub struct ModelColumn {
     pub name: String,
+    pub data_type: DataType,
     pub description: String,
 }
 
@@ -99,9 +101,9 @@ impl<'a> ModelContext<'a> {
     }
 }
 
-/// A column list from `(name, description)` pairs.
-pub(crate) fn columns(list: &[(&str, &str)]) -> Vec<ModelColumn> {
+/// A column list from `(name, type, description)` triples.
+pub(crate) fn columns(list: &[(&str, DataType, &str)]) -> Vec<ModelColumn> {
     list.iter()
-        .map(|(n, d)| ModelColumn { name: (*n).into(), description: (*d).into() })
+        .map(|(n, t, d)| ModelColumn { name: (*n).into(), data_type: *t, description: (*d).into() })
         .collect()
 }

@@ -1,14 +1,17 @@
 //! `stg_sf__contacts`: the contacts source, renamed, typed, one row per contact id.
 //!
-//! Duplicate ids are resolved here: the row with the latest `_loaded_at_utc` is kept, ties
-//! going to the first in the file (a null load time counts as oldest). Rows with a null id
-//! are all kept (the `not_null` test reports them). The rows not kept are reported.
+//! Duplicate ids are resolved here, by the run's [`DuplicateContacts`] policy: by default the
+//! row with the latest `_loaded_at_utc` is kept, ties going to the first in the file (a null
+//! load time counts as oldest). Rows with a null id are all kept (the `not_null` test reports
+//! them). The rows not kept are reported.
 
 use std::collections::HashMap;
 
+use crate::engine::column::DataType;
 use super::{columns, Layer, Model, ModelColumn, ModelContext};
 use crate::engine::column::Column;
 use crate::engine::error::ModelError;
+use crate::engine::policy::DuplicateContacts;
 use crate::engine::project::{FindingKind, RunConfig};
 use crate::engine::table::Table;
 
@@ -26,27 +29,37 @@ const RENAMES: &[(&str, &str)] = &[
     ("_loaded_at_utc", "_loaded_at_utc"),
 ];
 
-/// Which rows to keep: one per non-null id, the latest loaded, ties to the first.
-pub fn dedupe(ids: &Column, loaded_at: &Column) -> (Vec<u32>, Vec<u32>) {
+/// Which rows to keep and which to remove, by `policy`: at most one per non-null id.
+pub fn dedupe(ids: &Column, loaded_at: &Column, policy: DuplicateContacts) -> (Vec<u32>, Vec<u32>) {
     let (Column::Text(ids), Column::Timestamp(loaded)) = (ids, loaded_at) else {
         unreachable!("the contacts source types id as text and _loaded_at_utc as timestamp")
     };
-    let mut winner: HashMap<&str, u32> = HashMap::with_capacity(ids.codes.len());
+    // Per id: the winning row and how many rows share the id.
+    let mut winner: HashMap<&str, (u32, u32)> = HashMap::with_capacity(ids.codes.len());
     for row in 0..ids.codes.len() {
         let Some(id) = ids.get(row) else { continue };
         winner
             .entry(id)
-            .and_modify(|best| {
-                // Strictly later wins; an equal or null time keeps the earlier row.
-                if loaded[row] > loaded[*best as usize] {
+            .and_modify(|(best, count)| {
+                *count += 1;
+                let wins = match policy {
+                    // Strictly later wins; an equal or null time keeps the earlier row.
+                    DuplicateContacts::KeepLatestLoaded => loaded[row] > loaded[*best as usize],
+                    DuplicateContacts::KeepFirst | DuplicateContacts::DropAll => false,
+                    DuplicateContacts::KeepLast => true,
+                };
+                if wins {
                     *best = row as u32;
                 }
             })
-            .or_insert(row as u32);
+            .or_insert((row as u32, 1));
     }
     let (mut kept, mut removed) = (Vec::new(), Vec::new());
     for row in 0..ids.codes.len() {
-        let keep = ids.get(row).is_none_or(|id| winner[id] == row as u32);
+        let keep = ids.get(row).is_none_or(|id| {
+            let (best, count) = winner[id];
+            best == row as u32 && !(count > 1 && policy == DuplicateContacts::DropAll)
+        });
         if keep { &mut kept } else { &mut removed }.push(row as u32);
     }
     (kept, removed)
@@ -72,30 +85,31 @@ impl Model for StgSfContacts {
 
     fn columns(&self, _: &RunConfig) -> Vec<ModelColumn> {
         columns(&[
-            ("id", "Contact id, unique"),
-            ("user_name", "Login name (source: username)"),
-            ("name", "Full name"),
-            ("gender", "F or M"),
-            ("address", "Street, suburb, state, postcode"),
-            ("email_address", "E-mail address (source: mail)"),
-            ("birth_date", "Date of birth"),
-            ("_loaded_at_utc", "When the row was loaded (UTC)"),
+            ("id", DataType::Text, "Contact id, unique"),
+            ("user_name", DataType::Text, "Login name (source: username)"),
+            ("name", DataType::Text, "Full name"),
+            ("gender", DataType::Text, "F or M"),
+            ("address", DataType::Text, "Street, suburb, state, postcode"),
+            ("email_address", DataType::Text, "E-mail address (source: mail)"),
+            ("birth_date", DataType::Date, "Date of birth"),
+            ("_loaded_at_utc", DataType::Timestamp, "When the row was loaded (UTC)"),
         ])
     }
 
     fn run(&self, ctx: &mut ModelContext<'_>) -> Result<Table, ModelError> {
         let source = ctx.source("salesforce", "contacts");
         let column = |name: &str| source.column(name).expect("the loader checked required columns");
-        let (kept, removed) = dedupe(column("id"), column("_loaded_at_utc"));
+        let policy = ctx.config.policies.duplicate_contacts;
+        let (kept, removed) = dedupe(column("id"), column("_loaded_at_utc"), policy);
         if !removed.is_empty() {
             let rows = source.take(&removed);
             ctx.report(
                 FindingKind::DuplicateContactsRemoved,
                 format!(
-                    "{} duplicate contact row{} removed: for each repeated id the row loaded \
-                     latest was kept (ties: the first in the file)",
+                    "{} duplicate contact row{} removed (policy: {})",
                     removed.len(),
-                    if removed.len() == 1 { "" } else { "s" }
+                    if removed.len() == 1 { "" } else { "s" },
+                    policy.label()
                 ),
                 rows,
             );
@@ -119,8 +133,15 @@ mod tests {
             [Some("a"), Some("b"), Some("a"), Some("b"), None, None],
         ));
         let loaded = Column::Timestamp(vec![Some(1), Some(5), Some(2), Some(5), None, None]);
-        let (kept, removed) = dedupe(&ids, &loaded);
+        let (kept, removed) = dedupe(&ids, &loaded, DuplicateContacts::KeepLatestLoaded);
         assert_eq!(kept, vec![1, 2, 4, 5]);
         assert_eq!(removed, vec![0, 3]);
+        let (kept, _) = dedupe(&ids, &loaded, DuplicateContacts::KeepFirst);
+        assert_eq!(kept, vec![0, 1, 4, 5]);
+        let (kept, _) = dedupe(&ids, &loaded, DuplicateContacts::KeepLast);
+        assert_eq!(kept, vec![2, 3, 4, 5]);
+        let (kept, removed) = dedupe(&ids, &loaded, DuplicateContacts::DropAll);
+        assert_eq!(kept, vec![4, 5]);
+        assert_eq!(removed, vec![0, 1, 2, 3]);
     }
 }

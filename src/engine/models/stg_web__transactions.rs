@@ -1,5 +1,6 @@
 //! `stg_web__transactions`: the transactions source, renamed and typed.
 
+use crate::engine::column::DataType;
 use super::{columns, Layer, Model, ModelColumn, ModelContext};
 use crate::engine::error::ModelError;
 use crate::engine::project::RunConfig;
@@ -29,13 +30,13 @@ impl Model for StgWebTransactions {
 
     fn columns(&self, _: &RunConfig) -> Vec<ModelColumn> {
         columns(&[
-            ("id", "Transaction id"),
-            ("contact_id", "The buying contact's id"),
-            ("transaction_date", "When it happened (UTC, milliseconds)"),
-            ("amount", "Amount spent (exact decimal)"),
-            ("item_count", "Number of items"),
-            ("category", "Product category"),
-            ("_loaded_at_utc", "When the row was loaded (UTC)"),
+            ("id", DataType::Text, "Transaction id"),
+            ("contact_id", DataType::Text, "The buying contact's id"),
+            ("transaction_date", DataType::Timestamp, "When it happened (UTC, milliseconds)"),
+            ("amount", DataType::Decimal, "Amount spent (exact decimal)"),
+            ("item_count", DataType::Integer, "Number of items"),
+            ("category", DataType::Text, "Product category"),
+            ("_loaded_at_utc", DataType::Timestamp, "When the row was loaded (UTC)"),
         ])
     }
 

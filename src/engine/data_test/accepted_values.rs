@@ -1,0 +1,53 @@
+//! `accepted_values`: every non-null value is one of a list. dbt counts the distinct values
+//! outside it.
+
+use std::collections::HashSet;
+
+use super::condition::{compare, literal_for};
+use super::Failing;
+use crate::engine::column::Column;
+
+pub fn failing(column: &Column, rows: &[u32], values: &[String], quote: bool) -> Failing {
+    let numeric = !quote && column.data_type().is_numeric();
+    let literals: Vec<_> = if numeric {
+        values.iter().filter_map(|v| literal_for(column.data_type(), v).ok()).collect()
+    } else {
+        Vec::new()
+    };
+    let accepted_text: HashSet<&str> = values.iter().map(String::as_str).collect();
+    let mut outside_values: HashSet<String> = HashSet::new();
+    let mut failing_rows = Vec::new();
+    let mut cell = String::new();
+    for &r in rows {
+        let value = column.get(r as usize);
+        if value.is_null() {
+            continue;
+        }
+        let accepted = if numeric {
+            literals.iter().any(|l| compare(&value, &l.as_value()) == Some(std::cmp::Ordering::Equal))
+        } else {
+            cell.clear();
+            value.write_to(&mut cell);
+            accepted_text.contains(cell.as_str())
+        };
+        if !accepted {
+            failing_rows.push(r);
+            outside_values.insert(value.to_string());
+        }
+    }
+    Failing { failures: outside_values.len(), rows: failing_rows, extra: None }
+}
+
+pub fn sql(relation: &str, column: &str, values: &[String], quote: bool, filter: &str) -> String {
+    let list: Vec<String> = values
+        .iter()
+        .map(|v| if quote { format!("'{}'", v.replace('\'', "''")) } else { v.clone() })
+        .collect();
+    let filter = filter.replacen(" and ", "\n    where ", 1);
+    format!(
+        "with all_values as (\n    select {column} as value_field, count(*) as n_records\n    \
+         from {relation}{filter}\n    group by {column}\n)\n\
+         select *\nfrom all_values\nwhere value_field not in (\n    {}\n)",
+        list.join(",\n    ")
+    )
+}

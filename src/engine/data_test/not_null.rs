@@ -1,0 +1,13 @@
+//! `not_null`: every row has a value. dbt counts the null rows.
+
+use super::Failing;
+use crate::engine::column::Column;
+
+pub fn failing(column: &Column, rows: &[u32]) -> Failing {
+    let rows: Vec<u32> = rows.iter().copied().filter(|&r| column.is_null(r as usize)).collect();
+    Failing { failures: rows.len(), rows, extra: None }
+}
+
+pub fn sql(relation: &str, column: &str, filter: &str) -> String {
+    format!("select *\nfrom {relation}\nwhere {column} is null{filter}")
+}

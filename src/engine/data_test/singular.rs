@@ -1,0 +1,276 @@
+//! The shipped singular tests: each a check over one or more models that selects its failing
+//! rows, with the SQL a dbt project would keep in `tests/` and one line on why it exists.
+//!
+//! They recompute what they check straight from `contacts_joined_with_transactions` with
+//! plain hash maps — not through the models' own grouping code — so a bug in a model cannot
+//! hide itself.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::engine::column::{Column, TextColumn, Value};
+use crate::engine::slug::amount_column;
+use crate::engine::table::Table;
+
+/// What a singular test sees: model tables by name, and the accepted categories.
+pub struct Models<'a> {
+    pub get: &'a dyn Fn(&str) -> Option<&'a Table>,
+    pub accepted_categories: &'a [String],
+}
+
+/// One singular test.
+pub struct SingularTest {
+    pub name: &'static str,
+    /// Why the test exists, in one line.
+    pub description: &'static str,
+    /// The models it reads, by name.
+    pub depends_on: &'static [&'static str],
+    pub sql: fn(&[String]) -> String,
+    /// Returns the failing rows and how many rows were checked.
+    pub check: fn(&Models<'_>) -> Result<(Table, usize), String>,
+}
+
+pub static SINGULAR_TESTS: &[SingularTest] = &[
+    SingularTest {
+        name: "assert_customer_category_amounts_sum_to_total_expense",
+        description: "Every dollar of a customer's spend lands in exactly one category column \
+                      (other_amount included), so the columns add up to total_expense.",
+        depends_on: &["customers"],
+        sql: sum_sql,
+        check: category_columns_sum_to_total,
+    },
+    SingularTest {
+        name: "assert_category_amounts_match_joined_spend",
+        description: "Each category column, summed over customers, equals that category's spend \
+                      in contacts_joined_with_transactions: no spend lost or double-counted.",
+        depends_on: &["customers", "contacts_joined_with_transactions"],
+        sql: category_totals_sql,
+        check: category_totals_match,
+    },
+    SingularTest {
+        name: "assert_purchase_dates_match_transactions",
+        description: "first_purchase_date <= last_purchase_date, and they are the min and max \
+                      transaction_date of the customer's transactions.",
+        depends_on: &["customers", "contacts_joined_with_transactions"],
+        sql: |_| DATES_SQL.to_string(),
+        check: purchase_dates_match,
+    },
+    SingularTest {
+        name: "assert_one_customer_per_joined_contact",
+        description: "customers has exactly one row per distinct contact id in \
+                      contacts_joined_with_transactions.",
+        depends_on: &["customers", "contacts_joined_with_transactions"],
+        sql: |_| ONE_ROW_SQL.to_string(),
+        check: one_row_per_contact,
+    },
+];
+
+fn model<'a>(m: &Models<'a>, name: &str) -> Result<&'a Table, String> {
+    (m.get)(name).ok_or_else(|| format!("model {name} is not available"))
+}
+
+fn column<'a>(t: &'a Table, name: &str) -> Result<&'a Column, String> {
+    t.column(name).ok_or_else(|| format!("no column named {name}"))
+}
+
+/// A decimal cell as (units, scale); null as zero units.
+fn units(v: Value<'_>) -> i128 {
+    match v {
+        Value::Decimal(d) => i128::from(d.units),
+        Value::Integer(i) => i128::from(i),
+        _ => 0,
+    }
+}
+
+fn decimal_column(values: Vec<Option<i64>>, scale: u8) -> Column {
+    Column::Decimal { values, scale }
+}
+
+fn scale_of(c: &Column) -> u8 {
+    match c {
+        Column::Decimal { scale, .. } => *scale,
+        _ => 0,
+    }
+}
+
+fn category_columns(accepted: &[String]) -> Vec<String> {
+    accepted.iter().map(|c| amount_column(c)).chain(["other_amount".to_string()]).collect()
+}
+
+fn sum_sql(accepted: &[String]) -> String {
+    format!(
+        "select id, total_expense, {} as category_sum\nfrom {{{{ ref('customers') }}}}\n\
+         where total_expense != {}",
+        category_columns(accepted).join(" + "),
+        category_columns(accepted).join(" + ")
+    )
+}
+
+fn category_columns_sum_to_total(m: &Models<'_>) -> Result<(Table, usize), String> {
+    let customers = model(m, "customers")?;
+    let total = column(customers, "total_expense")?;
+    let parts: Vec<&Column> = category_columns(m.accepted_categories)
+        .iter()
+        .map(|c| column(customers, c))
+        .collect::<Result<_, _>>()?;
+    let mut failing = Vec::new();
+    let mut sums = Vec::new();
+    for r in 0..customers.num_rows() {
+        let sum: i128 = parts.iter().map(|c| units(c.get(r))).sum();
+        if total.get(r).is_null() || units(total.get(r)) != sum {
+            failing.push(r as u32);
+            sums.push(i64::try_from(sum).ok());
+        }
+    }
+    let table = Table::new()
+        .with("id", column(customers, "id")?.gather(&failing))
+        .with("total_expense", total.gather(&failing))
+        .with("category_sum", decimal_column(sums, scale_of(total)));
+    Ok((table, customers.num_rows()))
+}
+
+fn category_totals_sql(accepted: &[String]) -> String {
+    let mut parts = Vec::new();
+    for c in accepted {
+        parts.push(format!(
+            "    select '{}' as category,\n        (select sum({}) from {{{{ ref('customers') }}}}) as customers_total,\n        \
+             (select coalesce(sum(amount), 0) from {{{{ ref('contacts_joined_with_transactions') }}}} where category = '{}') as joined_total",
+            c.replace('\'', "''"),
+            amount_column(c),
+            c.replace('\'', "''")
+        ));
+    }
+    format!(
+        "with totals as (\n{}\n)\nselect * from totals where customers_total != joined_total",
+        parts.join("\n    union all\n")
+    )
+}
+
+fn category_totals_match(m: &Models<'_>) -> Result<(Table, usize), String> {
+    let customers = model(m, "customers")?;
+    let joined = model(m, "contacts_joined_with_transactions")?;
+    let categories = column(joined, "category")?;
+    let amounts = column(joined, "amount")?;
+    let ids = column(joined, "id")?;
+    let mut joined_totals: HashMap<Option<&str>, i128> = HashMap::new();
+    for r in 0..joined.num_rows() {
+        if ids.is_null(r) {
+            continue; // a left join's orphans belong to no customer
+        }
+        let category = match categories.get(r) {
+            Value::Text(s) => Some(s),
+            _ => None,
+        };
+        let slot = category.filter(|c| m.accepted_categories.iter().any(|a| a == c));
+        *joined_totals.entry(slot).or_insert(0) += units(amounts.get(r));
+    }
+    let mut names = Vec::new();
+    let mut customer_sums = Vec::new();
+    let mut joined_sums = Vec::new();
+    let checks: Vec<(String, Option<&str>)> = m
+        .accepted_categories
+        .iter()
+        .map(|c| (c.clone(), Some(c.as_str())))
+        .chain([("(other)".to_string(), None)])
+        .collect();
+    for (i, (name, key)) in checks.iter().enumerate() {
+        let col = column(customers, &category_columns(m.accepted_categories)[i])?;
+        let sum: i128 = (0..customers.num_rows()).map(|r| units(col.get(r))).sum();
+        let expected = joined_totals.get(key).copied().unwrap_or(0);
+        if sum != expected {
+            names.push(name.clone());
+            customer_sums.push(i64::try_from(sum).ok());
+            joined_sums.push(i64::try_from(expected).ok());
+        }
+    }
+    let scale = scale_of(amounts);
+    let table = Table::new()
+        .with("category", Column::Text(TextColumn::from_values(names.iter().map(|n| Some(n.as_str())))))
+        .with("customers_total", decimal_column(customer_sums, scale))
+        .with("joined_total", decimal_column(joined_sums, scale));
+    Ok((table, checks.len()))
+}
+
+const DATES_SQL: &str = "with spans as (\n    select id, min(transaction_date) as min_date, max(transaction_date) as max_date\n    \
+from {{ ref('contacts_joined_with_transactions') }}\n    group by id\n)\n\
+select c.id, c.first_purchase_date, c.last_purchase_date, s.min_date, s.max_date\n\
+from {{ ref('customers') }} c\njoin spans s on s.id = c.id\n\
+where c.first_purchase_date > c.last_purchase_date\n   \
+or c.first_purchase_date is distinct from s.min_date\n   \
+or c.last_purchase_date is distinct from s.max_date";
+
+fn purchase_dates_match(m: &Models<'_>) -> Result<(Table, usize), String> {
+    let customers = model(m, "customers")?;
+    let joined = model(m, "contacts_joined_with_transactions")?;
+    let (ids, dates) = (column(joined, "id")?, column(joined, "transaction_date")?);
+    let mut spans: HashMap<&str, (i64, i64)> = HashMap::new();
+    for r in 0..joined.num_rows() {
+        if let (Value::Text(id), Value::Timestamp(t)) = (ids.get(r), dates.get(r)) {
+            let e = spans.entry(id).or_insert((t, t));
+            e.0 = e.0.min(t);
+            e.1 = e.1.max(t);
+        }
+    }
+    let (cid, first, last) = (
+        column(customers, "id")?,
+        column(customers, "first_purchase_date")?,
+        column(customers, "last_purchase_date")?,
+    );
+    let mut failing = Vec::new();
+    let (mut mins, mut maxs) = (Vec::new(), Vec::new());
+    for r in 0..customers.num_rows() {
+        let span = match cid.get(r) {
+            Value::Text(id) => spans.get(id).copied(),
+            _ => None,
+        };
+        let (f, l) = (first.get(r), last.get(r));
+        let ordered = matches!((f, l), (Value::Timestamp(a), Value::Timestamp(b)) if a <= b);
+        let matches = match span {
+            Some((lo, hi)) => f == Value::Timestamp(lo) && l == Value::Timestamp(hi),
+            None => f.is_null() && l.is_null(),
+        };
+        if !ordered || !matches {
+            failing.push(r as u32);
+            mins.push(span.map(|s| s.0));
+            maxs.push(span.map(|s| s.1));
+        }
+    }
+    let table = Table::new()
+        .with("id", cid.gather(&failing))
+        .with("first_purchase_date", first.gather(&failing))
+        .with("last_purchase_date", last.gather(&failing))
+        .with("min_transaction_date", Column::Timestamp(mins))
+        .with("max_transaction_date", Column::Timestamp(maxs));
+    Ok((table, customers.num_rows()))
+}
+
+const ONE_ROW_SQL: &str = "with joined as (\n    select distinct id from {{ ref('contacts_joined_with_transactions') }} where id is not null\n),\n\
+counted as (\n    select id, count(*) as n_rows from {{ ref('customers') }} group by id\n)\n\
+select coalesce(j.id, c.id) as id, coalesce(c.n_rows, 0) as customer_rows, j.id is not null as in_joined\n\
+from joined j\nfull outer join counted c on c.id = j.id\n\
+where c.n_rows is null or c.n_rows != 1 or j.id is null";
+
+fn one_row_per_contact(m: &Models<'_>) -> Result<(Table, usize), String> {
+    let customers = model(m, "customers")?;
+    let joined = model(m, "contacts_joined_with_transactions")?;
+    // id → (rows in customers, present in joined); ordered for a stable report.
+    let mut seen: BTreeMap<String, (i64, bool)> = BTreeMap::new();
+    let ids = column(joined, "id")?;
+    for r in 0..joined.num_rows() {
+        if let Value::Text(id) = ids.get(r) {
+            seen.entry(id.to_string()).or_insert((0, false)).1 = true;
+        }
+    }
+    let cid = column(customers, "id")?;
+    for r in 0..customers.num_rows() {
+        let id = cid.get(r).to_string();
+        seen.entry(id).or_insert((0, false)).0 += 1;
+    }
+    let checked = seen.len();
+    let failing: Vec<(&String, &(i64, bool))> =
+        seen.iter().filter(|(_, (n, joined))| *n != 1 || !*joined).collect();
+    let table = Table::new()
+        .with("id", Column::Text(TextColumn::from_values(failing.iter().map(|(id, _)| Some(id.as_str())))))
+        .with("customer_rows", Column::Integer(failing.iter().map(|(_, (n, _))| Some(*n)).collect()))
+        .with("in_joined", Column::Boolean(failing.iter().map(|(_, (_, j))| Some(*j)).collect()));
+    Ok((table, checked))
+}

@@ -1,0 +1,36 @@
+//! `unique`: no two rows share a (non-null) value. dbt counts the repeated values.
+
+use std::collections::HashMap;
+
+use super::keys::key;
+use super::Failing;
+use crate::engine::column::Column;
+
+pub fn failing(column: &Column, rows: &[u32]) -> Failing {
+    let mut counts: HashMap<_, u32> = HashMap::with_capacity(rows.len());
+    for &r in rows {
+        if let Some(k) = key(column.get(r as usize)) {
+            *counts.entry(k).or_insert(0) += 1;
+        }
+    }
+    let failures = counts.values().filter(|&&n| n > 1).count();
+    let rows = if failures == 0 {
+        Vec::new()
+    } else {
+        rows.iter()
+            .copied()
+            .filter(|&r| key(column.get(r as usize)).is_some_and(|k| counts[&k] > 1))
+            .collect()
+    };
+    Failing { failures, rows, extra: None }
+}
+
+pub fn sql(relation: &str, column: &str, filter: &str) -> String {
+    format!(
+        "select {column} as unique_field, count(*) as n_records\n\
+         from {relation}\n\
+         where {column} is not null{filter}\n\
+         group by {column}\n\
+         having count(*) > 1"
+    )
+}
