@@ -1,90 +1,52 @@
-//! `c360 build`: load both exports, run the DAG, write `DIR/<model>.csv` and
-//! `DIR/run_results.json`, print a dbt-like summary.
+//! `c360 build`: load both exports, run the DAG and its data tests like `dbt build`, write
+//! `DIR/<model>.csv` and `DIR/run_results.json`, print a dbt-like log.
 
 use std::fs::{self, File};
 use std::io::BufWriter;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use chrono::NaiveDate;
 
-use super::{parse_day, today_utc, Failure};
+use super::project_args::ProjectArgs;
+use super::report;
+use super::Failure;
 use crate::engine::write::write_csv;
-use crate::engine::{project, RunConfig, RunOutput, Sources};
+use crate::engine::RunOutput;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The contacts export (salesforce.contacts).
-    #[arg(long, value_name = "PATH")]
-    contacts: PathBuf,
-    /// The transactions export (web.transactions).
-    #[arg(long, value_name = "PATH")]
-    transactions: PathBuf,
-    /// The day ages are computed at [default: today, UTC].
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
-    as_of: Option<NaiveDate>,
+    #[command(flatten)]
+    project: ProjectArgs,
     /// Where to write the model CSVs and run_results.json.
     #[arg(long, value_name = "DIR", default_value = "c360-out")]
     out: PathBuf,
 }
 
-fn open(path: &PathBuf) -> Result<(String, File), Failure> {
-    let file = File::open(path)
-        .with_context(|| format!("{}: cannot open the file", path.display()))
-        .map_err(Failure::Input)?;
-    Ok((path.display().to_string(), file))
-}
-
-pub fn run_build(args: &Args) -> Result<RunOutput, Failure> {
-    let config = RunConfig::new(args.as_of.unwrap_or_else(today_utc));
-    let (contacts_name, contacts) = open(&args.contacts)?;
-    let (transactions_name, transactions) = open(&args.transactions)?;
-    let sources = Sources::load((&contacts_name, contacts), (&transactions_name, transactions))
-        .map_err(|e| Failure::Input(e.into()))?;
-    project::run(sources, &config).map_err(|e| Failure::Input(e.into()))
-}
-
 pub fn run(args: Args) -> Result<(), Failure> {
-    let output = run_build(&args)?;
+    let output = args.project.build()?;
     write(&output, &args.out).map_err(Failure::Input)?;
-    print_summary(&output, &args.out);
-    Ok(())
+    report::print_log(&output, true);
+    report::print_freshness(&output);
+    out!(
+        "Wrote {} model CSVs and run_results.json to {}",
+        output.models().filter(|m| m.result.status == crate::engine::NodeStatus::Success).count(),
+        args.out.display()
+    );
+    report::exit_for_tests(&output)
 }
 
-fn write(output: &RunOutput, dir: &PathBuf) -> anyhow::Result<()> {
+fn write(output: &RunOutput, dir: &Path) -> anyhow::Result<()> {
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     for node in output.models() {
         let path = dir.join(format!("{}.csv", node.node.name));
+        if node.result.status != crate::engine::NodeStatus::Success {
+            // A skipped model leaves no stale file from an earlier build behind.
+            let _ = fs::remove_file(&path);
+            continue;
+        }
         let file = File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
         write_csv(&node.table, BufWriter::new(file))
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    let path = dir.join("run_results.json");
-    let json = serde_json::to_string_pretty(&output.run_results())?;
-    fs::write(&path, json + "\n").with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
-}
-
-fn print_summary(output: &RunOutput, dir: &std::path::Path) {
-    println!("Running with c360 {} as of {}", env!("CARGO_PKG_VERSION"), output.config.as_of);
-    let total = output.nodes.len();
-    for (i, node) in output.nodes.iter().enumerate() {
-        let r = &node.result;
-        let what = match node.node.kind {
-            crate::engine::NodeKind::Source => "source",
-            crate::engine::NodeKind::Model => "model",
-        };
-        let label = format!("{} of {total} OK {what} {}", i + 1, node.node.name);
-        println!("{label:.<60} [{} rows in {:.3}s]", r.rows, r.execution_time);
-    }
-    for finding in &output.findings {
-        println!("WARN {}: {}", finding.node, finding.message);
-    }
-    println!(
-        "Done in {:.3}s. {} nodes OK. Wrote {} model CSVs and run_results.json to {}",
-        output.elapsed_time,
-        total,
-        output.models().count(),
-        dir.display()
-    );
+    report::write_run_results(output, dir)
 }

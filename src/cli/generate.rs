@@ -45,7 +45,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
             ))
         };
         let summary = generate(&options, create("contacts.csv")?, create("transactions.csv")?)?;
-        println!("{summary}");
+        out!("{summary}");
         Ok(())
     })();
     result.map_err(Failure::Input)
