@@ -5,7 +5,8 @@
 //! - peer: the `csv` crate merely tokenising both files into `ByteRecord`s (no typing);
 //! - c360 load: parsing both files into typed columns;
 //! - c360 build: load plus every model.
-//! and reports each as a ratio to the peer, measured in the same run.
+//!
+//! Each is reported as a ratio to the peer, measured in the same run.
 
 use std::time::Instant;
 
@@ -13,7 +14,10 @@ use c360::engine::generate::{generate, GenerateOptions};
 use c360::engine::{run, RunConfig, SourceFile, SourceFiles, Sources};
 
 fn env(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> f64 {
@@ -41,13 +45,24 @@ fn main() {
     let contacts = env("C360_BENCH_CONTACTS", 100_000);
     let transactions = env("C360_BENCH_TRANSACTIONS", 1_000_000);
     let runs = env("C360_BENCH_RUNS", 3);
-    let options = GenerateOptions { contacts, transactions, seed: 42, plant_defects: true };
+    let options = GenerateOptions {
+        contacts,
+        transactions,
+        seed: 42,
+        plant_defects: true,
+    };
     let (mut c, mut t) = (Vec::new(), Vec::new());
     generate(&options, &mut c, &mut t).expect("generating into memory");
     let mb = (c.len() + t.len()) as f64 / 1e6;
     let files = SourceFiles {
-        contacts: SourceFile { name: "contacts.csv", bytes: &c },
-        transactions: SourceFile { name: "transactions.csv", bytes: &t },
+        contacts: SourceFile {
+            name: "contacts.csv",
+            bytes: &c,
+        },
+        transactions: SourceFile {
+            name: "transactions.csv",
+            bytes: &t,
+        },
     };
     let config = RunConfig::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 26).expect("a date"));
 
@@ -58,6 +73,14 @@ fn main() {
     });
     println!("c360 bench: {contacts} contacts, {transactions} transactions, {mb:.1} MB of CSV, best of {runs}");
     println!("  peer  csv tokenise only   {:>8.3} s   1.00x", peer);
-    println!("  c360  load (typed)        {:>8.3} s   {:.2}x peer", load, load / peer);
-    println!("  c360  build (load + DAG)  {:>8.3} s   {:.2}x peer", build, build / peer);
+    println!(
+        "  c360  load (typed)        {:>8.3} s   {:.2}x peer",
+        load,
+        load / peer
+    );
+    println!(
+        "  c360  build (load + DAG)  {:>8.3} s   {:.2}x peer",
+        build,
+        build / peer
+    );
 }

@@ -29,7 +29,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
     report::print_freshness(&output);
     out!(
         "Wrote {} model CSVs and run_results.json to {}",
-        output.models().filter(|m| m.result.status == crate::engine::NodeStatus::Success).count(),
+        output
+            .models()
+            .filter(|m| m.result.status == crate::engine::NodeStatus::Success)
+            .count(),
         args.out.display()
     );
     report::exit_for_tests(&output)
@@ -44,7 +47,8 @@ fn write(output: &RunOutput, dir: &Path) -> anyhow::Result<()> {
             let _ = fs::remove_file(&path);
             continue;
         }
-        let file = File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+        let file =
+            File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
         write_csv(&node.table, BufWriter::new(file))
             .with_context(|| format!("cannot write {}", path.display()))?;
     }

@@ -23,7 +23,8 @@ pub struct Args {
 pub fn run(args: Args) -> Result<(), Failure> {
     let output = args.project.build()?;
     let write = || -> anyhow::Result<()> {
-        fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
+        fs::create_dir_all(&args.out)
+            .with_context(|| format!("cannot create {}", args.out.display()))?;
         let path = args.out.join("sources.json");
         let json = serde_json::json!({ "results": output.freshness });
         fs::write(&path, serde_json::to_string_pretty(&json)? + "\n")
@@ -35,7 +36,12 @@ pub fn run(args: Args) -> Result<(), Failure> {
     }
     report::print_freshness(&output);
     out!("\n{WHEN_TO_RUN}");
-    if output.freshness.iter().any(|f| matches!(f.status, FreshnessStatus::Error | FreshnessStatus::RuntimeError)) {
+    if output.freshness.iter().any(|f| {
+        matches!(
+            f.status,
+            FreshnessStatus::Error | FreshnessStatus::RuntimeError
+        )
+    }) {
         Err(Failure::Checks)
     } else {
         Ok(())

@@ -40,11 +40,15 @@ pub fn run(args: Args) -> Result<(), Failure> {
             .with_context(|| format!("cannot create {}", args.out.display()))?;
         let create = |name: &str| -> anyhow::Result<BufWriter<File>> {
             let path = args.out.join(name);
-            Ok(BufWriter::new(
-                File::create(&path).with_context(|| format!("cannot write {}", path.display()))?,
-            ))
+            Ok(BufWriter::new(File::create(&path).with_context(|| {
+                format!("cannot write {}", path.display())
+            })?))
         };
-        let summary = generate(&options, create("contacts.csv")?, create("transactions.csv")?)?;
+        let summary = generate(
+            &options,
+            create("contacts.csv")?,
+            create("transactions.csv")?,
+        )?;
         out!("{summary}");
         Ok(())
     })();

@@ -26,7 +26,11 @@ mod report;
 mod test;
 
 #[derive(Parser)]
-#[command(name = "c360", version, about = "Customer 360: the exercise's dbt DAG over two CSV exports")]
+#[command(
+    name = "c360",
+    version,
+    about = "Customer 360: the exercise's dbt DAG over two CSV exports"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

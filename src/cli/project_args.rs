@@ -84,12 +84,13 @@ impl ProjectArgs {
     }
 
     fn schema(&self) -> Result<Schema, Failure> {
-        let Some(path) = &self.schema else { return Ok(Schema::default_schema()) };
+        let Some(path) = &self.schema else {
+            return Ok(Schema::default_schema());
+        };
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("{}: cannot read the schema file", path.display()))
             .map_err(Failure::Input)?;
-        schema::parse(&text)
-            .map_err(|e| Failure::Input(anyhow::anyhow!("{}: {e}", path.display())))
+        schema::parse(&text).map_err(|e| Failure::Input(anyhow::anyhow!("{}: {e}", path.display())))
     }
 
     /// Loads both exports and the schema, and builds.
@@ -103,8 +104,11 @@ impl ProjectArgs {
         };
         let (contacts_name, contacts) = open(&self.contacts)?;
         let (transactions_name, transactions) = open(&self.transactions)?;
-        let sources = Sources::load((&contacts_name, contacts), (&transactions_name, transactions))
-            .map_err(|e| Failure::Input(e.into()))?;
+        let sources = Sources::load(
+            (&contacts_name, contacts),
+            (&transactions_name, transactions),
+        )
+        .map_err(|e| Failure::Input(e.into()))?;
         build(sources, &schema, &self.config()).map_err(|e| Failure::Input(e.into()))
     }
 }

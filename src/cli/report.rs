@@ -24,10 +24,18 @@ fn line(index: usize, total: usize, status: &str, what: &str, detail: &str) {
 
 /// The log: nodes (when `models`) and tests in run order, then a summary line.
 pub fn print_log(output: &RunOutput, models: bool) {
-    out!("Running with c360 {} as of {}", env!("CARGO_PKG_VERSION"), output.config.as_of);
+    out!(
+        "Running with c360 {} as of {}",
+        env!("CARGO_PKG_VERSION"),
+        output.config.as_of
+    );
     use crate::engine::project::Step;
-    let steps: Vec<Step> =
-        output.steps.iter().copied().filter(|s| models || matches!(s, Step::Test(_))).collect();
+    let steps: Vec<Step> = output
+        .steps
+        .iter()
+        .copied()
+        .filter(|s| models || matches!(s, Step::Test(_)))
+        .collect();
     let total = steps.len();
     for (i, step) in steps.into_iter().enumerate() {
         let i = i + 1;
@@ -40,10 +48,18 @@ pub fn print_log(output: &RunOutput, models: bool) {
                 };
                 let r = &node.result;
                 let (status, detail) = match r.status {
-                    NodeStatus::Success => ("OK", format!("{} rows in {:.3}s", r.rows, r.execution_time)),
+                    NodeStatus::Success => {
+                        ("OK", format!("{} rows in {:.3}s", r.rows, r.execution_time))
+                    }
                     NodeStatus::Skipped => ("SKIP", r.message.clone()),
                 };
-                line(i, total, status, &format!("{kind} {}", node.node.name), &detail);
+                line(
+                    i,
+                    total,
+                    status,
+                    &format!("{kind} {}", node.node.name),
+                    &detail,
+                );
             }
             Step::Test(t) => {
                 let t = &output.tests[t];
@@ -59,15 +75,35 @@ pub fn print_log(output: &RunOutput, models: bool) {
                     TestStatus::Warn | TestStatus::Fail => t.failures.to_string(),
                     _ => t.message.clone(),
                 };
-                line(i, total, status, t.unique_id.trim_start_matches("test.c360."), &detail);
+                line(
+                    i,
+                    total,
+                    status,
+                    t.unique_id.trim_start_matches("test.c360."),
+                    &detail,
+                );
             }
         }
     }
     for f in &output.findings {
-        out!("NOTE {}: {}", f.node.trim_start_matches("model.c360."), f.message);
+        out!(
+            "NOTE {}: {}",
+            f.node.trim_start_matches("model.c360."),
+            f.message
+        );
     }
-    for t in output.tests.iter().filter(|t| matches!(t.status, TestStatus::Fail | TestStatus::Warn | TestStatus::Error)) {
-        out!("\n{} {}: {}", t.status.as_str().to_uppercase(), t.unique_id.trim_start_matches("test.c360."), t.message);
+    for t in output.tests.iter().filter(|t| {
+        matches!(
+            t.status,
+            TestStatus::Fail | TestStatus::Warn | TestStatus::Error
+        )
+    }) {
+        out!(
+            "\n{} {}: {}",
+            t.status.as_str().to_uppercase(),
+            t.unique_id.trim_start_matches("test.c360."),
+            t.message
+        );
         if let Some(rows) = &t.failing_rows {
             let shown = rows.page(None, 0, 5);
             out!("  {}", rows.column_names().collect::<Vec<_>>().join(" | "));
@@ -80,7 +116,10 @@ pub fn print_log(output: &RunOutput, models: bool) {
         }
     }
     let count = |s: TestStatus| output.tests.iter().filter(|t| t.status == s).count();
-    let skipped_models = output.models().filter(|m| m.result.status == NodeStatus::Skipped).count();
+    let skipped_models = output
+        .models()
+        .filter(|m| m.result.status == NodeStatus::Skipped)
+        .count();
     out!(
         "\nDone in {:.3}s. PASS={} WARN={} FAIL={} ERROR={} SKIP={} (tests), models built={} skipped={}",
         output.elapsed_time,
@@ -99,7 +138,10 @@ pub fn print_freshness(output: &RunOutput) {
         out!(
             "freshness of {}: {} — {}",
             f.unique_id.trim_start_matches("source.c360."),
-            serde_json::to_value(f.status).ok().and_then(|v| v.as_str().map(str::to_uppercase)).unwrap_or_default(),
+            serde_json::to_value(f.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_uppercase))
+                .unwrap_or_default(),
             f.message
         );
     }
@@ -109,7 +151,12 @@ pub fn print_freshness(output: &RunOutput) {
 pub fn exit_for_tests(output: &RunOutput) -> Result<(), Failure> {
     let failed = output.tests.iter().any(|t| {
         t.status == TestStatus::Fail
-            || (t.status == TestStatus::Error && t.severity == crate::engine::data_test::Severity::Error)
+            || (t.status == TestStatus::Error
+                && t.severity == crate::engine::data_test::Severity::Error)
     });
-    if failed { Err(Failure::Checks) } else { Ok(()) }
+    if failed {
+        Err(Failure::Checks)
+    } else {
+        Ok(())
+    }
 }

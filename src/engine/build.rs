@@ -13,12 +13,16 @@ use super::dag::{graph, Node, NodeKind, SOURCES};
 use super::data_test::generic::{GenericKind, GenericTest};
 use super::data_test::macros::{self, MACRO_TESTS};
 use super::data_test::singular::{Models, SINGULAR_TESTS};
-use super::data_test::{status_for, Failing, Severity, TestConfig, TestResult, TestStatus, DEFAULT_SHOWN_ROWS};
+use super::data_test::{
+    status_for, Failing, Severity, TestConfig, TestResult, TestStatus, DEFAULT_SHOWN_ROWS,
+};
 use super::error::RunError;
 use super::freshness;
 use super::models::{ModelContext, MODELS};
 use super::policy::OutsideCategories;
-use super::project::{Finding, NodeOutput, NodeResult, NodeStatus, RunConfig, RunOutput, Sources, Step};
+use super::project::{
+    Finding, NodeOutput, NodeResult, NodeStatus, RunConfig, RunOutput, Sources, Step,
+};
 use super::schema::Schema;
 use super::table::Table;
 
@@ -49,7 +53,7 @@ fn outside_categories(sources: &Sources, accepted: &[String]) -> Vec<String> {
 
 /// A test ready to run, whatever its kind.
 enum Planned<'a> {
-    Generic(GenericTest),
+    Generic(Box<GenericTest>),
     Singular(&'a super::data_test::singular::SingularTest),
 }
 
@@ -57,7 +61,11 @@ impl Planned<'_> {
     fn depends_on(&self) -> Vec<String> {
         match self {
             Planned::Generic(t) => t.depends_on(),
-            Planned::Singular(s) => s.depends_on.iter().map(|m| format!("model.c360.{m}")).collect(),
+            Planned::Singular(s) => s
+                .depends_on
+                .iter()
+                .map(|m| format!("model.c360.{m}"))
+                .collect(),
         }
     }
 }
@@ -69,8 +77,16 @@ fn plural(n: usize, word: &str) -> String {
 /// dbt's wording: "Got 1 result, configured to fail if != 0".
 fn verdict(failures: usize, config: &TestConfig, status: TestStatus) -> String {
     match status {
-        TestStatus::Fail => format!("Got {}, configured to fail if {}", plural(failures, "result"), config.error_if),
-        TestStatus::Warn => format!("Got {}, configured to warn if {}", plural(failures, "result"), config.warn_if),
+        TestStatus::Fail => format!(
+            "Got {}, configured to fail if {}",
+            plural(failures, "result"),
+            config.error_if
+        ),
+        TestStatus::Warn => format!(
+            "Got {}, configured to warn if {}",
+            plural(failures, "result"),
+            config.warn_if
+        ),
         _ => format!("Got {}", plural(failures, "result")),
     }
 }
@@ -80,7 +96,10 @@ fn kept_rows(table: &Table, failing: &Failing, config: &TestConfig) -> Option<Ta
     if !config.store_failures {
         return None;
     }
-    let cap = config.limit.unwrap_or(DEFAULT_SHOWN_ROWS).min(failing.rows.len());
+    let cap = config
+        .limit
+        .unwrap_or(DEFAULT_SHOWN_ROWS)
+        .min(failing.rows.len());
     let mut kept = table.take(&failing.rows[..cap]);
     if let Some(extra) = &failing.extra {
         let first: Vec<u32> = (0..cap as u32).collect();
@@ -96,9 +115,17 @@ fn describe(test: &GenericTest) -> String {
     match &test.kind {
         GenericKind::Unique => format!("{col} has no duplicate values"),
         GenericKind::NotNull => format!("{col} is never null"),
-        GenericKind::AcceptedValues { values, .. } => format!("{col} is one of {} accepted values", values.len()),
-        GenericKind::Relationships { to, field } => format!("every {col} exists as {field} in {to}"),
-        GenericKind::AcceptedRange { min_value, max_value, .. } => format!(
+        GenericKind::AcceptedValues { values, .. } => {
+            format!("{col} is one of {} accepted values", values.len())
+        }
+        GenericKind::Relationships { to, field } => {
+            format!("every {col} exists as {field} in {to}")
+        }
+        GenericKind::AcceptedRange {
+            min_value,
+            max_value,
+            ..
+        } => format!(
             "{col} lies in [{}, {}]",
             min_value.as_deref().unwrap_or("-∞"),
             max_value.as_deref().unwrap_or("∞")
@@ -131,12 +158,16 @@ fn run_generic(test: &GenericTest, tables: &HashMap<String, Table>) -> TestResul
         failing_rows_total: 0,
         line: Some(test.line),
     };
-    match table.ok_or_else(|| format!("{} is not available", test.node)).and_then(|t| {
-        test.failing(t, parent).map(|f| (t, f))
-    }) {
+    match table
+        .ok_or_else(|| format!("{} is not available", test.node))
+        .and_then(|t| test.failing(t, parent).map(|f| (t, f)))
+    {
         Err(e) => result.message = e,
         Ok((t, (failing, checked))) => {
-            let failures = test.config.limit.map_or(failing.failures, |l| failing.failures.min(l));
+            let failures = test
+                .config
+                .limit
+                .map_or(failing.failures, |l| failing.failures.min(l));
             result.status = status_for(failures as u64, &test.config);
             result.failures = failures;
             result.rows_checked = checked;
@@ -156,7 +187,10 @@ fn run_singular(
 ) -> TestResult {
     let start = Instant::now();
     let get = |name: &str| tables.get(&format!("model.c360.{name}"));
-    let models = Models { get: &get, accepted_categories: accepted };
+    let models = Models {
+        get: &get,
+        accepted_categories: accepted,
+    };
     let config = TestConfig::default();
     let mut result = TestResult {
         unique_id: format!("test.c360.{}", test.name),
@@ -230,7 +264,12 @@ pub fn build(sources: Sources, schema: &Schema, config: &RunConfig) -> Result<Ru
         config.accepted_categories = list.clone();
     }
     let mut edited_schema = None;
-    let mut tests: Vec<Planned> = schema.tests.iter().cloned().map(Planned::Generic).collect();
+    let mut tests: Vec<Planned> = schema
+        .tests
+        .iter()
+        .cloned()
+        .map(|t| Planned::Generic(Box::new(t)))
+        .collect();
     if config.policies.outside_categories == OutsideCategories::AddToAcceptedList {
         let outside = outside_categories(&sources, &config.accepted_categories);
         if !outside.is_empty() {
@@ -240,7 +279,10 @@ pub fn build(sources: Sources, schema: &Schema, config: &RunConfig) -> Result<Ru
             for t in &mut tests {
                 if let Planned::Generic(g) = t {
                     if Some(&g.unique_id) == schema.accepted_values_test().map(|a| &a.unique_id) {
-                        g.kind = GenericKind::AcceptedValues { values: config.accepted_categories.clone(), quote: true };
+                        g.kind = GenericKind::AcceptedValues {
+                            values: config.accepted_categories.clone(),
+                            quote: true,
+                        };
                     }
                 }
             }
@@ -251,12 +293,19 @@ pub fn build(sources: Sources, schema: &Schema, config: &RunConfig) -> Result<Ru
     }
 
     let nodes = graph(&config);
-    let position: HashMap<&str, usize> =
-        nodes.iter().enumerate().map(|(i, n)| (n.unique_id.as_str(), i)).collect();
+    let position: HashMap<&str, usize> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.unique_id.as_str(), i))
+        .collect();
     // Each test runs right after the last node it reads.
     let mut tests_after: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
     for (i, t) in tests.iter().enumerate() {
-        let last = t.depends_on().iter().filter_map(|d| position.get(d.as_str()).copied()).max();
+        let last = t
+            .depends_on()
+            .iter()
+            .filter_map(|d| position.get(d.as_str()).copied())
+            .max();
         if let Some(last) = last {
             tests_after[last].push(i);
         }
@@ -272,8 +321,15 @@ pub fn build(sources: Sources, schema: &Schema, config: &RunConfig) -> Result<Ru
     let mut skipped_nodes: HashSet<String> = HashSet::new();
     let freshness_checks: Vec<_> = schema.freshness.clone();
 
-    let Sources { contacts, transactions, load_times } = sources;
-    for (def, (table, seconds)) in SOURCES.iter().zip([contacts, transactions].into_iter().zip(load_times)) {
+    let Sources {
+        contacts,
+        transactions,
+        load_times,
+    } = sources;
+    for (def, (table, seconds)) in SOURCES
+        .iter()
+        .zip([contacts, transactions].into_iter().zip(load_times))
+    {
         let unique_id = def.unique_id();
         results.insert(
             unique_id.clone(),
@@ -289,7 +345,11 @@ pub fn build(sources: Sources, schema: &Schema, config: &RunConfig) -> Result<Ru
     }
     let freshness: Vec<_> = freshness_checks
         .iter()
-        .filter_map(|f| tables.get(&f.node).map(|t| freshness::check(f, t, config.freshness_at)))
+        .filter_map(|f| {
+            tables
+                .get(&f.node)
+                .map(|t| freshness::check(f, t, config.freshness_at))
+        })
         .collect();
 
     for (index, node) in nodes.iter().enumerate() {
@@ -299,14 +359,20 @@ pub fn build(sources: Sources, schema: &Schema, config: &RunConfig) -> Result<Ru
             match reason {
                 Some(reason) => {
                     skipped_nodes.insert(node.unique_id.clone());
-                    blocked.insert(node.unique_id.clone(), format!("skipped: upstream {}", node.name));
-                    results.insert(node.unique_id.clone(), NodeResult {
-                        unique_id: node.unique_id.clone(),
-                        status: NodeStatus::Skipped,
-                        rows: 0,
-                        execution_time: 0.0,
-                        message: reason,
-                    });
+                    blocked.insert(
+                        node.unique_id.clone(),
+                        format!("skipped: upstream {}", node.name),
+                    );
+                    results.insert(
+                        node.unique_id.clone(),
+                        NodeResult {
+                            unique_id: node.unique_id.clone(),
+                            status: NodeStatus::Skipped,
+                            rows: 0,
+                            execution_time: 0.0,
+                            message: reason,
+                        },
+                    );
                 }
                 None => {
                     let (table, result, node_findings) = run_model(node, &tables, &config)?;
@@ -318,9 +384,16 @@ pub fn build(sources: Sources, schema: &Schema, config: &RunConfig) -> Result<Ru
         }
         for &t in &tests_after[index] {
             let planned = &tests[t];
-            let skip_reason = planned.depends_on().iter().find(|d| skipped_nodes.contains(*d)).map(|d| {
-                format!("skipped: {} was not built", d.rsplit('.').next().unwrap_or(d))
-            });
+            let skip_reason = planned
+                .depends_on()
+                .iter()
+                .find(|d| skipped_nodes.contains(*d))
+                .map(|d| {
+                    format!(
+                        "skipped: {} was not built",
+                        d.rsplit('.').next().unwrap_or(d)
+                    )
+                });
             let mut result = match planned {
                 Planned::Generic(g) => {
                     if let Some(reason) = &skip_reason {
@@ -344,7 +417,9 @@ pub fn build(sources: Sources, schema: &Schema, config: &RunConfig) -> Result<Ru
             if result.status == TestStatus::Fail {
                 if let Some(node) = &result.attached_node {
                     let name = result.unique_id.trim_start_matches("test.c360.");
-                    blocked.entry(node.clone()).or_insert_with(|| format!("skipped: upstream test {name} failed"));
+                    blocked
+                        .entry(node.clone())
+                        .or_insert_with(|| format!("skipped: upstream test {name} failed"));
                 }
             }
             if result.status == TestStatus::Skipped {
@@ -359,7 +434,9 @@ pub fn build(sources: Sources, schema: &Schema, config: &RunConfig) -> Result<Ru
         .into_iter()
         .map(|node| NodeOutput {
             table: tables.remove(&node.unique_id).unwrap_or_default(),
-            result: results.remove(&node.unique_id).expect("every node has a result"),
+            result: results
+                .remove(&node.unique_id)
+                .expect("every node has a result"),
             node,
         })
         .collect();
@@ -385,7 +462,12 @@ fn run_model(
         .find(|m| m.unique_id() == node.unique_id)
         .expect("every model node comes from MODELS");
     let start = Instant::now();
-    let mut ctx = ModelContext { tables, config, node: node.unique_id.clone(), findings: Vec::new() };
+    let mut ctx = ModelContext {
+        tables,
+        config,
+        node: node.unique_id.clone(),
+        findings: Vec::new(),
+    };
     let table = model.run(&mut ctx)?;
     let findings = ctx.findings;
     let message = match findings.as_slice() {
@@ -393,7 +475,10 @@ fn run_model(
         f => format!(
             "SELECT {} ({})",
             table.num_rows(),
-            f.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join("; ")
+            f.iter()
+                .map(|f| f.message.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
         ),
     };
     let result = NodeResult {

@@ -6,7 +6,10 @@
 //! Numbers, dates and timestamps are plain vectors of `Option`s.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+use rustc_hash::FxBuildHasher;
 use std::fmt::Write;
 use std::sync::Arc;
 
@@ -14,7 +17,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::decimal::{format_units, Decimal};
-use super::time::format_timestamp;
+use super::time::{write_date, write_timestamp};
 
 /// A column's logical type, as dbt would document it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,11 +53,13 @@ impl DataType {
 /// The code of a null text value.
 pub const NULL_CODE: u32 = u32::MAX;
 
-/// Distinct strings, stored back to back.
+/// Strings stored back to back. When `distinct`, no string appears twice (the column was
+/// interned), so equal codes mean equal strings and the other way round.
 #[derive(Clone, Debug, Default)]
 pub struct StrPool {
     bytes: String,
     ends: Vec<usize>,
+    distinct: bool,
 }
 
 impl StrPool {
@@ -80,6 +85,11 @@ impl StrPool {
 
     pub fn iter(&self) -> impl Iterator<Item = &str> {
         (0..self.len() as u32).map(|c| self.get(c))
+    }
+
+    /// Whether every string in the pool is different from every other.
+    pub fn is_distinct(&self) -> bool {
+        self.distinct
     }
 }
 
@@ -112,32 +122,50 @@ impl TextColumn {
 pub struct TextBuilder {
     pool: StrPool,
     codes: Vec<u32>,
-    index: Option<HashMap<Box<str>, u32>>,
+    /// Codes of the pool's strings, hashed by string: no string is stored twice.
+    index: Option<HashTable<u32>>,
+}
+
+fn hash_str(s: &str) -> u64 {
+    FxBuildHasher.hash_one(s)
 }
 
 impl TextBuilder {
     pub fn new(intern: bool) -> Self {
-        TextBuilder { pool: StrPool::default(), codes: Vec::new(), index: intern.then(HashMap::new) }
+        TextBuilder {
+            pool: StrPool::default(),
+            codes: Vec::new(),
+            index: intern.then(HashTable::new),
+        }
     }
 
     pub fn push(&mut self, value: Option<&str>) {
         let code = match (value, &mut self.index) {
             (None, _) => NULL_CODE,
             (Some(v), None) => self.pool.push(v),
-            (Some(v), Some(index)) => match index.get(v) {
-                Some(&code) => code,
-                None => {
-                    let code = self.pool.push(v);
-                    index.insert(v.into(), code);
-                    code
+            (Some(v), Some(index)) => {
+                let hash = hash_str(v);
+                let pool = &mut self.pool;
+                match index.find(hash, |&code| pool.get(code) == v) {
+                    Some(&code) => code,
+                    None => {
+                        let code = pool.push(v);
+                        let pool = &*pool;
+                        index.insert_unique(hash, code, |&c| hash_str(pool.get(c)));
+                        code
+                    }
                 }
-            },
+            }
         };
         self.codes.push(code);
     }
 
-    pub fn finish(self) -> TextColumn {
-        TextColumn { pool: Arc::new(self.pool), codes: self.codes }
+    pub fn finish(mut self) -> TextColumn {
+        self.pool.distinct = self.index.is_some();
+        TextColumn {
+            pool: Arc::new(self.pool),
+            codes: self.codes,
+        }
     }
 }
 
@@ -147,7 +175,10 @@ pub enum Column {
     Text(TextColumn),
     Integer(Vec<Option<i64>>),
     /// Exact decimals: every value is `units / 10^scale`.
-    Decimal { values: Vec<Option<i64>>, scale: u8 },
+    Decimal {
+        values: Vec<Option<i64>>,
+        scale: u8,
+    },
     Date(Vec<Option<NaiveDate>>),
     /// Milliseconds since the Unix epoch, UTC.
     Timestamp(Vec<Option<i64>>),
@@ -177,10 +208,8 @@ impl Value<'_> {
                 let _ = write!(out, "{i}");
             }
             Value::Decimal(d) => format_units(d.units, d.scale, out),
-            Value::Date(d) => {
-                let _ = write!(out, "{}", d.format("%Y-%m-%d"));
-            }
-            Value::Timestamp(t) => out.push_str(&format_timestamp(*t)),
+            Value::Date(d) => write_date(*d, out),
+            Value::Timestamp(t) => write_timestamp(*t, out),
             Value::Boolean(b) => out.push_str(if *b { "true" } else { "false" }),
         }
     }
@@ -263,9 +292,10 @@ impl Column {
                 codes: gather(&t.codes, rows),
             }),
             Column::Integer(v) => Column::Integer(gather(v, rows)),
-            Column::Decimal { values, scale } => {
-                Column::Decimal { values: gather(values, rows), scale: *scale }
-            }
+            Column::Decimal { values, scale } => Column::Decimal {
+                values: gather(values, rows),
+                scale: *scale,
+            },
             Column::Date(v) => Column::Date(gather(v, rows)),
             Column::Timestamp(v) => Column::Timestamp(gather(v, rows)),
             Column::Boolean(v) => Column::Boolean(gather(v, rows)),
@@ -275,17 +305,23 @@ impl Column {
     /// Like [`Column::gather`], where `None` gives a null row (a left join's miss).
     pub fn gather_optional(&self, rows: &[Option<u32>]) -> Column {
         fn go<T: Copy>(values: &[Option<T>], rows: &[Option<u32>]) -> Vec<Option<T>> {
-            rows.iter().map(|r| r.and_then(|r| values[r as usize])).collect()
+            rows.iter()
+                .map(|r| r.and_then(|r| values[r as usize]))
+                .collect()
         }
         match self {
             Column::Text(t) => Column::Text(TextColumn {
                 pool: Arc::clone(&t.pool),
-                codes: rows.iter().map(|r| r.map_or(NULL_CODE, |r| t.codes[r as usize])).collect(),
+                codes: rows
+                    .iter()
+                    .map(|r| r.map_or(NULL_CODE, |r| t.codes[r as usize]))
+                    .collect(),
             }),
             Column::Integer(v) => Column::Integer(go(v, rows)),
-            Column::Decimal { values, scale } => {
-                Column::Decimal { values: go(values, rows), scale: *scale }
-            }
+            Column::Decimal { values, scale } => Column::Decimal {
+                values: go(values, rows),
+                scale: *scale,
+            },
             Column::Date(v) => Column::Date(go(v, rows)),
             Column::Timestamp(v) => Column::Timestamp(go(v, rows)),
             Column::Boolean(v) => Column::Boolean(go(v, rows)),

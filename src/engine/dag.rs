@@ -57,16 +57,25 @@ pub fn graph(config: &RunConfig) -> Vec<Node> {
         let ready = pending
             .iter()
             .position(|&m| {
-                MODELS[m].depends_on().iter().all(|d| nodes.iter().any(|n| n.unique_id == *d))
+                MODELS[m]
+                    .depends_on()
+                    .iter()
+                    .all(|d| nodes.iter().any(|n| n.unique_id == *d))
             })
-            .unwrap_or_else(|| panic!("the models' depends_on form a cycle or name a missing node"));
+            .unwrap_or_else(|| {
+                panic!("the models' depends_on form a cycle or name a missing node")
+            });
         let model = MODELS[pending.remove(ready)];
         nodes.push(Node {
             unique_id: model.unique_id(),
             name: model.name().into(),
             kind: NodeKind::Model,
             layer: model.layer(),
-            depends_on: model.depends_on().iter().map(|d| (*d).to_string()).collect(),
+            depends_on: model
+                .depends_on()
+                .iter()
+                .map(|d| (*d).to_string())
+                .collect(),
             description: model.description().into(),
             columns: model.columns(config),
         });
@@ -80,7 +89,9 @@ mod tests {
 
     #[test]
     fn parents_come_first() {
-        let nodes = graph(&RunConfig::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()));
+        let nodes = graph(&RunConfig::new(
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+        ));
         for (i, node) in nodes.iter().enumerate() {
             for parent in &node.depends_on {
                 let p = nodes.iter().position(|n| &n.unique_id == parent).unwrap();

@@ -69,7 +69,10 @@ impl Decimal {
         if digits == 0 {
             return Err(DecimalError::Syntax);
         }
-        Ok(Decimal { units: if negative { -units } else { units }, scale })
+        Ok(Decimal {
+            units: if negative { -units } else { units },
+            scale,
+        })
     }
 
     /// The same value at a larger scale (`1.5` at scale 2 is `150` hundredths).
@@ -78,7 +81,10 @@ impl Decimal {
             return None;
         }
         let factor = 10i64.checked_pow(u32::from(scale - self.scale))?;
-        Some(Decimal { units: self.units.checked_mul(factor)?, scale })
+        Some(Decimal {
+            units: self.units.checked_mul(factor)?,
+            scale,
+        })
     }
 
     /// `sum / count`, rounded half away from zero to `scale` places.
@@ -101,7 +107,10 @@ impl Decimal {
         } else {
             quotient
         };
-        Some(Decimal { units: i64::try_from(rounded).ok()?, scale })
+        Some(Decimal {
+            units: i64::try_from(rounded).ok()?,
+            scale,
+        })
     }
 
     pub fn to_f64(self) -> f64 {
@@ -111,23 +120,34 @@ impl Decimal {
 
 /// Formats `units` at `scale` as plain decimal text with exactly `scale` places.
 pub fn format_units(units: i64, scale: u8, out: &mut String) {
-    use std::fmt::Write;
-    if scale == 0 {
-        let _ = write!(out, "{units}");
-        return;
-    }
-    let factor = 10u64.pow(u32::from(scale));
+    // By hand: it runs for every decimal cell written.
     let magnitude = units.unsigned_abs();
     if units < 0 {
         out.push('-');
     }
-    let _ = write!(
-        out,
-        "{}.{:0width$}",
-        magnitude / factor,
-        magnitude % factor,
-        width = usize::from(scale)
-    );
+    let mut digits = [0u8; 20];
+    let mut n = 0;
+    let mut v = magnitude;
+    loop {
+        digits[n] = b'0' + (v % 10) as u8;
+        v /= 10;
+        n += 1;
+        if v == 0 {
+            break;
+        }
+    }
+    let scale = usize::from(scale);
+    // At least one digit before the point.
+    while n <= scale {
+        digits[n] = b'0';
+        n += 1;
+    }
+    for i in (0..n).rev() {
+        out.push(char::from(digits[i]));
+        if i == scale && scale > 0 {
+            out.push('.');
+        }
+    }
 }
 
 impl fmt::Display for Decimal {
@@ -161,8 +181,14 @@ mod tests {
         assert_eq!(Decimal::parse(b"1.2.3"), Err(DecimalError::Syntax));
         assert_eq!(Decimal::parse(b"-"), Err(DecimalError::Syntax));
         assert_eq!(Decimal::parse(b"abc"), Err(DecimalError::Syntax));
-        assert_eq!(Decimal::parse(b"1.0000000001"), Err(DecimalError::TooPrecise));
-        assert_eq!(Decimal::parse(b"99999999999999999999"), Err(DecimalError::Overflow));
+        assert_eq!(
+            Decimal::parse(b"1.0000000001"),
+            Err(DecimalError::TooPrecise)
+        );
+        assert_eq!(
+            Decimal::parse(b"99999999999999999999"),
+            Err(DecimalError::Overflow)
+        );
     }
 
     #[test]
@@ -171,6 +197,14 @@ mod tests {
         assert_eq!(Decimal::new(sum, 1).to_string(), "351.9");
         assert_eq!(Decimal::new(-5, 2).to_string(), "-0.05");
         assert_eq!(Decimal::new(1200, 2).to_string(), "12.00");
+        assert_eq!(Decimal::new(0, 0).to_string(), "0");
+        assert_eq!(Decimal::new(0, 2).to_string(), "0.00");
+        assert_eq!(Decimal::new(7, 3).to_string(), "0.007");
+        assert_eq!(
+            Decimal::new(i64::MIN, 2).to_string(),
+            "-92233720368547758.08"
+        );
+        assert_eq!(Decimal::new(-12345, 0).to_string(), "-12345");
     }
 
     #[test]

@@ -11,24 +11,44 @@ pub enum InputError {
     /// Occurs when the file has no header row.
     Empty { file: String },
     /// Occurs when the header lacks columns the models need.
-    MissingColumns { file: String, missing: Vec<String>, found: Vec<String> },
+    MissingColumns {
+        file: String,
+        missing: Vec<String>,
+        found: Vec<String>,
+    },
     /// Occurs when a header names the same column twice.
     DuplicateColumn { file: String, column: String },
     /// Occurs when the CSV itself is malformed (a row with the wrong number of fields,
     /// bytes that are not UTF-8).
-    Malformed { file: String, line: u64, message: String },
+    Malformed {
+        file: String,
+        line: u64,
+        message: String,
+    },
     /// Occurs when a field does not hold a value of its column's type.
-    BadValue { file: String, line: u64, column: String, expected: String, found: String },
+    BadValue {
+        file: String,
+        line: u64,
+        column: String,
+        expected: String,
+        found: String,
+    },
 }
 
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            InputError::Io { file, message } => write!(f, "{file}: cannot read the file: {message}"),
+            InputError::Io { file, message } => {
+                write!(f, "{file}: cannot read the file: {message}")
+            }
             InputError::Empty { file } => {
                 write!(f, "{file}: the file is empty; expected a header row first")
             }
-            InputError::MissingColumns { file, missing, found } => write!(
+            InputError::MissingColumns {
+                file,
+                missing,
+                found,
+            } => write!(
                 f,
                 "{file}: missing required column{} {}; the header has: {}",
                 if missing.len() == 1 { "" } else { "s" },
@@ -38,10 +58,20 @@ impl fmt::Display for InputError {
             InputError::DuplicateColumn { file, column } => {
                 write!(f, "{file}: the header names column {column} more than once")
             }
-            InputError::Malformed { file, line, message } => {
+            InputError::Malformed {
+                file,
+                line,
+                message,
+            } => {
                 write!(f, "{file} line {line}: {message}")
             }
-            InputError::BadValue { file, line, column, expected, found } => write!(
+            InputError::BadValue {
+                file,
+                line,
+                column,
+                expected,
+                found,
+            } => write!(
                 f,
                 "{file} line {line}, column {column}: expected {expected}, found {found:?}"
             ),
@@ -62,7 +92,10 @@ impl fmt::Display for ModelError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ModelError::Overflow { model, column } => {
-                write!(f, "model {model}: the sum in column {column} is too large to hold exactly")
+                write!(
+                    f,
+                    "model {model}: the sum in column {column} is too large to hold exactly"
+                )
             }
         }
     }

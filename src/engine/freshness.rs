@@ -57,16 +57,23 @@ fn plural(n: i64, unit: &str) -> String {
 /// How long from `from` to `to`, in the two largest calendar units ("3 years 6 months",
 /// "1 day 4 hours", "12 minutes").
 pub fn age_in_words(from: i64, to: i64) -> String {
-    let (Some(a), Some(b)) = (DateTime::from_timestamp_millis(from), DateTime::from_timestamp_millis(to)) else {
+    let (Some(a), Some(b)) = (
+        DateTime::from_timestamp_millis(from),
+        DateTime::from_timestamp_millis(to),
+    ) else {
         return "an unknown time".into();
     };
     let (a, b) = if a <= b { (a, b) } else { (b, a) };
     let mut months = (b.year() - a.year()) * 12 + b.month() as i32 - a.month() as i32;
-    if a.checked_add_months(Months::new(months.max(0) as u32)).is_some_and(|t| t > b) {
+    if a.checked_add_months(Months::new(months.max(0) as u32))
+        .is_some_and(|t| t > b)
+    {
         months -= 1;
     }
     let months = months.max(0);
-    let after_months = a.checked_add_months(Months::new(months as u32)).unwrap_or(a);
+    let after_months = a
+        .checked_add_months(Months::new(months as u32))
+        .unwrap_or(a);
     let rest = (b - after_months).num_milliseconds();
     let (days, hours, minutes) = (rest / 86_400_000, rest / 3_600_000 % 24, rest / 60_000 % 60);
     let parts: Vec<String> = [
@@ -111,25 +118,44 @@ pub fn check(def: &FreshnessDef, table: &Table, at: i64) -> FreshnessResult {
     };
     match newest {
         Err(e) => result.message = e,
-        Ok(None) => result.message = format!("{} has no values: nothing was ever loaded", def.loaded_at_field),
+        Ok(None) => {
+            result.message = format!(
+                "{} has no values: nothing was ever loaded",
+                def.loaded_at_field
+            )
+        }
         Ok(Some(newest)) => {
             let age = at - newest;
             result.max_loaded_at = Some(format_timestamp(newest));
             result.max_loaded_at_time_ago_in_s = Some(age as f64 / 1000.0);
-            let over = |t: Option<crate::engine::schema::FreshnessThreshold>| t.is_some_and(|t| age > t.millis());
+            let over = |t: Option<crate::engine::schema::FreshnessThreshold>| {
+                t.is_some_and(|t| age > t.millis())
+            };
             let (status, rule) = if over(def.error_after) {
-                (FreshnessStatus::Error, format!("error after {}", def.error_after.expect("set")))
+                (
+                    FreshnessStatus::Error,
+                    format!("error after {}", def.error_after.expect("set")),
+                )
             } else if over(def.warn_after) {
-                (FreshnessStatus::Warn, format!("warn after {}", def.warn_after.expect("set")))
+                (
+                    FreshnessStatus::Warn,
+                    format!("warn after {}", def.warn_after.expect("set")),
+                )
             } else {
-                let limit = def.warn_after.or(def.error_after).map_or(String::new(), |t| t.to_string());
+                let limit = def
+                    .warn_after
+                    .or(def.error_after)
+                    .map_or(String::new(), |t| t.to_string());
                 (FreshnessStatus::Pass, format!("within {limit}"))
             };
             result.status = status;
             result.message = if age >= 0 {
                 format!("last loaded {} ago: {rule}", age_in_words(newest, at))
             } else {
-                format!("last loaded {} after the as-of instant: {rule}", age_in_words(at, newest))
+                format!(
+                    "last loaded {} after the as-of instant: {rule}",
+                    age_in_words(at, newest)
+                )
             };
         }
     }
@@ -151,46 +177,86 @@ mod tests {
         FreshnessDef {
             node: "source.c360.web.transactions".into(),
             loaded_at_field: "_loaded_at_utc".into(),
-            warn_after: Some(FreshnessThreshold { count: 1, period: Period::Day }),
-            error_after: Some(FreshnessThreshold { count: 2, period: Period::Day }),
+            warn_after: Some(FreshnessThreshold {
+                count: 1,
+                period: Period::Day,
+            }),
+            error_after: Some(FreshnessThreshold {
+                count: 2,
+                period: Period::Day,
+            }),
             line: 1,
         }
     }
 
     fn table(loaded: &str) -> Table {
-        Table::new().with("_loaded_at_utc", Column::Timestamp(vec![Some(ts(loaded)), None]))
+        Table::new().with(
+            "_loaded_at_utc",
+            Column::Timestamp(vec![Some(ts(loaded)), None]),
+        )
     }
 
     #[test]
     fn the_exercise_data_is_years_stale() {
-        let r = check(&def(), &table("2023-05-09 10:05:28.875"), ts("2026-11-26 00:00:00"));
+        let r = check(
+            &def(),
+            &table("2023-05-09 10:05:28.875"),
+            ts("2026-11-26 00:00:00"),
+        );
         assert_eq!(r.status, FreshnessStatus::Error);
-        assert_eq!(r.message, "last loaded 3 years 6 months ago: error after 2 days");
+        assert_eq!(
+            r.message,
+            "last loaded 3 years 6 months ago: error after 2 days"
+        );
     }
 
     #[test]
     fn thresholds() {
         let at = ts("2026-11-26 12:00:00");
-        assert_eq!(check(&def(), &table("2026-11-26 01:00:00"), at).status, FreshnessStatus::Pass);
+        assert_eq!(
+            check(&def(), &table("2026-11-26 01:00:00"), at).status,
+            FreshnessStatus::Pass
+        );
         let warn = check(&def(), &table("2026-11-25 01:00:00"), at);
         assert_eq!(warn.status, FreshnessStatus::Warn);
-        assert_eq!(warn.message, "last loaded 1 day 11 hours ago: warn after 1 day");
-        assert_eq!(check(&def(), &table("2026-11-24 11:00:00"), at).status, FreshnessStatus::Error);
+        assert_eq!(
+            warn.message,
+            "last loaded 1 day 11 hours ago: warn after 1 day"
+        );
+        assert_eq!(
+            check(&def(), &table("2026-11-24 11:00:00"), at).status,
+            FreshnessStatus::Error
+        );
     }
 
     #[test]
     fn missing_or_empty_columns_are_runtime_errors() {
         let mut d = def();
         d.loaded_at_field = "nope".into();
-        assert_eq!(check(&d, &table("2026-11-26 01:00:00"), 0).status, FreshnessStatus::RuntimeError);
+        assert_eq!(
+            check(&d, &table("2026-11-26 01:00:00"), 0).status,
+            FreshnessStatus::RuntimeError
+        );
         let empty = Table::new().with("_loaded_at_utc", Column::Timestamp(vec![None]));
-        assert_eq!(check(&def(), &empty, 0).status, FreshnessStatus::RuntimeError);
+        assert_eq!(
+            check(&def(), &empty, 0).status,
+            FreshnessStatus::RuntimeError
+        );
     }
 
     #[test]
     fn words() {
-        assert_eq!(age_in_words(ts("2026-11-26 00:00:00"), ts("2026-11-26 00:00:30")), "less than a minute");
-        assert_eq!(age_in_words(ts("2026-01-31 00:00:00"), ts("2026-03-01 00:00:00")), "1 month 1 day");
-        assert_eq!(age_in_words(ts("2025-11-26 00:00:00"), ts("2026-11-26 00:05:00")), "1 year");
+        assert_eq!(
+            age_in_words(ts("2026-11-26 00:00:00"), ts("2026-11-26 00:00:30")),
+            "less than a minute"
+        );
+        assert_eq!(
+            age_in_words(ts("2026-01-31 00:00:00"), ts("2026-03-01 00:00:00")),
+            "1 month 1 day"
+        );
+        assert_eq!(
+            age_in_words(ts("2025-11-26 00:00:00"), ts("2026-11-26 00:05:00")),
+            "1 year"
+        );
     }
 }

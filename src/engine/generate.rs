@@ -41,7 +41,11 @@ pub struct GenerateSummary {
 
 impl fmt::Display for GenerateSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "wrote {} contacts and {} transactions", self.contacts, self.transactions)?;
+        write!(
+            f,
+            "wrote {} contacts and {} transactions",
+            self.contacts, self.transactions
+        )?;
         if self.defects.is_empty() {
             write!(f, " (no planted defects)")
         } else {
@@ -64,8 +68,26 @@ const CATEGORIES: &[(&str, u32)] = &[
 ];
 
 const FEMALE: &[&str] = &[
-    "Mary", "Lisa", "Katherine", "Christine", "Alyssa", "Emma", "Olivia", "Charlotte", "Amelia",
-    "Isla", "Mia", "Grace", "Chloe", "Sophie", "Ruby", "Zoe", "Hannah", "Priya", "Mei", "Aisha",
+    "Mary",
+    "Lisa",
+    "Katherine",
+    "Christine",
+    "Alyssa",
+    "Emma",
+    "Olivia",
+    "Charlotte",
+    "Amelia",
+    "Isla",
+    "Mia",
+    "Grace",
+    "Chloe",
+    "Sophie",
+    "Ruby",
+    "Zoe",
+    "Hannah",
+    "Priya",
+    "Mei",
+    "Aisha",
 ];
 const MALE: &[&str] = &[
     "Adeep", "Steve", "John", "Adrian", "Joseph", "Mo", "Jack", "Oliver", "William", "Noah",
@@ -78,12 +100,31 @@ const SURNAMES: &[&str] = &[
     "Murphy",
 ];
 const STREET_TYPES: &[&str] = &[
-    "Turn", "Meander", "Link", "Triangle", "Ronde", "Towers", "Interchange", "Footway", "End",
-    "Gully", "Lane", "Street", "Road", "Avenue", "Crescent", "Parade", "Circuit", "Close",
+    "Turn",
+    "Meander",
+    "Link",
+    "Triangle",
+    "Ronde",
+    "Towers",
+    "Interchange",
+    "Footway",
+    "End",
+    "Gully",
+    "Lane",
+    "Street",
+    "Road",
+    "Avenue",
+    "Crescent",
+    "Parade",
+    "Circuit",
+    "Close",
 ];
-const SUBURB_PREFIXES: &[&str] = &["", "", "", "East ", "West ", "North ", "South ", "Port ", "Lake "];
-const SUBURB_SUFFIXES: &[&str] =
-    &["town", "land", "fort", "view", "mouth", "ville", "bury", "stad", "port", "haven", "side"];
+const SUBURB_PREFIXES: &[&str] = &[
+    "", "", "", "East ", "West ", "North ", "South ", "Port ", "Lake ",
+];
+const SUBURB_SUFFIXES: &[&str] = &[
+    "town", "land", "fort", "view", "mouth", "ville", "bury", "stad", "port", "haven", "side",
+];
 /// States with plausible postcode ranges.
 const STATES: &[(&str, u32, u32)] = &[
     ("NSW", 2000, 2999),
@@ -95,8 +136,14 @@ const STATES: &[(&str, u32, u32)] = &[
     ("NT", 800, 899),
     ("ACT", 2600, 2618),
 ];
-const DOMAINS: &[&str] =
-    &["gmail.com", "hotmail.com", "yahoo.com", "outlook.com", "bigpond.com", "icloud.com"];
+const DOMAINS: &[&str] = &[
+    "gmail.com",
+    "hotmail.com",
+    "yahoo.com",
+    "outlook.com",
+    "bigpond.com",
+    "icloud.com",
+];
 
 fn pick<'a, T>(rng: &mut Pcg64, items: &'a [T]) -> &'a T {
     &items[rng.random_range(0..items.len())]
@@ -107,7 +154,15 @@ fn uuid(rng: &mut Pcg64) -> String {
     let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
     // A version-4, variant-1 UUID, as the CRM exports.
     let variant = ["8", "9", "a", "b"][usize::from(b[8] & 3)];
-    format!("{}-{}-4{}-{}{}-{}", &hex[0..8], &hex[8..12], &hex[13..16], variant, &hex[17..20], &hex[20..32])
+    format!(
+        "{}-{}-4{}-{}{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[13..16],
+        variant,
+        &hex[17..20],
+        &hex[20..32]
+    )
 }
 
 /// Writes one CSV field: quoted when it must be or when `quote` asks.
@@ -144,7 +199,11 @@ fn contact(rng: &mut Pcg64) -> Contact {
     };
     let number = match rng.random_range(0..5) {
         0 => format!("{}/{}", rng.random_range(1..999), rng.random_range(1..300)),
-        1 => format!("Level {} {}", rng.random_range(1..30), rng.random_range(1..300)),
+        1 => format!(
+            "Level {} {}",
+            rng.random_range(1..30),
+            rng.random_range(1..300)
+        ),
         _ => rng.random_range(1..999).to_string(),
     };
     let street = format!("{} {}", pick(rng, FEMALE), pick(rng, STREET_TYPES));
@@ -217,7 +276,13 @@ pub fn generate(
     );
     for p in &people {
         field(&mut buf, &p.id, rng.random_bool(0.8));
-        for value in [&p.username, &p.name, &p.gender.to_string(), &p.address, &p.mail] {
+        for value in [
+            &p.username,
+            &p.name,
+            &p.gender.to_string(),
+            &p.address,
+            &p.mail,
+        ] {
             buf.push(b',');
             field(&mut buf, value, false);
         }
@@ -243,7 +308,11 @@ pub fn generate(
     }
     if plant && buyers.len() > 1 {
         let idle = buyers.remove(0);
-        let name = &people.iter().find(|p| p.id == idle).expect("a contact").name;
+        let name = &people
+            .iter()
+            .find(|p| p.id == idle)
+            .expect("a contact")
+            .name;
         defects.push(format!("contact {idle} ({name}) has no transactions"));
     }
     let (kitchen_row, typo_row) = if plant {
@@ -259,7 +328,9 @@ pub fn generate(
 
     let loaded = parse_timestamp(LOADED_AT.as_bytes()).expect("a valid constant");
     let window_start = start_of_day_millis(
-        chrono::DateTime::from_timestamp_millis(loaded).expect("in range").date_naive()
+        chrono::DateTime::from_timestamp_millis(loaded)
+            .expect("in range")
+            .date_naive()
             - Duration::days(30),
     );
     let weights: u32 = CATEGORIES.iter().map(|c| c.1).sum();
@@ -313,7 +384,11 @@ pub fn generate(
     transactions_out.write_all(&buf)?;
     transactions_out.flush()?;
 
-    Ok(GenerateSummary { contacts: options.contacts, transactions: options.transactions, defects })
+    Ok(GenerateSummary {
+        contacts: options.contacts,
+        transactions: options.transactions,
+        defects,
+    })
 }
 
 #[cfg(test)]
@@ -323,21 +398,38 @@ mod tests {
     fn run(options: &GenerateOptions) -> (String, String, GenerateSummary) {
         let (mut c, mut t) = (Vec::new(), Vec::new());
         let summary = generate(options, &mut c, &mut t).unwrap();
-        (String::from_utf8(c).unwrap(), String::from_utf8(t).unwrap(), summary)
+        (
+            String::from_utf8(c).unwrap(),
+            String::from_utf8(t).unwrap(),
+            summary,
+        )
     }
 
     #[test]
     fn the_same_seed_gives_the_same_bytes() {
-        let o = GenerateOptions { contacts: 20, transactions: 200, seed: 7, plant_defects: true };
+        let o = GenerateOptions {
+            contacts: 20,
+            transactions: 200,
+            seed: 7,
+            plant_defects: true,
+        };
         assert_eq!(run(&o).0, run(&o).0);
         assert_eq!(run(&o).1, run(&o).1);
-        let other = GenerateOptions { seed: 8, ..o.clone() };
+        let other = GenerateOptions {
+            seed: 8,
+            ..o.clone()
+        };
         assert_ne!(run(&o).1, run(&other).1);
     }
 
     #[test]
     fn plants_the_four_defects() {
-        let o = GenerateOptions { contacts: 12, transactions: 100, seed: 1, plant_defects: true };
+        let o = GenerateOptions {
+            contacts: 12,
+            transactions: 100,
+            seed: 1,
+            plant_defects: true,
+        };
         let (contacts, transactions, summary) = run(&o);
         assert_eq!(summary.defects.len(), 4, "{summary}");
         assert_eq!(contacts.lines().count(), 13);
@@ -347,12 +439,20 @@ mod tests {
 
     #[test]
     fn without_defects_ids_are_unique_and_all_buy() {
-        let o = GenerateOptions { contacts: 5, transactions: 500, seed: 3, plant_defects: false };
+        let o = GenerateOptions {
+            contacts: 5,
+            transactions: 500,
+            seed: 3,
+            plant_defects: false,
+        };
         let (contacts, transactions, summary) = run(&o);
         assert!(summary.defects.is_empty());
         assert!(!transactions.contains("Kitchen"));
-        let ids: std::collections::HashSet<&str> =
-            contacts.lines().skip(1).map(|l| l.split(',').next().unwrap().trim_matches('"')).collect();
+        let ids: std::collections::HashSet<&str> = contacts
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap().trim_matches('"'))
+            .collect();
         assert_eq!(ids.len(), 5);
     }
 }

@@ -28,11 +28,11 @@ pub mod table;
 pub mod time;
 pub mod write;
 
+pub use build::{build, run};
 pub use column::{Column, DataType, Value};
 pub use dag::{graph, Node, NodeKind};
 pub use decimal::Decimal;
 pub use error::{InputError, RunError};
-pub use build::{build, run};
 pub use project::{
     Finding, FindingKind, NodeOutput, NodeResult, NodeStatus, RunConfig, RunOutput, SourceFile,
     SourceFiles, Sources,

@@ -72,20 +72,26 @@ impl DuplicateContacts {
 }
 
 impl OrphanTransactions {
-    pub const ALL: [OrphanTransactions; 2] =
-        [OrphanTransactions::Exclude, OrphanTransactions::KeepWithNullContact];
+    pub const ALL: [OrphanTransactions; 2] = [
+        OrphanTransactions::Exclude,
+        OrphanTransactions::KeepWithNullContact,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
             OrphanTransactions::Exclude => "exclude them (inner join)",
-            OrphanTransactions::KeepWithNullContact => "keep them with null contact fields (left join)",
+            OrphanTransactions::KeepWithNullContact => {
+                "keep them with null contact fields (left join)"
+            }
         }
     }
 }
 
 impl OutsideCategories {
-    pub const ALL: [OutsideCategories; 2] =
-        [OutsideCategories::CountInOther, OutsideCategories::AddToAcceptedList];
+    pub const ALL: [OutsideCategories; 2] = [
+        OutsideCategories::CountInOther,
+        OutsideCategories::AddToAcceptedList,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {

@@ -11,8 +11,8 @@ use super::dag::{Node, NodeKind, SOURCES};
 use super::data_test::{TestResult, TestStatus};
 use super::error::InputError;
 use super::freshness::FreshnessResult;
-use super::source;
 use super::policy::Policies;
+use super::source;
 use super::table::Table;
 use super::time::start_of_day_millis;
 
@@ -47,7 +47,10 @@ impl RunConfig {
         RunConfig {
             as_of,
             freshness_at: start_of_day_millis(as_of),
-            accepted_categories: DEFAULT_ACCEPTED_CATEGORIES.iter().map(|c| c.to_string()).collect(),
+            accepted_categories: DEFAULT_ACCEPTED_CATEGORIES
+                .iter()
+                .map(|c| c.to_string())
+                .collect(),
             policies: Policies::default(),
         }
     }
@@ -56,7 +59,10 @@ impl RunConfig {
     pub fn at_instant(now_millis: i64) -> Self {
         let as_of = chrono::DateTime::from_timestamp_millis(now_millis)
             .map_or(NaiveDate::MIN, |t| t.date_naive());
-        RunConfig { freshness_at: now_millis, ..RunConfig::new(as_of) }
+        RunConfig {
+            freshness_at: now_millis,
+            ..RunConfig::new(as_of)
+        }
     }
 }
 

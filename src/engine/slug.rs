@@ -33,9 +33,15 @@ mod tests {
 
     #[test]
     fn the_exercise_categories() {
-        assert_eq!(amount_column("Clothing, Shoes & Accessories"), "clothing_shoes_and_accessories_amount");
+        assert_eq!(
+            amount_column("Clothing, Shoes & Accessories"),
+            "clothing_shoes_and_accessories_amount"
+        );
         assert_eq!(amount_column("Apps & Games"), "apps_and_games_amount");
-        assert_eq!(amount_column("Sports, Fitness & Outdoors"), "sports_fitness_and_outdoors_amount");
+        assert_eq!(
+            amount_column("Sports, Fitness & Outdoors"),
+            "sports_fitness_and_outdoors_amount"
+        );
         assert_eq!(amount_column("Movies & TV"), "movies_and_tv_amount");
         assert_eq!(amount_column("Kitchen"), "kitchen_amount");
     }

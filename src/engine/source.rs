@@ -11,7 +11,7 @@
 use std::io::Read;
 
 use chrono::NaiveDate;
-use csv::{ByteRecord, ReaderBuilder, Trim};
+use csv::{ByteRecord, ReaderBuilder};
 use serde::Serialize;
 
 use super::column::{Column, DataType, TextBuilder};
@@ -25,7 +25,8 @@ use super::time::{parse_date, parse_timestamp, TimeError};
 pub struct SourceColumn {
     pub name: &'static str,
     pub data_type: DataType,
-    /// Whether values repeat often enough to intern (ids referenced by many rows, categories).
+    /// Whether to intern: values that repeat (categories, referenced ids) are stored once, and
+    /// keys (ids) become integer codes that `unique`, joins and grouping use directly.
     #[serde(skip)]
     pub intern: bool,
     pub description: &'static str,
@@ -53,7 +54,12 @@ const fn col(
     intern: bool,
     description: &'static str,
 ) -> SourceColumn {
-    SourceColumn { name, data_type, intern, description }
+    SourceColumn {
+        name,
+        data_type,
+        intern,
+        description,
+    }
 }
 
 /// `salesforce.contacts`: the CRM contacts export.
@@ -62,14 +68,29 @@ pub const CONTACTS: SourceDef = SourceDef {
     name: "contacts",
     file_name: "contacts.csv",
     columns: &[
-        col("id", DataType::Text, false, "Contact id (a UUID); should be unique"),
+        col(
+            "id",
+            DataType::Text,
+            true,
+            "Contact id (a UUID); should be unique",
+        ),
         col("username", DataType::Text, false, "Login name"),
         col("name", DataType::Text, false, "Full name"),
         col("gender", DataType::Text, true, "F or M"),
-        col("address", DataType::Text, false, "Street, suburb, state, postcode"),
+        col(
+            "address",
+            DataType::Text,
+            false,
+            "Street, suburb, state, postcode",
+        ),
         col("mail", DataType::Text, false, "E-mail address"),
         col("birthdate", DataType::Date, false, "Date of birth"),
-        col("_loaded_at_utc", DataType::Timestamp, false, "When the row was loaded (UTC)"),
+        col(
+            "_loaded_at_utc",
+            DataType::Timestamp,
+            false,
+            "When the row was loaded (UTC)",
+        ),
     ],
 };
 
@@ -79,13 +100,33 @@ pub const TRANSACTIONS: SourceDef = SourceDef {
     name: "transactions",
     file_name: "transactions.csv",
     columns: &[
-        col("contact_id", DataType::Text, true, "The buying contact's id"),
-        col("id", DataType::Text, false, "Transaction id; should be unique"),
-        col("transaction_date", DataType::Timestamp, false, "When it happened (UTC)"),
+        col(
+            "contact_id",
+            DataType::Text,
+            true,
+            "The buying contact's id",
+        ),
+        col(
+            "id",
+            DataType::Text,
+            true,
+            "Transaction id; should be unique",
+        ),
+        col(
+            "transaction_date",
+            DataType::Timestamp,
+            false,
+            "When it happened (UTC)",
+        ),
         col("amount", DataType::Decimal, false, "Amount spent, exact"),
         col("item_count", DataType::Integer, false, "Number of items"),
         col("category", DataType::Text, true, "Product category"),
-        col("_loaded_at_utc", DataType::Timestamp, false, "When the row was loaded (UTC)"),
+        col(
+            "_loaded_at_utc",
+            DataType::Timestamp,
+            false,
+            "When the row was loaded (UTC)",
+        ),
     ],
 };
 
@@ -93,10 +134,16 @@ pub const TRANSACTIONS: SourceDef = SourceDef {
 enum Builder {
     Text(TextBuilder),
     Integer(Vec<Option<i64>>),
-    Decimal { values: Vec<Option<i64>>, scale: u8 },
+    Decimal {
+        values: Vec<Option<i64>>,
+        scale: u8,
+    },
     Date(Vec<Option<NaiveDate>>),
     /// Exports repeat the same load timestamp on every row: the last parse is reused.
-    Timestamp { values: Vec<Option<i64>>, last: Option<(Vec<u8>, i64)> },
+    Timestamp {
+        values: Vec<Option<i64>>,
+        last: Option<(Vec<u8>, i64)>,
+    },
     Boolean(Vec<Option<bool>>),
 }
 
@@ -127,9 +174,15 @@ impl Builder {
         match data_type {
             DataType::Text => Builder::Text(TextBuilder::new(intern)),
             DataType::Integer => Builder::Integer(Vec::new()),
-            DataType::Decimal => Builder::Decimal { values: Vec::new(), scale: 0 },
+            DataType::Decimal => Builder::Decimal {
+                values: Vec::new(),
+                scale: 0,
+            },
             DataType::Date => Builder::Date(Vec::new()),
-            DataType::Timestamp => Builder::Timestamp { values: Vec::new(), last: None },
+            DataType::Timestamp => Builder::Timestamp {
+                values: Vec::new(),
+                last: None,
+            },
             DataType::Boolean => Builder::Boolean(Vec::new()),
         }
     }
@@ -224,12 +277,65 @@ pub fn load_bytes(def: &SourceDef, file: &str, bytes: &[u8]) -> Result<Table, In
     load(def, file, bytes)
 }
 
+/// The 1-based line a record starts on. `record.position()` is where the reader started
+/// looking, before any blank lines it skipped; so count back from where it stopped: the
+/// newlines inside quoted fields, and the record's own line end (absent only when the file
+/// ends without one).
+fn record_line<R: Read>(csv: &csv::Reader<R>, record: &ByteRecord) -> u64 {
+    let end = csv.position().line();
+    let inside = record.iter().flatten().filter(|&&b| b == b'\n').count() as u64;
+    let own_end = u64::from(!csv.is_done());
+    end.saturating_sub(inside + own_end)
+        .max(record.position().map_or(1, |p| p.line()))
+}
+
+/// Drops a UTF-8 byte-order mark from the front of `reader`, however the reader splits its
+/// first bytes (`csv` only strips one that arrives whole in its first buffer).
+fn without_bom<R: Read>(mut reader: R) -> std::io::Result<impl Read> {
+    let mut head = [0u8; 3];
+    let mut filled = 0;
+    while filled < 3 {
+        match reader.read(&mut head[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let keep = if head[..filled] == [0xEF, 0xBB, 0xBF] {
+        3..3
+    } else {
+        0..filled
+    };
+    Ok(std::io::Cursor::new(head[keep].to_vec()).chain(reader))
+}
+
 /// Reads one source from any reader (a file is streamed, never read whole into memory).
+///
+/// Every field is trimmed of surrounding ASCII whitespace, quoted or not (as `csv`'s
+/// `Trim::All` does): in exports, spaces around a value are noise, never data.
 pub fn load(def: &SourceDef, file: &str, reader: impl Read) -> Result<Table, InputError> {
-    let mut csv = ReaderBuilder::new().trim(Trim::All).has_headers(true).from_reader(reader);
+    let reader = without_bom(reader).map_err(|e| InputError::Io {
+        file: file.into(),
+        message: e.to_string(),
+    })?;
+    // Records end at `\n` only, so a CRLF file counts lines like an LF one (the `\r` left on
+    // the last field is trimmed). Fields are trimmed here, not by the reader: `csv`'s own
+    // trimming allocates a new record for every row.
+    let mut csv = ReaderBuilder::new()
+        .has_headers(true)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_reader(reader);
     let csv_error = |e: csv::Error| match e.kind() {
-        csv::ErrorKind::Io(io) => InputError::Io { file: file.into(), message: io.to_string() },
-        csv::ErrorKind::UnequalLengths { pos, expected_len, len } => InputError::Malformed {
+        csv::ErrorKind::Io(io) => InputError::Io {
+            file: file.into(),
+            message: io.to_string(),
+        },
+        csv::ErrorKind::UnequalLengths {
+            pos,
+            expected_len,
+            len,
+        } => InputError::Malformed {
             file: file.into(),
             line: pos.as_ref().map_or(0, |p| p.line()),
             message: format!(
@@ -248,14 +354,22 @@ pub fn load(def: &SourceDef, file: &str, reader: impl Read) -> Result<Table, Inp
         .byte_headers()
         .map_err(csv_error)?
         .iter()
-        .map(|h| String::from_utf8_lossy(h).trim_start_matches('\u{feff}').trim().to_string())
+        .map(|h| {
+            String::from_utf8_lossy(h)
+                .trim_start_matches('\u{feff}')
+                .trim()
+                .to_string()
+        })
         .collect();
     if header.is_empty() || header.iter().all(String::is_empty) {
         return Err(InputError::Empty { file: file.into() });
     }
     for (i, name) in header.iter().enumerate() {
         if header[..i].contains(name) {
-            return Err(InputError::DuplicateColumn { file: file.into(), column: name.clone() });
+            return Err(InputError::DuplicateColumn {
+                file: file.into(),
+                column: name.clone(),
+            });
         }
     }
     let missing: Vec<String> = def
@@ -265,14 +379,21 @@ pub fn load(def: &SourceDef, file: &str, reader: impl Read) -> Result<Table, Inp
         .map(|c| c.name.to_string())
         .collect();
     if !missing.is_empty() {
-        return Err(InputError::MissingColumns { file: file.into(), missing, found: header });
+        return Err(InputError::MissingColumns {
+            file: file.into(),
+            missing,
+            found: header,
+        });
     }
 
     // One builder per file column: typed for the columns the models need, text for extras.
     let mut builders: Vec<(usize, Builder)> = header
         .iter()
         .map(|h| match def.columns.iter().position(|c| c.name == h) {
-            Some(i) => (i, Builder::new(def.columns[i].data_type, def.columns[i].intern)),
+            Some(i) => (
+                i,
+                Builder::new(def.columns[i].data_type, def.columns[i].intern),
+            ),
             None => (usize::MAX, Builder::new(DataType::Text, false)),
         })
         .collect();
@@ -280,13 +401,13 @@ pub fn load(def: &SourceDef, file: &str, reader: impl Read) -> Result<Table, Inp
     let mut record = ByteRecord::new();
     while csv.read_byte_record(&mut record).map_err(csv_error)? {
         for (i, (field, (_, builder))) in record.iter().zip(builders.iter_mut()).enumerate() {
-            if let Err(Rejected(expected)) = builder.push(field) {
+            if let Err(Rejected(expected)) = builder.push(field.trim_ascii()) {
                 return Err(InputError::BadValue {
                     file: file.into(),
-                    line: record.position().map_or(0, |p| p.line()),
+                    line: record_line(&csv, &record),
                     column: header[i].clone(),
                     expected,
-                    found: String::from_utf8_lossy(field).into_owned(),
+                    found: String::from_utf8_lossy(field.trim_ascii()).into_owned(),
                 });
             }
         }
@@ -303,7 +424,10 @@ pub fn load(def: &SourceDef, file: &str, reader: impl Read) -> Result<Table, Inp
     order.sort_by_key(|&i| slots[i].0);
     let mut table = Table::new();
     for i in order {
-        table.push(slots[i].1.clone(), columns[i].take().expect("each column is taken once"));
+        table.push(
+            slots[i].1.clone(),
+            columns[i].take().expect("each column is taken once"),
+        );
     }
     Ok(table)
 }
@@ -316,7 +440,11 @@ mod tests {
     const HEADER: &str = "contact_id,id,transaction_date,amount,item_count,category,_loaded_at_utc";
 
     fn transactions(body: &str) -> Result<Table, InputError> {
-        load_bytes(&TRANSACTIONS, "transactions.csv", format!("{HEADER}\n{body}").as_bytes())
+        load_bytes(
+            &TRANSACTIONS,
+            "transactions.csv",
+            format!("{HEADER}\n{body}").as_bytes(),
+        )
     }
 
     #[test]

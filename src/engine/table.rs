@@ -35,7 +35,10 @@ impl Table {
             self.fields.is_empty() || self.num_rows() == column.len(),
             "column lengths differ"
         );
-        self.fields.push(Field { name: name.into(), column });
+        self.fields.push(Field {
+            name: name.into(),
+            column,
+        });
     }
 
     /// The same table with one more column.
@@ -53,7 +56,10 @@ impl Table {
     }
 
     pub fn column(&self, name: &str) -> Option<&Column> {
-        self.fields.iter().find(|f| f.name == name).map(|f| &f.column)
+        self.fields
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| &f.column)
     }
 
     pub fn column_names(&self) -> impl Iterator<Item = &str> {
@@ -63,7 +69,10 @@ impl Table {
     pub fn schema(&self) -> Vec<ColumnInfo> {
         self.fields
             .iter()
-            .map(|f| ColumnInfo { name: f.name.clone(), data_type: f.column.data_type() })
+            .map(|f| ColumnInfo {
+                name: f.name.clone(),
+                data_type: f.column.data_type(),
+            })
             .collect()
     }
 
@@ -77,7 +86,10 @@ impl Table {
             fields: self
                 .fields
                 .iter()
-                .map(|f| Field { name: f.name.clone(), column: f.column.gather(rows) })
+                .map(|f| Field {
+                    name: f.name.clone(),
+                    column: f.column.gather(rows),
+                })
                 .collect(),
         }
     }
@@ -105,7 +117,11 @@ impl Table {
                 let mut object = serde_json::Map::new();
                 for f in &self.fields {
                     let v = f.column.get(r);
-                    let cell = if v.is_null() { serde_json::Value::Null } else { v.to_string().into() };
+                    let cell = if v.is_null() {
+                        serde_json::Value::Null
+                    } else {
+                        v.to_string().into()
+                    };
                     object.insert(f.name.clone(), cell);
                 }
                 serde_json::Value::Object(object)
@@ -120,7 +136,10 @@ impl Table {
         (offset.min(end)..end)
             .map(|i| {
                 let row = order.map_or(i, |o| o[i] as usize);
-                self.fields.iter().map(|f| f.column.get(row).to_string()).collect()
+                self.fields
+                    .iter()
+                    .map(|f| f.column.get(row).to_string())
+                    .collect()
             })
             .collect()
     }
@@ -133,7 +152,10 @@ mod tests {
 
     fn sample() -> Table {
         Table::new()
-            .with("name", Column::Text(TextColumn::from_values([Some("b"), None, Some("a")])))
+            .with(
+                "name",
+                Column::Text(TextColumn::from_values([Some("b"), None, Some("a")])),
+            )
             .with("n", Column::Integer(vec![Some(2), Some(3), None]))
     }
 
@@ -149,7 +171,10 @@ mod tests {
     fn pages_in_order() {
         let t = sample();
         let order = t.sorted_order(1, false);
-        assert_eq!(t.page(Some(&order), 1, 5), vec![vec!["", "3"], vec!["a", ""]]);
+        assert_eq!(
+            t.page(Some(&order), 1, 5),
+            vec![vec!["", "3"], vec!["a", ""]]
+        );
         assert!(t.page(None, 10, 5).is_empty());
     }
 }

@@ -74,10 +74,50 @@ pub fn parse_timestamp(text: &[u8]) -> Result<i64, TimeError> {
 
 /// Formats milliseconds since the epoch as `YYYY-MM-DD HH:MM:SS.mmm`.
 pub fn format_timestamp(millis: i64) -> String {
-    match DateTime::from_timestamp_millis(millis) {
-        Some(t) => t.format("%Y-%m-%d %H:%M:%S%.3f").to_string(),
-        None => format!("<out of range: {millis} ms>"),
+    let mut out = String::with_capacity(23);
+    write_timestamp(millis, &mut out);
+    out
+}
+
+fn push_digits(out: &mut String, value: u32, width: usize) {
+    let mut buf = [b'0'; 10];
+    let mut v = value;
+    for slot in buf[..width].iter_mut().rev() {
+        *slot = b'0' + (v % 10) as u8;
+        v /= 10;
     }
+    out.push_str(std::str::from_utf8(&buf[..width]).expect("ASCII digits"));
+}
+
+/// Appends `YYYY-MM-DD` (fast: it runs for every date cell written).
+pub fn write_date(date: NaiveDate, out: &mut String) {
+    if (0..=9999).contains(&date.year()) {
+        push_digits(out, date.year() as u32, 4);
+        out.push('-');
+        push_digits(out, date.month(), 2);
+        out.push('-');
+        push_digits(out, date.day(), 2);
+    } else {
+        out.push_str(&date.format("%Y-%m-%d").to_string());
+    }
+}
+
+/// Appends `YYYY-MM-DD HH:MM:SS.mmm` (fast: it runs for every timestamp cell written).
+pub fn write_timestamp(millis: i64, out: &mut String) {
+    let Some(t) = DateTime::from_timestamp_millis(millis) else {
+        out.push_str(&format!("<out of range: {millis} ms>"));
+        return;
+    };
+    write_date(t.date_naive(), out);
+    let secs = millis.div_euclid(1000).rem_euclid(86_400) as u32;
+    out.push(' ');
+    push_digits(out, secs / 3600, 2);
+    out.push(':');
+    push_digits(out, secs / 60 % 60, 2);
+    out.push(':');
+    push_digits(out, secs % 60, 2);
+    out.push('.');
+    push_digits(out, millis.rem_euclid(1000) as u32, 3);
 }
 
 /// Milliseconds since the epoch at the start (00:00:00 UTC) of `date`.
@@ -121,6 +161,24 @@ mod tests {
     }
 
     #[test]
+    fn fast_formatting_matches_chrono() {
+        for text in [
+            "1970-01-01 00:00:00.000",
+            "1969-12-31 23:59:59.999",
+            "2000-02-29 12:34:56.007",
+            "9999-12-31 23:59:59.999",
+        ] {
+            let t = parse_timestamp(text.as_bytes()).unwrap();
+            let chrono = DateTime::from_timestamp_millis(t)
+                .unwrap()
+                .format("%Y-%m-%d %H:%M:%S%.3f")
+                .to_string();
+            assert_eq!(format_timestamp(t), chrono);
+            assert_eq!(format_timestamp(t), text);
+        }
+    }
+
+    #[test]
     fn missing_milliseconds_are_zero() {
         let t = parse_timestamp(b"2023-04-15 09:57:19").unwrap();
         assert_eq!(format_timestamp(t), "2023-04-15 09:57:19.000");
@@ -128,17 +186,32 @@ mod tests {
 
     #[test]
     fn bad_timestamps_are_named() {
-        assert_eq!(parse_timestamp(b"2023-02-30 00:00:00.000"), Err(TimeError::NoSuchInstant));
-        assert_eq!(parse_timestamp(b"2023-05-09 24:00:00"), Err(TimeError::NoSuchInstant));
-        assert_eq!(parse_timestamp(b"2023-05-09 10:05:28.875x"), Err(TimeError::Syntax));
-        assert_eq!(parse_timestamp(b"2023-05-09 10:05:28.875123"), Err(TimeError::TooPrecise));
+        assert_eq!(
+            parse_timestamp(b"2023-02-30 00:00:00.000"),
+            Err(TimeError::NoSuchInstant)
+        );
+        assert_eq!(
+            parse_timestamp(b"2023-05-09 24:00:00"),
+            Err(TimeError::NoSuchInstant)
+        );
+        assert_eq!(
+            parse_timestamp(b"2023-05-09 10:05:28.875x"),
+            Err(TimeError::Syntax)
+        );
+        assert_eq!(
+            parse_timestamp(b"2023-05-09 10:05:28.875123"),
+            Err(TimeError::TooPrecise)
+        );
         assert_eq!(parse_timestamp(b"09/05/2023 10:05"), Err(TimeError::Syntax));
         assert_eq!(parse_timestamp(b"2023-05-09"), Err(TimeError::Syntax));
     }
 
     #[test]
     fn dates() {
-        assert_eq!(parse_date(b"2000-02-29"), Ok(NaiveDate::from_ymd_opt(2000, 2, 29).unwrap()));
+        assert_eq!(
+            parse_date(b"2000-02-29"),
+            Ok(NaiveDate::from_ymd_opt(2000, 2, 29).unwrap())
+        );
         assert_eq!(parse_date(b"2001-02-29"), Err(TimeError::NoSuchInstant));
         assert_eq!(parse_date(b"2001-2-9"), Err(TimeError::Syntax));
     }
@@ -161,6 +234,9 @@ mod tests {
 
     #[test]
     fn births_after_as_of_have_no_age() {
-        assert_eq!(age_in_years(date("2030-01-01"), date("2026-11-26")), Err(BornAfterAsOf));
+        assert_eq!(
+            age_in_years(date("2030-01-01"), date("2026-11-26")),
+            Err(BornAfterAsOf)
+        );
     }
 }

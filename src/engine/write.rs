@@ -7,7 +7,9 @@ use super::table::Table;
 
 /// Writes `table` as CSV.
 pub fn write_csv(table: &Table, out: impl Write) -> csv::Result<()> {
-    let mut writer = csv::WriterBuilder::new().quote_style(csv::QuoteStyle::Necessary).from_writer(out);
+    let mut writer = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(out);
     writer.write_record(table.column_names())?;
     let mut cells: Vec<String> = vec![String::new(); table.num_columns()];
     for row in 0..table.num_rows() {
@@ -36,8 +38,21 @@ mod tests {
     #[test]
     fn quotes_only_where_needed() {
         let t = Table::new()
-            .with("category", Column::Text(TextColumn::from_values([Some("Sports, Fitness"), None, Some("say \"hi\"")])))
-            .with("amount", Column::Decimal { values: vec![Some(3519), Some(5), None], scale: 1 });
+            .with(
+                "category",
+                Column::Text(TextColumn::from_values([
+                    Some("Sports, Fitness"),
+                    None,
+                    Some("say \"hi\""),
+                ])),
+            )
+            .with(
+                "amount",
+                Column::Decimal {
+                    values: vec![Some(3519), Some(5), None],
+                    scale: 1,
+                },
+            );
         assert_eq!(
             to_csv_string(&t),
             "category,amount\n\"Sports, Fitness\",351.9\n,0.5\n\"say \"\"hi\"\"\",\n"

@@ -14,23 +14,33 @@ pub fn failing(
     max: Option<&str>,
     inclusive: bool,
 ) -> Result<Failing, String> {
-    let min = min.map(|m| literal_for(column.data_type(), m)).transpose()?;
-    let max = max.map(|m| literal_for(column.data_type(), m)).transpose()?;
+    let min = min
+        .map(|m| literal_for(column.data_type(), m))
+        .transpose()?;
+    let max = max
+        .map(|m| literal_for(column.data_type(), m))
+        .transpose()?;
     let rows: Vec<u32> = rows
         .iter()
         .copied()
         .filter(|&r| {
             let v = column.get(r as usize);
-            let below = min.as_ref().and_then(|m| compare(&v, &m.as_value())).is_some_and(|o| {
-                o == Ordering::Less || (!inclusive && o == Ordering::Equal)
-            });
-            let above = max.as_ref().and_then(|m| compare(&v, &m.as_value())).is_some_and(|o| {
-                o == Ordering::Greater || (!inclusive && o == Ordering::Equal)
-            });
+            let below = min
+                .as_ref()
+                .and_then(|m| compare(&v, &m.as_value()))
+                .is_some_and(|o| o == Ordering::Less || (!inclusive && o == Ordering::Equal));
+            let above = max
+                .as_ref()
+                .and_then(|m| compare(&v, &m.as_value()))
+                .is_some_and(|o| o == Ordering::Greater || (!inclusive && o == Ordering::Equal));
             below || above
         })
         .collect();
-    Ok(Failing { failures: rows.len(), rows, extra: None })
+    Ok(Failing {
+        failures: rows.len(),
+        rows,
+        extra: None,
+    })
 }
 
 pub fn sql(
@@ -51,6 +61,10 @@ pub fn sql(
     }
     format!(
         "select *\nfrom {relation}\nwhere not ({}){filter}",
-        if checks.is_empty() { "true".to_string() } else { checks.join(" and ") }
+        if checks.is_empty() {
+            "true".to_string()
+        } else {
+            checks.join(" and ")
+        }
     )
 }

@@ -1,7 +1,7 @@
 //! `accepted_values`: every non-null value is one of a list. dbt counts the distinct values
 //! outside it.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::condition::{compare, literal_for};
 use super::Failing;
@@ -10,12 +10,38 @@ use crate::engine::column::Column;
 pub fn failing(column: &Column, rows: &[u32], values: &[String], quote: bool) -> Failing {
     let numeric = !quote && column.data_type().is_numeric();
     let literals: Vec<_> = if numeric {
-        values.iter().filter_map(|v| literal_for(column.data_type(), v).ok()).collect()
+        values
+            .iter()
+            .filter_map(|v| literal_for(column.data_type(), v).ok())
+            .collect()
     } else {
         Vec::new()
     };
     let accepted_text: HashSet<&str> = values.iter().map(String::as_str).collect();
-    let mut outside_values: HashSet<String> = HashSet::new();
+    // Interned text: decide once per distinct value.
+    if let (Column::Text(t), false) = (column, numeric) {
+        if t.pool.is_distinct() {
+            let outside: Vec<bool> = t.pool.iter().map(|v| !accepted_text.contains(v)).collect();
+            let failing_rows: Vec<u32> = rows
+                .iter()
+                .copied()
+                .filter(|&r| {
+                    outside
+                        .get(t.codes[r as usize] as usize)
+                        .copied()
+                        .unwrap_or(false)
+                })
+                .collect();
+            let distinct: HashSet<u32> =
+                failing_rows.iter().map(|&r| t.codes[r as usize]).collect();
+            return Failing {
+                failures: distinct.len(),
+                rows: failing_rows,
+                extra: None,
+            };
+        }
+    }
+    let mut outside_values: HashSet<String> = HashSet::default();
     let mut failing_rows = Vec::new();
     let mut cell = String::new();
     for &r in rows {
@@ -24,7 +50,9 @@ pub fn failing(column: &Column, rows: &[u32], values: &[String], quote: bool) ->
             continue;
         }
         let accepted = if numeric {
-            literals.iter().any(|l| compare(&value, &l.as_value()) == Some(std::cmp::Ordering::Equal))
+            literals
+                .iter()
+                .any(|l| compare(&value, &l.as_value()) == Some(std::cmp::Ordering::Equal))
         } else {
             cell.clear();
             value.write_to(&mut cell);
@@ -35,13 +63,23 @@ pub fn failing(column: &Column, rows: &[u32], values: &[String], quote: bool) ->
             outside_values.insert(value.to_string());
         }
     }
-    Failing { failures: outside_values.len(), rows: failing_rows, extra: None }
+    Failing {
+        failures: outside_values.len(),
+        rows: failing_rows,
+        extra: None,
+    }
 }
 
 pub fn sql(relation: &str, column: &str, values: &[String], quote: bool, filter: &str) -> String {
     let list: Vec<String> = values
         .iter()
-        .map(|v| if quote { format!("'{}'", v.replace('\'', "''")) } else { v.clone() })
+        .map(|v| {
+            if quote {
+                format!("'{}'", v.replace('\'', "''"))
+            } else {
+                v.clone()
+            }
+        })
         .collect();
     let filter = filter.replacen(" and ", "\n    where ", 1);
     format!(

@@ -83,8 +83,9 @@ fn tokens(text: &str) -> Result<Vec<String>, String> {
             out.push(s);
         } else {
             let mut s = String::new();
-            while let Some(&c) =
-                chars.peek().filter(|c| !c.is_whitespace() && !"=!<>'".contains(**c))
+            while let Some(&c) = chars
+                .peek()
+                .filter(|c| !c.is_whitespace() && !"=!<>'".contains(**c))
             {
                 s.push(c);
                 chars.next();
@@ -96,7 +97,9 @@ fn tokens(text: &str) -> Result<Vec<String>, String> {
 }
 
 fn is_identifier(t: &str) -> bool {
-    t.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+    t.chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_')
         && t.chars().all(|c| c.is_alphanumeric() || c == '_')
 }
 
@@ -106,17 +109,30 @@ impl Condition {
         let tokens = tokens(text)?;
         let mut all = Vec::new();
         let mut i = 0;
-        let expected = "expected `column op value` (op one of = != < <= > >=) or `column is [not] null`";
+        let expected =
+            "expected `column op value` (op one of = != < <= > >=) or `column is [not] null`";
         loop {
-            let column = tokens.get(i).filter(|t| is_identifier(t)).ok_or(expected)?.clone();
+            let column = tokens
+                .get(i)
+                .filter(|t| is_identifier(t))
+                .ok_or(expected)?
+                .clone();
             let op = tokens.get(i + 1).ok_or(expected)?;
             let (op, rhs, used) = if op.eq_ignore_ascii_case("is") {
                 match tokens.get(i + 2).map(|t| t.to_ascii_lowercase()).as_deref() {
                     Some("null") => (Op::IsNull, None, 3),
-                    Some("not") if tokens.get(i + 3).is_some_and(|t| t.eq_ignore_ascii_case("null")) => {
+                    Some("not")
+                        if tokens
+                            .get(i + 3)
+                            .is_some_and(|t| t.eq_ignore_ascii_case("null")) =>
+                    {
                         (Op::IsNotNull, None, 4)
                     }
-                    _ => return Err(format!("{expected}: `is` must be followed by `null` or `not null`")),
+                    _ => {
+                        return Err(format!(
+                            "{expected}: `is` must be followed by `null` or `not null`"
+                        ))
+                    }
                 }
             } else {
                 let op = match op.as_str() {
@@ -146,7 +162,10 @@ impl Condition {
                 Some(t) => return Err(format!("expected `and` or the end, found {t:?}")),
             }
         }
-        Ok(Condition { all, text: text.trim().to_string() })
+        Ok(Condition {
+            all,
+            text: text.trim().to_string(),
+        })
     }
 
     /// Column names this condition reads.
@@ -166,7 +185,10 @@ impl Condition {
         for name in self.columns() {
             if !columns.iter().any(|(c, _)| *c == name) {
                 let valid: Vec<&str> = columns.iter().map(|(c, _)| *c).collect();
-                return Err(format!("no column named {name}; valid columns are {}", valid.join(", ")));
+                return Err(format!(
+                    "no column named {name}; valid columns are {}",
+                    valid.join(", ")
+                ));
             }
         }
         Ok(())
@@ -175,7 +197,7 @@ impl Condition {
     /// The rows of `table` for which the condition holds (SQL semantics: a comparison with
     /// null is not true).
     pub fn rows(&self, table: &Table) -> Result<Vec<u32>, String> {
-        Ok(self.select(table, Some(true))?)
+        self.select(table, Some(true))
     }
 
     /// The rows for which the condition is false — not unknown — as `where not (...)`
@@ -188,11 +210,15 @@ impl Condition {
     fn select(&self, table: &Table, wanted: Option<bool>) -> Result<Vec<u32>, String> {
         let mut result: Vec<Option<bool>> = vec![Some(true); table.num_rows()];
         for c in &self.all {
-            let column = table.column(&c.column).ok_or_else(|| format!("no column named {}", c.column))?;
+            let column = table
+                .column(&c.column)
+                .ok_or_else(|| format!("no column named {}", c.column))?;
             let rhs_column = match &c.rhs {
-                Some(Operand::Column(name)) => {
-                    Some(table.column(name).ok_or_else(|| format!("no column named {name}"))?)
-                }
+                Some(Operand::Column(name)) => Some(
+                    table
+                        .column(name)
+                        .ok_or_else(|| format!("no column named {name}"))?,
+                ),
                 _ => None,
             };
             let literal = match &c.rhs {
@@ -265,21 +291,28 @@ impl Literal {
     }
 }
 
-pub(crate) fn literal_for(data_type: crate::engine::DataType, text: &str) -> Result<Literal, String> {
+pub(crate) fn literal_for(
+    data_type: crate::engine::DataType,
+    text: &str,
+) -> Result<Literal, String> {
     use crate::engine::DataType;
     Ok(match data_type {
         DataType::Text | DataType::Boolean => Literal::Text(text.to_string()),
         DataType::Integer | DataType::Decimal => Literal::Number(
-            Decimal::parse(text.as_bytes()).map_err(|_| format!("expected a number, found {text:?}"))?,
+            Decimal::parse(text.as_bytes())
+                .map_err(|_| format!("expected a number, found {text:?}"))?,
         ),
         DataType::Date => Literal::Date(
-            parse_date(text.as_bytes()).map_err(|_| format!("expected a date 'YYYY-MM-DD', found {text:?}"))?,
+            parse_date(text.as_bytes())
+                .map_err(|_| format!("expected a date 'YYYY-MM-DD', found {text:?}"))?,
         ),
         DataType::Timestamp => Literal::Timestamp(match parse_timestamp(text.as_bytes()) {
             Ok(t) => t,
             Err(_) => parse_date(text.as_bytes())
                 .map(crate::engine::time::start_of_day_millis)
-                .map_err(|_| format!("expected a timestamp 'YYYY-MM-DD HH:MM:SS', found {text:?}"))?,
+                .map_err(|_| {
+                    format!("expected a timestamp 'YYYY-MM-DD HH:MM:SS', found {text:?}")
+                })?,
         }),
     })
 }
@@ -298,8 +331,12 @@ pub(crate) fn compare(a: &Value<'_>, b: &Value<'_>) -> Option<Ordering> {
         (Value::Text(x), Value::Text(y)) => Some(x.cmp(y)),
         (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
         (Value::Timestamp(x), Value::Timestamp(y)) => Some(x.cmp(y)),
-        (Value::Date(x), Value::Timestamp(y)) => Some(crate::engine::time::start_of_day_millis(*x).cmp(y)),
-        (Value::Timestamp(x), Value::Date(y)) => Some(x.cmp(&crate::engine::time::start_of_day_millis(*y))),
+        (Value::Date(x), Value::Timestamp(y)) => {
+            Some(crate::engine::time::start_of_day_millis(*x).cmp(y))
+        }
+        (Value::Timestamp(x), Value::Date(y)) => {
+            Some(x.cmp(&crate::engine::time::start_of_day_millis(*y)))
+        }
         (Value::Boolean(x), Value::Boolean(y)) => Some(x.cmp(y)),
         (Value::Boolean(x), Value::Text(y)) => Some(x.to_string().as_str().cmp(y)),
         _ => {
@@ -318,33 +355,94 @@ mod tests {
 
     fn table() -> Table {
         Table::new()
-            .with("amount", Column::Decimal { values: vec![Some(105), Some(-5), None], scale: 1 })
-            .with("category", Column::Text(TextColumn::from_values([Some("Books"), Some("Kitchen"), Some("it's")])))
+            .with(
+                "amount",
+                Column::Decimal {
+                    values: vec![Some(105), Some(-5), None],
+                    scale: 1,
+                },
+            )
+            .with(
+                "category",
+                Column::Text(TextColumn::from_values([
+                    Some("Books"),
+                    Some("Kitchen"),
+                    Some("it's"),
+                ])),
+            )
     }
 
     #[test]
     fn filters_with_sql_null_semantics() {
         let t = table();
-        assert_eq!(Condition::parse("amount > 0").unwrap().rows(&t).unwrap(), vec![0]);
-        assert_eq!(Condition::parse("amount is null").unwrap().rows(&t).unwrap(), vec![2]);
-        assert_eq!(Condition::parse("category != 'Books'").unwrap().rows(&t).unwrap(), vec![1, 2]);
-        assert_eq!(Condition::parse("category = 'it''s'").unwrap().rows(&t).unwrap(), vec![2]);
         assert_eq!(
-            Condition::parse("amount >= -0.5 and category <> 'Books'").unwrap().rows(&t).unwrap(),
+            Condition::parse("amount > 0").unwrap().rows(&t).unwrap(),
+            vec![0]
+        );
+        assert_eq!(
+            Condition::parse("amount is null")
+                .unwrap()
+                .rows(&t)
+                .unwrap(),
+            vec![2]
+        );
+        assert_eq!(
+            Condition::parse("category != 'Books'")
+                .unwrap()
+                .rows(&t)
+                .unwrap(),
+            vec![1, 2]
+        );
+        assert_eq!(
+            Condition::parse("category = 'it''s'")
+                .unwrap()
+                .rows(&t)
+                .unwrap(),
+            vec![2]
+        );
+        assert_eq!(
+            Condition::parse("amount >= -0.5 and category <> 'Books'")
+                .unwrap()
+                .rows(&t)
+                .unwrap(),
             vec![1]
         );
         // Unknown (null) is neither true nor false.
-        assert_eq!(Condition::parse("amount > 0").unwrap().false_rows(&t).unwrap(), vec![1]);
+        assert_eq!(
+            Condition::parse("amount > 0")
+                .unwrap()
+                .false_rows(&t)
+                .unwrap(),
+            vec![1]
+        );
     }
 
     #[test]
     fn bad_conditions_say_what_was_expected() {
-        assert!(Condition::parse("amount >").unwrap_err().contains("expected"));
-        assert!(Condition::parse("amount ~ 3").unwrap_err().contains("operator"));
-        assert!(Condition::parse("amount is maybe").unwrap_err().contains("null"));
-        assert!(Condition::parse("category = 'open").unwrap_err().contains("not closed"));
-        assert!(Condition::parse("amount > 0 or x").unwrap_err().contains("and"));
-        assert!(Condition::parse("amount > x").unwrap().rows(&table()).unwrap_err().contains("no column"));
-        assert!(Condition::parse("amount > 'abc'").unwrap().rows(&table()).unwrap_err().contains("number"));
+        assert!(Condition::parse("amount >")
+            .unwrap_err()
+            .contains("expected"));
+        assert!(Condition::parse("amount ~ 3")
+            .unwrap_err()
+            .contains("operator"));
+        assert!(Condition::parse("amount is maybe")
+            .unwrap_err()
+            .contains("null"));
+        assert!(Condition::parse("category = 'open")
+            .unwrap_err()
+            .contains("not closed"));
+        assert!(Condition::parse("amount > 0 or x")
+            .unwrap_err()
+            .contains("and"));
+        assert!(Condition::parse("amount > x")
+            .unwrap()
+            .rows(&table())
+            .unwrap_err()
+            .contains("no column"));
+        assert!(Condition::parse("amount > 'abc'")
+            .unwrap()
+            .rows(&table())
+            .unwrap_err()
+            .contains("number"));
     }
 }

@@ -8,8 +8,15 @@ use crate::engine::table::Table;
 pub fn failing(table: &Table, rows: &[u32], expression: &Condition) -> Result<Failing, String> {
     let false_rows = expression.false_rows(table)?;
     let wanted: std::collections::HashSet<u32> = rows.iter().copied().collect();
-    let rows: Vec<u32> = false_rows.into_iter().filter(|r| wanted.contains(r)).collect();
-    Ok(Failing { failures: rows.len(), rows, extra: None })
+    let rows: Vec<u32> = false_rows
+        .into_iter()
+        .filter(|r| wanted.contains(r))
+        .collect();
+    Ok(Failing {
+        failures: rows.len(),
+        rows,
+        extra: None,
+    })
 }
 
 pub fn sql(relation: &str, expression: &Condition, filter: &str) -> String {

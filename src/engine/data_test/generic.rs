@@ -16,11 +16,23 @@ use crate::engine::table::Table;
 pub enum GenericKind {
     Unique,
     NotNull,
-    AcceptedValues { values: Vec<String>, quote: bool },
+    AcceptedValues {
+        values: Vec<String>,
+        quote: bool,
+    },
     /// `to` is the parent's unique id (`source.c360.salesforce.contacts`).
-    Relationships { to: String, field: String },
-    AcceptedRange { min_value: Option<String>, max_value: Option<String>, inclusive: bool },
-    ExpressionIsTrue { expression: String },
+    Relationships {
+        to: String,
+        field: String,
+    },
+    AcceptedRange {
+        min_value: Option<String>,
+        max_value: Option<String>,
+        inclusive: bool,
+    },
+    ExpressionIsTrue {
+        expression: String,
+    },
 }
 
 impl GenericKind {
@@ -87,7 +99,11 @@ impl GenericTest {
     pub fn sql(&self) -> String {
         let rel = relation(&self.node);
         let col = self.column.as_deref().unwrap_or("*");
-        let filter = self.config.where_.as_ref().map_or(String::new(), |w| format!(" and ({w})"));
+        let filter = self
+            .config
+            .where_
+            .as_ref()
+            .map_or(String::new(), |w| format!(" and ({w})"));
         let mut sql = match &self.kind {
             GenericKind::Unique => unique::sql(&rel, col, &filter),
             GenericKind::NotNull => not_null::sql(&rel, col, &filter),
@@ -97,7 +113,11 @@ impl GenericTest {
             GenericKind::Relationships { to, field } => {
                 relationships::sql(&rel, col, &relation(to), field, &filter)
             }
-            GenericKind::AcceptedRange { min_value, max_value, inclusive } => accepted_range::sql(
+            GenericKind::AcceptedRange {
+                min_value,
+                max_value,
+                inclusive,
+            } => accepted_range::sql(
                 &rel,
                 col,
                 min_value.as_deref(),
@@ -116,14 +136,20 @@ impl GenericTest {
     }
 
     /// Selects the failing rows of `table` (and, for relationships, checks `parent`).
-    pub fn failing(&self, table: &Table, parent: Option<&Table>) -> Result<(Failing, usize), String> {
+    pub fn failing(
+        &self,
+        table: &Table,
+        parent: Option<&Table>,
+    ) -> Result<(Failing, usize), String> {
         let rows: Vec<u32> = match &self.config.where_ {
             Some(w) => w.rows(table).map_err(|e| format!("where: {e}"))?,
             None => (0..table.num_rows() as u32).collect(),
         };
         let column = || {
             let name = self.column.as_deref().ok_or("this test needs a column")?;
-            table.column(name).ok_or_else(|| format!("no column named {name}"))
+            table
+                .column(name)
+                .ok_or_else(|| format!("no column named {name}"))
         };
         let failing = match &self.kind {
             GenericKind::Unique => unique::failing(column()?, &rows),
@@ -133,10 +159,16 @@ impl GenericTest {
             }
             GenericKind::Relationships { field, .. } => {
                 let parent = parent.ok_or("the parent table is not available")?;
-                let to = parent.column(field).ok_or_else(|| format!("the parent has no column named {field}"))?;
+                let to = parent
+                    .column(field)
+                    .ok_or_else(|| format!("the parent has no column named {field}"))?;
                 relationships::failing(column()?, &rows, to)
             }
-            GenericKind::AcceptedRange { min_value, max_value, inclusive } => accepted_range::failing(
+            GenericKind::AcceptedRange {
+                min_value,
+                max_value,
+                inclusive,
+            } => accepted_range::failing(
                 column()?,
                 &rows,
                 min_value.as_deref(),

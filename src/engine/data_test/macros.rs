@@ -11,19 +11,23 @@ use crate::engine::column::{Column, TextColumn};
 use crate::engine::table::Table;
 use crate::engine::time::{age_in_years, format_timestamp, parse_date, parse_timestamp};
 
+/// One case: its name, the input, the expected and the actual output.
+pub type Case = (&'static str, String, String, String);
+
 /// One macro under test.
 pub struct MacroTest {
     pub name: &'static str,
     pub description: &'static str,
     pub sql: &'static str,
     /// (case, input, expected, actual) for every case.
-    pub cases: fn() -> Vec<(&'static str, String, String, String)>,
+    pub cases: fn() -> Vec<Case>,
 }
 
 pub static MACRO_TESTS: &[MacroTest] = &[
     MacroTest {
         name: "test_macro_age_in_years",
-        description: "age_in_years counts completed years like Postgres date_part('year', age(...)), \
+        description:
+            "age_in_years counts completed years like Postgres date_part('year', age(...)), \
                       leap-day births included; a birth after the as-of date gives null.",
         sql: "select * from {{ ref('age_in_years_cases') }}\n\
               where {{ age_in_years('birth_date', 'as_of') }} is distinct from expected",
@@ -47,19 +51,49 @@ fn age(birth: &str, as_of: &str) -> String {
     }
 }
 
-fn age_cases() -> Vec<(&'static str, String, String, String)> {
+fn age_cases() -> Vec<Case> {
     [
         ("birthday today", "1990-11-26", "2026-11-26", "36"),
-        ("the day before the birthday", "1990-11-27", "2026-11-26", "35"),
-        ("29 Feb birth on 28 Feb of a non-leap year", "2000-02-29", "2023-02-28", "22"),
-        ("29 Feb birth on 1 Mar of a non-leap year", "2000-02-29", "2023-03-01", "23"),
-        ("29 Feb birth on 29 Feb of a leap year", "2000-02-29", "2024-02-29", "24"),
+        (
+            "the day before the birthday",
+            "1990-11-27",
+            "2026-11-26",
+            "35",
+        ),
+        (
+            "29 Feb birth on 28 Feb of a non-leap year",
+            "2000-02-29",
+            "2023-02-28",
+            "22",
+        ),
+        (
+            "29 Feb birth on 1 Mar of a non-leap year",
+            "2000-02-29",
+            "2023-03-01",
+            "23",
+        ),
+        (
+            "29 Feb birth on 29 Feb of a leap year",
+            "2000-02-29",
+            "2024-02-29",
+            "24",
+        ),
         ("born on the as-of date", "2026-11-26", "2026-11-26", "0"),
-        ("born after the as-of date", "2030-01-01", "2026-11-26", "null"),
+        (
+            "born after the as-of date",
+            "2030-01-01",
+            "2026-11-26",
+            "null",
+        ),
     ]
     .into_iter()
     .map(|(case, birth, as_of, expected)| {
-        (case, format!("birth_date {birth}, as of {as_of}"), expected.to_string(), age(birth, as_of))
+        (
+            case,
+            format!("birth_date {birth}, as of {as_of}"),
+            expected.to_string(),
+            age(birth, as_of),
+        )
     })
     .collect()
 }
@@ -71,14 +105,38 @@ fn parse(text: &str) -> String {
     }
 }
 
-fn timestamp_cases() -> Vec<(&'static str, String, String, String)> {
+fn timestamp_cases() -> Vec<Case> {
     [
-        ("millisecond precision", "2023-05-09 10:05:28.875", "2023-05-09 10:05:28.875"),
-        ("missing milliseconds", "2023-04-15 09:57:19", "2023-04-15 09:57:19.000"),
-        ("one fractional digit", "2023-04-15 09:57:19.5", "2023-04-15 09:57:19.500"),
-        ("an invalid date", "2023-02-30 10:00:00.000", "error: NoSuchInstant"),
-        ("trailing garbage", "2023-05-09 10:05:28.875abc", "error: Syntax"),
-        ("more than millisecond precision", "2023-05-09 10:05:28.875123", "error: TooPrecise"),
+        (
+            "millisecond precision",
+            "2023-05-09 10:05:28.875",
+            "2023-05-09 10:05:28.875",
+        ),
+        (
+            "missing milliseconds",
+            "2023-04-15 09:57:19",
+            "2023-04-15 09:57:19.000",
+        ),
+        (
+            "one fractional digit",
+            "2023-04-15 09:57:19.5",
+            "2023-04-15 09:57:19.500",
+        ),
+        (
+            "an invalid date",
+            "2023-02-30 10:00:00.000",
+            "error: NoSuchInstant",
+        ),
+        (
+            "trailing garbage",
+            "2023-05-09 10:05:28.875abc",
+            "error: Syntax",
+        ),
+        (
+            "more than millisecond precision",
+            "2023-05-09 10:05:28.875123",
+            "error: TooPrecise",
+        ),
     ]
     .into_iter()
     .map(|(case, input, expected)| (case, input.to_string(), expected.to_string(), parse(input)))
@@ -88,10 +146,15 @@ fn timestamp_cases() -> Vec<(&'static str, String, String, String)> {
 /// Runs a macro test: the failing cases as a table, and how many cases ran.
 pub fn run(test: &MacroTest) -> (Table, usize) {
     let cases = (test.cases)();
-    let failing: Vec<_> = cases.iter().filter(|(_, _, expected, actual)| expected != actual).collect();
-    let text = |f: &dyn Fn(&(&'static str, String, String, String)) -> String| {
+    let failing: Vec<_> = cases
+        .iter()
+        .filter(|(_, _, expected, actual)| expected != actual)
+        .collect();
+    let text = |f: &dyn Fn(&Case) -> String| {
         let values: Vec<String> = failing.iter().map(|c| f(c)).collect();
-        Column::Text(TextColumn::from_values(values.iter().map(|v| Some(v.as_str()))))
+        Column::Text(TextColumn::from_values(
+            values.iter().map(|v| Some(v.as_str())),
+        ))
     };
     let table = Table::new()
         .with("case", text(&|c| c.0.to_string()))
@@ -104,9 +167,11 @@ pub fn run(test: &MacroTest) -> (Table, usize) {
 /// Every case with its outcome, for showing the whole suite.
 pub fn all_cases(test: &MacroTest) -> Table {
     let cases = (test.cases)();
-    let col = |f: &dyn Fn(&(&'static str, String, String, String)) -> String| {
+    let col = |f: &dyn Fn(&Case) -> String| {
         let values: Vec<String> = cases.iter().map(f).collect();
-        Column::Text(TextColumn::from_values(values.iter().map(|v| Some(v.as_str()))))
+        Column::Text(TextColumn::from_values(
+            values.iter().map(|v| Some(v.as_str())),
+        ))
     };
     Table::new()
         .with("case", col(&|c| c.0.to_string()))

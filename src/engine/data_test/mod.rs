@@ -69,7 +69,11 @@ impl Threshold {
         if let Some(rest) = t.strip_prefix("between") {
             let (low, high) = rest.split_once(" and ").ok_or_else(expected)?;
             let (low, high) = (number(low)?, number(high)?);
-            return if low <= high { Ok(Threshold::Between(low, high)) } else { Err(expected()) };
+            return if low <= high {
+                Ok(Threshold::Between(low, high))
+            } else {
+                Err(expected())
+            };
         }
         for (prefix, make) in [
             ("!=", Threshold::Ne as fn(u64) -> Threshold),
@@ -130,7 +134,10 @@ pub struct TestConfig {
     pub store_failures: bool,
 }
 
-fn serialize_condition<S: serde::Serializer>(c: &Option<Condition>, s: S) -> Result<S::Ok, S::Error> {
+fn serialize_condition<S: serde::Serializer>(
+    c: &Option<Condition>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     match c {
         Some(c) => s.serialize_some(&c.text),
         None => s.serialize_none(),

@@ -4,8 +4,16 @@ use super::Failing;
 use crate::engine::column::Column;
 
 pub fn failing(column: &Column, rows: &[u32]) -> Failing {
-    let rows: Vec<u32> = rows.iter().copied().filter(|&r| column.is_null(r as usize)).collect();
-    Failing { failures: rows.len(), rows, extra: None }
+    let rows: Vec<u32> = rows
+        .iter()
+        .copied()
+        .filter(|&r| column.is_null(r as usize))
+        .collect();
+    Failing {
+        failures: rows.len(),
+        rows,
+        extra: None,
+    }
 }
 
 pub fn sql(relation: &str, column: &str, filter: &str) -> String {

@@ -2,7 +2,7 @@
 //! orphan rows. For each orphan shown, c360 also names the nearest existing key — a
 //! near-miss typo of a contact id is the commonest cause.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::keys::key;
 use super::Failing;
@@ -13,19 +13,40 @@ use crate::engine::table::Table;
 const NEAREST_FOR: usize = 50;
 
 pub fn failing(child: &Column, rows: &[u32], parent: &Column) -> Failing {
-    let parents: HashSet<_> = (0..parent.len()).filter_map(|r| key(parent.get(r))).collect();
-    let orphans: Vec<u32> = rows
-        .iter()
-        .copied()
-        .filter(|&r| key(child.get(r as usize)).is_some_and(|k| !parents.contains(&k)))
+    let parents: HashSet<_> = (0..parent.len())
+        .filter_map(|r| key(parent.get(r)))
         .collect();
+    let orphans: Vec<u32> = match child {
+        // Interned text: look each distinct value up once.
+        Column::Text(t) if t.pool.is_distinct() => {
+            let missing: Vec<bool> = t
+                .pool
+                .iter()
+                .map(|v| !parents.contains(&super::keys::Key::Text(v)))
+                .collect();
+            rows.iter()
+                .copied()
+                .filter(|&r| {
+                    missing
+                        .get(t.codes[r as usize] as usize)
+                        .copied()
+                        .unwrap_or(false)
+                })
+                .collect()
+        }
+        _ => rows
+            .iter()
+            .copied()
+            .filter(|&r| key(child.get(r as usize)).is_some_and(|k| !parents.contains(&k)))
+            .collect(),
+    };
     if orphans.is_empty() {
         return Failing::default();
     }
     // Text keys only: the nearest parent by edit distance (Hamming when lengths agree, as
     // with UUIDs; Levenshtein otherwise).
     let parent_texts: Vec<String> = {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         (0..parent.len())
             .filter_map(|r| match parent.get(r) {
                 crate::engine::Value::Text(s) if seen.insert(s) => Some(s.to_string()),
@@ -43,16 +64,21 @@ pub fn failing(child: &Column, rows: &[u32], parent: &Column) -> Failing {
         .collect();
     let extra = Table::new().with(
         "nearest_existing_key",
-        Column::Text(TextColumn::from_values(nearest.iter().map(|n| n.as_deref()))),
+        Column::Text(TextColumn::from_values(
+            nearest.iter().map(|n| n.as_deref()),
+        )),
     );
-    Failing { failures: orphans.len(), rows: orphans, extra: Some(extra) }
+    Failing {
+        failures: orphans.len(),
+        rows: orphans,
+        extra: Some(extra),
+    }
 }
 
 /// The parent key closest to `orphan`, if any is within half its length.
 pub fn nearest_key(orphan: &str, parents: &[String]) -> Option<String> {
-    let distance = |p: &str| {
-        strsim::hamming(orphan, p).unwrap_or_else(|_| strsim::levenshtein(orphan, p))
-    };
+    let distance =
+        |p: &str| strsim::hamming(orphan, p).unwrap_or_else(|_| strsim::levenshtein(orphan, p));
     parents
         .iter()
         .map(|p| (distance(p), p))

@@ -5,7 +5,7 @@
 //! plain hash maps — not through the models' own grouping code — so a bug in a model cannot
 //! hide itself.
 
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::engine::column::{Column, TextColumn, Value};
 use crate::engine::slug::amount_column;
@@ -69,7 +69,8 @@ fn model<'a>(m: &Models<'a>, name: &str) -> Result<&'a Table, String> {
 }
 
 fn column<'a>(t: &'a Table, name: &str) -> Result<&'a Column, String> {
-    t.column(name).ok_or_else(|| format!("no column named {name}"))
+    t.column(name)
+        .ok_or_else(|| format!("no column named {name}"))
 }
 
 /// A decimal cell as (units, scale); null as zero units.
@@ -93,7 +94,11 @@ fn scale_of(c: &Column) -> u8 {
 }
 
 fn category_columns(accepted: &[String]) -> Vec<String> {
-    accepted.iter().map(|c| amount_column(c)).chain(["other_amount".to_string()]).collect()
+    accepted
+        .iter()
+        .map(|c| amount_column(c))
+        .chain(["other_amount".to_string()])
+        .collect()
 }
 
 fn sum_sql(accepted: &[String]) -> String {
@@ -116,7 +121,8 @@ fn category_columns_sum_to_total(m: &Models<'_>) -> Result<(Table, usize), Strin
     let mut sums = Vec::new();
     for r in 0..customers.num_rows() {
         let sum: i128 = parts.iter().map(|c| units(c.get(r))).sum();
-        if total.get(r).is_null() || units(total.get(r)) != sum {
+        // As in SQL, a null total compares as unknown, not as a failure.
+        if !total.get(r).is_null() && units(total.get(r)) != sum {
             failing.push(r as u32);
             sums.push(i64::try_from(sum).ok());
         }
@@ -151,7 +157,7 @@ fn category_totals_match(m: &Models<'_>) -> Result<(Table, usize), String> {
     let categories = column(joined, "category")?;
     let amounts = column(joined, "amount")?;
     let ids = column(joined, "id")?;
-    let mut joined_totals: HashMap<Option<&str>, i128> = HashMap::new();
+    let mut joined_totals: HashMap<Option<&str>, i128> = HashMap::default();
     for r in 0..joined.num_rows() {
         if ids.is_null(r) {
             continue; // a left join's orphans belong to no customer
@@ -184,7 +190,12 @@ fn category_totals_match(m: &Models<'_>) -> Result<(Table, usize), String> {
     }
     let scale = scale_of(amounts);
     let table = Table::new()
-        .with("category", Column::Text(TextColumn::from_values(names.iter().map(|n| Some(n.as_str())))))
+        .with(
+            "category",
+            Column::Text(TextColumn::from_values(
+                names.iter().map(|n| Some(n.as_str())),
+            )),
+        )
         .with("customers_total", decimal_column(customer_sums, scale))
         .with("joined_total", decimal_column(joined_sums, scale));
     Ok((table, checks.len()))
@@ -202,7 +213,7 @@ fn purchase_dates_match(m: &Models<'_>) -> Result<(Table, usize), String> {
     let customers = model(m, "customers")?;
     let joined = model(m, "contacts_joined_with_transactions")?;
     let (ids, dates) = (column(joined, "id")?, column(joined, "transaction_date")?);
-    let mut spans: HashMap<&str, (i64, i64)> = HashMap::new();
+    let mut spans: HashMap<&str, (i64, i64)> = HashMap::default();
     for r in 0..joined.num_rows() {
         if let (Value::Text(id), Value::Timestamp(t)) = (ids.get(r), dates.get(r)) {
             let e = spans.entry(id).or_insert((t, t));
@@ -252,25 +263,50 @@ where c.n_rows is null or c.n_rows != 1 or j.id is null";
 fn one_row_per_contact(m: &Models<'_>) -> Result<(Table, usize), String> {
     let customers = model(m, "customers")?;
     let joined = model(m, "contacts_joined_with_transactions")?;
-    // id → (rows in customers, present in joined); ordered for a stable report.
-    let mut seen: BTreeMap<String, (i64, bool)> = BTreeMap::new();
+    // id → (rows in customers, present in joined).
+    let mut seen: HashMap<&str, (i64, bool)> = HashMap::default();
     let ids = column(joined, "id")?;
     for r in 0..joined.num_rows() {
         if let Value::Text(id) = ids.get(r) {
-            seen.entry(id.to_string()).or_insert((0, false)).1 = true;
+            seen.entry(id).or_insert((0, false)).1 = true;
         }
     }
     let cid = column(customers, "id")?;
+    let null_ids = (0..customers.num_rows())
+        .filter(|&r| cid.is_null(r))
+        .count() as i64;
     for r in 0..customers.num_rows() {
-        let id = cid.get(r).to_string();
-        seen.entry(id).or_insert((0, false)).0 += 1;
+        if let Value::Text(id) = cid.get(r) {
+            seen.entry(id).or_insert((0, false)).0 += 1;
+        }
     }
     let checked = seen.len();
-    let failing: Vec<(&String, &(i64, bool))> =
-        seen.iter().filter(|(_, (n, joined))| *n != 1 || !*joined).collect();
+    let mut failing: Vec<(&str, &(i64, bool))> = seen
+        .iter()
+        .map(|(id, v)| (*id, v))
+        .filter(|(_, (n, joined))| *n != 1 || !*joined)
+        .collect();
+    failing.sort_by_key(|(id, _)| *id);
+    let null_entry = (null_ids, false);
+    if null_ids > 0 {
+        failing.push(("", &null_entry));
+    }
     let table = Table::new()
-        .with("id", Column::Text(TextColumn::from_values(failing.iter().map(|(id, _)| Some(id.as_str())))))
-        .with("customer_rows", Column::Integer(failing.iter().map(|(_, (n, _))| Some(*n)).collect()))
-        .with("in_joined", Column::Boolean(failing.iter().map(|(_, (_, j))| Some(*j)).collect()));
+        .with(
+            "id",
+            Column::Text(TextColumn::from_values(
+                failing
+                    .iter()
+                    .map(|(id, _)| (!id.is_empty()).then_some(*id)),
+            )),
+        )
+        .with(
+            "customer_rows",
+            Column::Integer(failing.iter().map(|(_, (n, _))| Some(*n)).collect()),
+        )
+        .with(
+            "in_joined",
+            Column::Boolean(failing.iter().map(|(_, (_, j))| Some(*j)).collect()),
+        );
     Ok((table, checked))
 }

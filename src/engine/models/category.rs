@@ -5,11 +5,11 @@
 //! their ages at the as-of date; a customer with an unknown age counts but is not averaged.
 //! Rows are ordered by category name; transactions with a null category form a last row.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::customers::group_by_codes;
-use crate::engine::column::DataType;
 use super::{columns, Layer, Model, ModelColumn, ModelContext};
+use crate::engine::column::DataType;
 use crate::engine::column::{Column, TextColumn, NULL_CODE};
 use crate::engine::decimal::Decimal;
 use crate::engine::error::ModelError;
@@ -63,32 +63,74 @@ impl Model for Category {
     fn columns(&self, _: &RunConfig) -> Vec<ModelColumn> {
         columns(&[
             ("category", DataType::Text, "Product category"),
-            ("total_transactions", DataType::Integer, "Number of transactions"),
+            (
+                "total_transactions",
+                DataType::Integer,
+                "Number of transactions",
+            ),
             ("total_amount", DataType::Decimal, "Sum of amount"),
-            ("average_amount", DataType::Decimal, "Mean amount per transaction"),
+            (
+                "average_amount",
+                DataType::Decimal,
+                "Mean amount per transaction",
+            ),
             ("total_item_count", DataType::Integer, "Sum of item_count"),
-            ("average_item_count", DataType::Decimal, "Mean item_count per transaction"),
-            ("count_unique_female_customers", DataType::Integer, "Distinct customers with gender F"),
-            ("count_unique_male_customers", DataType::Integer, "Distinct customers with gender M"),
-            ("average_age_female_customers", DataType::Decimal, "Mean age of those women at the as-of date"),
-            ("average_age_male_customers", DataType::Decimal, "Mean age of those men at the as-of date"),
+            (
+                "average_item_count",
+                DataType::Decimal,
+                "Mean item_count per transaction",
+            ),
+            (
+                "count_unique_female_customers",
+                DataType::Integer,
+                "Distinct customers with gender F",
+            ),
+            (
+                "count_unique_male_customers",
+                DataType::Integer,
+                "Distinct customers with gender M",
+            ),
+            (
+                "average_age_female_customers",
+                DataType::Decimal,
+                "Mean age of those women at the as-of date",
+            ),
+            (
+                "average_age_male_customers",
+                DataType::Decimal,
+                "Mean age of those men at the as-of date",
+            ),
         ])
     }
 
     fn run(&self, ctx: &mut ModelContext<'_>) -> Result<Table, ModelError> {
         let joined = ctx.model("contacts_joined_with_transactions");
-        let get = |name: &str| joined.column(name).expect("the joined model has its columns");
+        let get = |name: &str| {
+            joined
+                .column(name)
+                .expect("the joined model has its columns")
+        };
         let categories = text(get("category"));
         let ids = text(get("id"));
         let genders = text(get("gender"));
-        let Column::Decimal { values: amounts, scale } = get("amount") else { unreachable!() };
-        let Column::Integer(items) = get("item_count") else { unreachable!() };
-        let Column::Date(births) = get("birth_date") else { unreachable!() };
+        let Column::Decimal {
+            values: amounts,
+            scale,
+        } = get("amount")
+        else {
+            unreachable!()
+        };
+        let Column::Integer(items) = get("item_count") else {
+            unreachable!()
+        };
+        let Column::Date(births) = get("birth_date") else {
+            unreachable!()
+        };
 
         let (group_of_row, first_row) = group_by_codes(&categories.codes, categories.pool.len());
         let null_group = first_row.len();
         let mut totals = vec![Totals::default(); null_group + 1];
-        let mut seen: HashSet<(u32, u32)> = HashSet::new();
+        let mut seen: HashSet<(u32, u32)> = HashSet::default();
         let as_of = ctx.as_of();
         for row in 0..group_of_row.len() {
             let g = match group_of_row[row] {
@@ -126,12 +168,18 @@ impl Model for Category {
             order.push(null_group);
         }
 
-        let overflow =
-            || ModelError::Overflow { model: "category".into(), column: "total_amount".into() };
+        let overflow = || ModelError::Overflow {
+            model: "category".into(),
+            column: "total_amount".into(),
+        };
         let avg = |sum: i128, sum_scale: u8, n: u64| {
             Decimal::average(sum, sum_scale, n, AVERAGE_SCALE).map(|d| d.units)
         };
-        let name_of = |g: usize| (g < null_group).then(|| categories.get(first_row[g] as usize)).flatten();
+        let name_of = |g: usize| {
+            (g < null_group)
+                .then(|| categories.get(first_row[g] as usize))
+                .flatten()
+        };
         let mut total_amount = Vec::with_capacity(order.len());
         for &g in &order {
             let t = &totals[g];
@@ -149,15 +197,50 @@ impl Model for Category {
             scale: AVERAGE_SCALE,
         };
         Ok(Table::new()
-            .with("category", Column::Text(TextColumn::from_values(order.iter().map(|&g| name_of(g)))))
+            .with(
+                "category",
+                Column::Text(TextColumn::from_values(order.iter().map(|&g| name_of(g)))),
+            )
             .with("total_transactions", ints(&|t| t.transactions))
-            .with("total_amount", Column::Decimal { values: total_amount, scale: *scale })
-            .with("average_amount", averages(&|t| avg(t.amount, *scale, t.amounts)))
-            .with("total_item_count", ints(&|t| t.items))
-            .with("average_item_count", averages(&|t| avg(i128::from(t.items), 0, t.item_rows)))
-            .with("count_unique_female_customers", ints(&|t| t.customers[0] as i64))
-            .with("count_unique_male_customers", ints(&|t| t.customers[1] as i64))
-            .with("average_age_female_customers", averages(&|t| avg(t.age_sum[0], 0, t.ages[0])))
-            .with("average_age_male_customers", averages(&|t| avg(t.age_sum[1], 0, t.ages[1]))))
+            .with(
+                "total_amount",
+                Column::Decimal {
+                    values: total_amount,
+                    scale: *scale,
+                },
+            )
+            .with(
+                "average_amount",
+                averages(&|t| avg(t.amount, *scale, t.amounts)),
+            )
+            .with(
+                "total_item_count",
+                Column::Integer(
+                    order
+                        .iter()
+                        .map(|&g| (totals[g].item_rows > 0).then_some(totals[g].items))
+                        .collect(),
+                ),
+            )
+            .with(
+                "average_item_count",
+                averages(&|t| avg(i128::from(t.items), 0, t.item_rows)),
+            )
+            .with(
+                "count_unique_female_customers",
+                ints(&|t| t.customers[0] as i64),
+            )
+            .with(
+                "count_unique_male_customers",
+                ints(&|t| t.customers[1] as i64),
+            )
+            .with(
+                "average_age_female_customers",
+                averages(&|t| avg(t.age_sum[0], 0, t.ages[0])),
+            )
+            .with(
+                "average_age_male_customers",
+                averages(&|t| avg(t.age_sum[1], 0, t.ages[1])),
+            ))
     }
 }

@@ -6,10 +6,10 @@
 //! excluded (an inner join, the default) or kept with null contact columns (a left join). The join looks each distinct
 //! `contact_id` up once (the column is dictionary-encoded), then copies integer codes.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
-use crate::engine::column::DataType;
 use super::{columns, Layer, Model, ModelColumn, ModelContext};
+use crate::engine::column::DataType;
 use crate::engine::column::{Column, NULL_CODE};
 use crate::engine::error::ModelError;
 use crate::engine::policy::OrphanTransactions;
@@ -32,7 +32,8 @@ pub fn match_contacts(contact_ids: &Column, transaction_contact_ids: &Column) ->
     let (Column::Text(ids), Column::Text(refs)) = (contact_ids, transaction_contact_ids) else {
         unreachable!("ids are text")
     };
-    let mut by_id: HashMap<&str, u32> = HashMap::with_capacity(ids.codes.len());
+    let mut by_id: HashMap<&str, u32> =
+        HashMap::with_capacity_and_hasher(ids.codes.len(), Default::default());
     for row in 0..ids.codes.len() {
         if let Some(id) = ids.get(row) {
             by_id.entry(id).or_insert(row as u32);
@@ -41,7 +42,13 @@ pub fn match_contacts(contact_ids: &Column, transaction_contact_ids: &Column) ->
     let per_code: Vec<Option<u32>> = refs.pool.iter().map(|id| by_id.get(id).copied()).collect();
     refs.codes
         .iter()
-        .map(|&code| if code == NULL_CODE { None } else { per_code[code as usize] })
+        .map(|&code| {
+            if code == NULL_CODE {
+                None
+            } else {
+                per_code[code as usize]
+            }
+        })
         .collect()
 }
 
@@ -60,7 +67,10 @@ impl Model for ContactsJoinedWithTransactions {
     }
 
     fn depends_on(&self) -> &'static [&'static str] {
-        &["model.c360.stg_sf__contacts", "model.c360.stg_web__transactions"]
+        &[
+            "model.c360.stg_sf__contacts",
+            "model.c360.stg_web__transactions",
+        ]
     }
 
     fn columns(&self, _: &RunConfig) -> Vec<ModelColumn> {
@@ -72,9 +82,17 @@ impl Model for ContactsJoinedWithTransactions {
             ("address", DataType::Text, "Street, suburb, state, postcode"),
             ("email_address", DataType::Text, "E-mail address"),
             ("birth_date", DataType::Date, "Date of birth"),
-            ("_loaded_at_utc", DataType::Timestamp, "When the contact was loaded (UTC)"),
+            (
+                "_loaded_at_utc",
+                DataType::Timestamp,
+                "When the contact was loaded (UTC)",
+            ),
             ("transaction_id", DataType::Text, "Transaction id"),
-            ("transaction_date", DataType::Timestamp, "When it happened (UTC)"),
+            (
+                "transaction_date",
+                DataType::Timestamp,
+                "When it happened (UTC)",
+            ),
             ("amount", DataType::Decimal, "Amount spent"),
             ("item_count", DataType::Integer, "Number of items"),
             ("category", DataType::Text, "Product category"),
@@ -86,7 +104,9 @@ impl Model for ContactsJoinedWithTransactions {
         let transactions = ctx.model("stg_web__transactions");
         let matches = match_contacts(
             contacts.column("id").expect("staging has id"),
-            transactions.column("contact_id").expect("staging has contact_id"),
+            transactions
+                .column("contact_id")
+                .expect("staging has contact_id"),
         );
         let policy = ctx.config.policies.orphan_transactions;
         let keep_orphans = policy == OrphanTransactions::KeepWithNullContact;
@@ -104,7 +124,10 @@ impl Model for ContactsJoinedWithTransactions {
         }
         let mut table = Table::new();
         for field in &contacts.fields {
-            table.push(field.name.clone(), field.column.gather_optional(&contact_rows));
+            table.push(
+                field.name.clone(),
+                field.column.gather_optional(&contact_rows),
+            );
         }
         for (from, to) in TRANSACTION_COLUMNS {
             let column = transactions.column(from).expect("staging has its columns");

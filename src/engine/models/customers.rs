@@ -4,11 +4,13 @@
 //! `first_purchase_date` / `last_purchase_date` (min / max transaction time, UTC), then one
 //! `<slug>_amount` column per accepted category in the accepted list's order, then
 //! `other_amount` for spend outside the list — so the category columns always sum to
-//! `total_expense`. Rows come in contact order. Grouping runs on the contact id's dictionary
-//! codes, which staging has made one per distinct id.
+//! `total_expense`. Sums follow SQL: `total_expense` is null when every amount is, and a
+//! category column only when all the customer's rows are in it with null amounts. Rows come
+//! in contact order; a left join's orphans (null id) belong to no customer. Grouping runs on
+//! the contact id's dictionary codes: ids are interned, so one code is one distinct id.
 
-use crate::engine::column::DataType;
 use super::{Layer, Model, ModelColumn, ModelContext};
+use crate::engine::column::DataType;
 use crate::engine::column::{Column, NULL_CODE};
 use crate::engine::error::ModelError;
 use crate::engine::project::{FindingKind, RunConfig};
@@ -79,13 +81,33 @@ impl Model for Customers {
         let mut list: Vec<ModelColumn> = [
             ("id", DataType::Text, "Contact id"),
             ("gender", DataType::Text, "F or M"),
-            ("age", DataType::Integer, "Completed years at the as-of date (null when unknown)"),
-            ("total_expense", DataType::Decimal, "Sum of amount over the customer's transactions"),
-            ("first_purchase_date", DataType::Timestamp, "Earliest transaction_date (UTC)"),
-            ("last_purchase_date", DataType::Timestamp, "Latest transaction_date (UTC)"),
+            (
+                "age",
+                DataType::Integer,
+                "Completed years at the as-of date (null when unknown)",
+            ),
+            (
+                "total_expense",
+                DataType::Decimal,
+                "Sum of amount over the customer's transactions",
+            ),
+            (
+                "first_purchase_date",
+                DataType::Timestamp,
+                "Earliest transaction_date (UTC)",
+            ),
+            (
+                "last_purchase_date",
+                DataType::Timestamp,
+                "Latest transaction_date (UTC)",
+            ),
         ]
         .iter()
-        .map(|(n, t, d)| ModelColumn { name: (*n).into(), data_type: *t, description: (*d).into() })
+        .map(|(n, t, d)| ModelColumn {
+            name: (*n).into(),
+            data_type: *t,
+            description: (*d).into(),
+        })
         .collect();
         for category in &config.accepted_categories {
             list.push(ModelColumn {
@@ -104,12 +126,26 @@ impl Model for Customers {
 
     fn run(&self, ctx: &mut ModelContext<'_>) -> Result<Table, ModelError> {
         let joined = ctx.model("contacts_joined_with_transactions");
-        let get = |name: &str| joined.column(name).expect("the joined model has its columns");
+        let get = |name: &str| {
+            joined
+                .column(name)
+                .expect("the joined model has its columns")
+        };
         let ids = text(get("id"));
         let categories = text(get("category"));
-        let Column::Decimal { values: amounts, scale } = get("amount") else { unreachable!() };
-        let Column::Timestamp(dates) = get("transaction_date") else { unreachable!() };
-        let Column::Date(births) = get("birth_date") else { unreachable!() };
+        let Column::Decimal {
+            values: amounts,
+            scale,
+        } = get("amount")
+        else {
+            unreachable!()
+        };
+        let Column::Timestamp(dates) = get("transaction_date") else {
+            unreachable!()
+        };
+        let Column::Date(births) = get("birth_date") else {
+            unreachable!()
+        };
 
         let accepted = &ctx.config.accepted_categories;
         let other = accepted.len();
@@ -127,6 +163,10 @@ impl Model for Customers {
         let groups = first_row.len();
         let slots = accepted.len() + 1;
         let mut spend = vec![0i64; groups * slots];
+        // SQL's `sum(case when category = … then amount else 0 end)` is null only when every
+        // one of the customer's rows is in that category with a null amount.
+        let mut null_terms = vec![0u32; groups * slots];
+        let mut rows_of = vec![0u32; groups];
         let mut total: Vec<Option<i64>> = vec![None; groups];
         let mut first: Vec<Option<i64>> = vec![None; groups];
         let mut last: Vec<Option<i64>> = vec![None; groups];
@@ -136,16 +176,28 @@ impl Model for Customers {
         };
         let mut outside = Vec::new();
         for row in 0..group_of_row.len() {
+            if group_of_row[row] == NULL_CODE {
+                continue; // a left join's orphan: no contact, so no customer
+            }
             let g = group_of_row[row] as usize;
+            rows_of[g] += 1;
             let slot = slot_of(row);
             if slot == other {
                 outside.push(row as u32);
             }
+            if amounts[row].is_none() {
+                null_terms[g * slots + slot] += 1;
+            }
             if let Some(amount) = amounts[row] {
                 let cell = &mut spend[g * slots + slot];
-                *cell = cell.checked_add(amount).ok_or_else(|| overflow("total_expense"))?;
+                *cell = cell
+                    .checked_add(amount)
+                    .ok_or_else(|| overflow("total_expense"))?;
                 let t = total[g].unwrap_or(0);
-                total[g] = Some(t.checked_add(amount).ok_or_else(|| overflow("total_expense"))?);
+                total[g] = Some(
+                    t.checked_add(amount)
+                        .ok_or_else(|| overflow("total_expense"))?,
+                );
             }
             if let Some(date) = dates[row] {
                 first[g] = Some(first[g].map_or(date, |f| f.min(date)));
@@ -156,20 +208,42 @@ impl Model for Customers {
         let as_of = ctx.as_of();
         let ages: Vec<Option<i64>> = first_row
             .iter()
-            .map(|&r| births[r as usize].and_then(|b| age_in_years(b, as_of).ok()).map(i64::from))
+            .map(|&r| {
+                births[r as usize]
+                    .and_then(|b| age_in_years(b, as_of).ok())
+                    .map(i64::from)
+            })
             .collect();
 
         let mut table = Table::new()
             .with("id", get("id").gather(&first_row))
             .with("gender", get("gender").gather(&first_row))
             .with("age", Column::Integer(ages))
-            .with("total_expense", Column::Decimal { values: total, scale: *scale })
+            .with(
+                "total_expense",
+                Column::Decimal {
+                    values: total,
+                    scale: *scale,
+                },
+            )
             .with("first_purchase_date", Column::Timestamp(first))
             .with("last_purchase_date", Column::Timestamp(last));
         for slot in 0..slots {
-            let name = accepted.get(slot).map_or_else(|| "other_amount".into(), |c| amount_column(c));
-            let values = (0..groups).map(|g| Some(spend[g * slots + slot])).collect();
-            table.push(name, Column::Decimal { values, scale: *scale });
+            let name = accepted
+                .get(slot)
+                .map_or_else(|| "other_amount".into(), |c| amount_column(c));
+            let values = (0..groups)
+                .map(|g| {
+                    (null_terms[g * slots + slot] < rows_of[g]).then_some(spend[g * slots + slot])
+                })
+                .collect();
+            table.push(
+                name,
+                Column::Decimal {
+                    values,
+                    scale: *scale,
+                },
+            );
         }
 
         if !outside.is_empty() {

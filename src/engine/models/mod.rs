@@ -97,13 +97,22 @@ impl<'a> ModelContext<'a> {
 
     /// Reports rows that this model removed, excluded or flagged.
     pub fn report(&mut self, kind: super::project::FindingKind, message: String, rows: Table) {
-        self.findings.push(Finding { node: self.node.clone(), kind, message, rows });
+        self.findings.push(Finding {
+            node: self.node.clone(),
+            kind,
+            message,
+            rows,
+        });
     }
 }
 
 /// A column list from `(name, type, description)` triples.
 pub(crate) fn columns(list: &[(&str, DataType, &str)]) -> Vec<ModelColumn> {
     list.iter()
-        .map(|(n, t, d)| ModelColumn { name: (*n).into(), data_type: *t, description: (*d).into() })
+        .map(|(n, t, d)| ModelColumn {
+            name: (*n).into(),
+            data_type: *t,
+            description: (*d).into(),
+        })
         .collect()
 }

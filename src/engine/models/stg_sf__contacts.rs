@@ -5,11 +5,11 @@
 //! load time counts as oldest). Rows with a null id are all kept (the `not_null` test reports
 //! them). The rows not kept are reported.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
-use crate::engine::column::DataType;
 use super::{columns, Layer, Model, ModelColumn, ModelContext};
 use crate::engine::column::Column;
+use crate::engine::column::DataType;
 use crate::engine::error::ModelError;
 use crate::engine::policy::DuplicateContacts;
 use crate::engine::project::{FindingKind, RunConfig};
@@ -35,7 +35,8 @@ pub fn dedupe(ids: &Column, loaded_at: &Column, policy: DuplicateContacts) -> (V
         unreachable!("the contacts source types id as text and _loaded_at_utc as timestamp")
     };
     // Per id: the winning row and how many rows share the id.
-    let mut winner: HashMap<&str, (u32, u32)> = HashMap::with_capacity(ids.codes.len());
+    let mut winner: HashMap<&str, (u32, u32)> =
+        HashMap::with_capacity_and_hasher(ids.codes.len(), Default::default());
     for row in 0..ids.codes.len() {
         let Some(id) = ids.get(row) else { continue };
         winner
@@ -90,15 +91,27 @@ impl Model for StgSfContacts {
             ("name", DataType::Text, "Full name"),
             ("gender", DataType::Text, "F or M"),
             ("address", DataType::Text, "Street, suburb, state, postcode"),
-            ("email_address", DataType::Text, "E-mail address (source: mail)"),
+            (
+                "email_address",
+                DataType::Text,
+                "E-mail address (source: mail)",
+            ),
             ("birth_date", DataType::Date, "Date of birth"),
-            ("_loaded_at_utc", DataType::Timestamp, "When the row was loaded (UTC)"),
+            (
+                "_loaded_at_utc",
+                DataType::Timestamp,
+                "When the row was loaded (UTC)",
+            ),
         ])
     }
 
     fn run(&self, ctx: &mut ModelContext<'_>) -> Result<Table, ModelError> {
         let source = ctx.source("salesforce", "contacts");
-        let column = |name: &str| source.column(name).expect("the loader checked required columns");
+        let column = |name: &str| {
+            source
+                .column(name)
+                .expect("the loader checked required columns")
+        };
         let policy = ctx.config.policies.duplicate_contacts;
         let (kept, removed) = dedupe(column("id"), column("_loaded_at_utc"), policy);
         if !removed.is_empty() {
@@ -129,9 +142,14 @@ mod tests {
 
     #[test]
     fn latest_load_wins_and_ties_go_to_the_first() {
-        let ids = Column::Text(TextColumn::from_values(
-            [Some("a"), Some("b"), Some("a"), Some("b"), None, None],
-        ));
+        let ids = Column::Text(TextColumn::from_values([
+            Some("a"),
+            Some("b"),
+            Some("a"),
+            Some("b"),
+            None,
+            None,
+        ]));
         let loaded = Column::Timestamp(vec![Some(1), Some(5), Some(2), Some(5), None, None]);
         let (kept, removed) = dedupe(&ids, &loaded, DuplicateContacts::KeepLatestLoaded);
         assert_eq!(kept, vec![1, 2, 4, 5]);

@@ -1,15 +1,22 @@
 //! `stg_web__transactions`: the transactions source, renamed and typed.
 
-use crate::engine::column::DataType;
 use super::{columns, Layer, Model, ModelColumn, ModelContext};
+use crate::engine::column::DataType;
 use crate::engine::error::ModelError;
 use crate::engine::project::RunConfig;
 use crate::engine::table::Table;
 
 pub struct StgWebTransactions;
 
-const COLUMNS: &[&str] =
-    &["id", "contact_id", "transaction_date", "amount", "item_count", "category", "_loaded_at_utc"];
+const COLUMNS: &[&str] = &[
+    "id",
+    "contact_id",
+    "transaction_date",
+    "amount",
+    "item_count",
+    "category",
+    "_loaded_at_utc",
+];
 
 impl Model for StgWebTransactions {
     fn name(&self) -> &'static str {
@@ -32,11 +39,19 @@ impl Model for StgWebTransactions {
         columns(&[
             ("id", DataType::Text, "Transaction id"),
             ("contact_id", DataType::Text, "The buying contact's id"),
-            ("transaction_date", DataType::Timestamp, "When it happened (UTC, milliseconds)"),
+            (
+                "transaction_date",
+                DataType::Timestamp,
+                "When it happened (UTC, milliseconds)",
+            ),
             ("amount", DataType::Decimal, "Amount spent (exact decimal)"),
             ("item_count", DataType::Integer, "Number of items"),
             ("category", DataType::Text, "Product category"),
-            ("_loaded_at_utc", DataType::Timestamp, "When the row was loaded (UTC)"),
+            (
+                "_loaded_at_utc",
+                DataType::Timestamp,
+                "When the row was loaded (UTC)",
+            ),
         ])
     }
 
@@ -44,7 +59,9 @@ impl Model for StgWebTransactions {
         let source = ctx.source("web", "transactions");
         let mut table = Table::new();
         for name in COLUMNS {
-            let column = source.column(name).expect("the loader checked required columns");
+            let column = source
+                .column(name)
+                .expect("the loader checked required columns");
             table.push(*name, column.clone());
         }
         Ok(table)

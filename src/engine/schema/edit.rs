@@ -6,10 +6,16 @@ use super::Schema;
 /// Quotes a YAML scalar when it needs quotes.
 fn yaml_scalar(value: &str) -> String {
     let plain = !value.is_empty()
-        && !value.starts_with([' ', '-', '?', ':', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`'])
+        && !value.starts_with([
+            ' ', '-', '?', ':', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%',
+            '@', '`',
+        ])
         && !value.ends_with(' ')
         && !value.contains([':', '#', ',', '[', ']', '{', '}', '"', '\''])
-        && !matches!(value.to_ascii_lowercase().as_str(), "null" | "true" | "false" | "yes" | "no" | "~" | "on" | "off")
+        && !matches!(
+            value.to_ascii_lowercase().as_str(),
+            "null" | "true" | "false" | "yes" | "no" | "~" | "on" | "off"
+        )
         && value.parse::<f64>().is_err();
     if plain {
         value.to_string()
@@ -66,7 +72,9 @@ mod tests {
     #[test]
     fn appends_to_a_block_list_and_reparses() {
         let schema = parse(DEFAULT_SCHEMA).unwrap();
-        let text = schema.with_accepted_categories(&["Garden & Patio".into(), "Books".into()]).unwrap();
+        let text = schema
+            .with_accepted_categories(&["Garden & Patio".into(), "Books".into()])
+            .unwrap();
         let again = parse(&text).unwrap();
         let list = again.accepted_categories.unwrap();
         assert_eq!(list.len(), 8);
@@ -78,7 +86,9 @@ mod tests {
     fn appends_to_a_flow_list() {
         let text = "version: 2\nsources:\n  - name: web\n    tables:\n      - name: transactions\n        columns:\n          - name: category\n            tests:\n              - accepted_values:\n                  values: ['Books', 'Beauty']\n";
         let schema = parse(text).unwrap();
-        let edited = schema.with_accepted_categories(&["Kitchen".into(), "Home, Garden".into()]).unwrap();
+        let edited = schema
+            .with_accepted_categories(&["Kitchen".into(), "Home, Garden".into()])
+            .unwrap();
         let list = parse(&edited).unwrap().accepted_categories.unwrap();
         assert_eq!(list, vec!["Books", "Beauty", "Kitchen", "Home, Garden"]);
         assert!(schema.with_accepted_categories(&["Books".into()]).is_none());

@@ -60,7 +60,12 @@ impl fmt::Display for FreshnessThreshold {
             Period::Hour => "hour",
             Period::Day => "day",
         };
-        write!(f, "{} {unit}{}", self.count, if self.count == 1 { "" } else { "s" })
+        write!(
+            f,
+            "{} {unit}{}",
+            self.count,
+            if self.count == 1 { "" } else { "s" }
+        )
     }
 }
 
@@ -136,7 +141,11 @@ pub struct SchemaError {
 
 impl fmt::Display for SchemaError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}, column {}: {}", self.line, self.column, self.message)
+        write!(
+            f,
+            "line {}, column {}: {}",
+            self.line, self.column, self.message
+        )
     }
 }
 
@@ -147,7 +156,11 @@ pub struct SchemaErrors(pub Vec<SchemaError>);
 impl fmt::Display for SchemaErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.0.len();
-        write!(f, "the schema file has {n} problem{}:", if n == 1 { "" } else { "s" })?;
+        write!(
+            f,
+            "the schema file has {n} problem{}:",
+            if n == 1 { "" } else { "s" }
+        )?;
         for e in &self.0 {
             write!(f, "\n  {e}")?;
         }

@@ -3,7 +3,9 @@
 use marked_yaml::types::{MarkedMappingNode, MarkedScalarNode};
 use marked_yaml::{LoaderOptions, Node, Span};
 
-use super::{FreshnessDef, FreshnessThreshold, Period, Schema, SchemaError, SchemaErrors, ValuesSpan};
+use super::{
+    FreshnessDef, FreshnessThreshold, Period, Schema, SchemaError, SchemaErrors, ValuesSpan,
+};
 use crate::engine::dag::{graph, Node as DagNode, NodeKind};
 use crate::engine::data_test::generic::{GenericKind, GenericTest};
 use crate::engine::data_test::{Condition, Severity, TestConfig, Threshold};
@@ -13,13 +15,37 @@ use crate::engine::DataType;
 /// Top-level keys of a dbt properties file that c360 reads, and those it accepts and ignores.
 const TOP_KEYS: &[&str] = &["version", "sources", "models"];
 const IGNORED_TOP_KEYS: &[&str] = &[
-    "seeds", "snapshots", "macros", "exposures", "metrics", "semantic_models", "saved_queries",
-    "unit_tests", "analyses", "groups", "data_tests",
+    "seeds",
+    "snapshots",
+    "macros",
+    "exposures",
+    "metrics",
+    "semantic_models",
+    "saved_queries",
+    "unit_tests",
+    "analyses",
+    "groups",
+    "data_tests",
 ];
 /// Config keys c360 accepts without using (they change nothing in the browser).
-const IGNORED_CONFIG: &[&str] =
-    &["enabled", "tags", "meta", "alias", "schema", "database", "name", "description"];
-const CONFIG_KEYS: &[&str] = &["severity", "warn_if", "error_if", "where", "limit", "store_failures"];
+const IGNORED_CONFIG: &[&str] = &[
+    "enabled",
+    "tags",
+    "meta",
+    "alias",
+    "schema",
+    "database",
+    "name",
+    "description",
+];
+const CONFIG_KEYS: &[&str] = &[
+    "severity",
+    "warn_if",
+    "error_if",
+    "where",
+    "limit",
+    "store_failures",
+];
 
 fn place(span: &Span) -> (usize, usize) {
     span.start().map_or((0, 0), |m| (m.line(), m.column()))
@@ -51,20 +77,34 @@ struct Parser {
 impl Parser {
     fn error(&mut self, span: &Span, message: impl Into<String>) {
         let (line, column) = place(span);
-        self.errors.push(SchemaError { line, column, message: message.into() });
+        self.errors.push(SchemaError {
+            line,
+            column,
+            message: message.into(),
+        });
     }
 
     fn mapping<'a>(&mut self, node: &'a Node, what: &str) -> Option<&'a MarkedMappingNode> {
         let m = node.as_mapping();
         if m.is_none() {
-            self.error(node.span(), format!("{what} must be a mapping (`key: value` lines)"));
+            self.error(
+                node.span(),
+                format!("{what} must be a mapping (`key: value` lines)"),
+            );
         }
         m
     }
 
-    fn sequence_of_mappings<'a>(&mut self, node: &'a Node, what: &str) -> Vec<&'a MarkedMappingNode> {
+    fn sequence_of_mappings<'a>(
+        &mut self,
+        node: &'a Node,
+        what: &str,
+    ) -> Vec<&'a MarkedMappingNode> {
         match node.as_sequence() {
-            Some(items) => items.iter().filter_map(|i| self.mapping(i, &format!("each entry of {what}"))).collect(),
+            Some(items) => items
+                .iter()
+                .filter_map(|i| self.mapping(i, &format!("each entry of {what}")))
+                .collect(),
             None => {
                 self.error(node.span(), format!("{what} must be a list (`- ` entries)"));
                 Vec::new()
@@ -82,7 +122,9 @@ impl Parser {
 
     fn name(&mut self, map: &MarkedMappingNode, what: &str) -> Option<(String, Span)> {
         match map.get_node("name") {
-            Some(n) => self.scalar(n, "name").map(|s| (s.as_str().to_string(), *s.span())),
+            Some(n) => self
+                .scalar(n, "name")
+                .map(|s| (s.as_str().to_string(), *s.span())),
             None => {
                 self.error(map.span(), format!("{what} needs a `name:`"));
                 None
@@ -95,7 +137,11 @@ impl Parser {
             if !allowed.contains(&key.as_str()) {
                 self.error(
                     key.span(),
-                    format!("unknown key `{}` in {what}; expected one of: {}", key.as_str(), allowed.join(", ")),
+                    format!(
+                        "unknown key `{}` in {what}; expected one of: {}",
+                        key.as_str(),
+                        allowed.join(", ")
+                    ),
                 );
             }
         }
@@ -105,22 +151,56 @@ impl Parser {
         for source in self.sequence_of_mappings(node, "sources") {
             self.check_keys(
                 source,
-                &["name", "description", "database", "schema", "loader", "loaded_at_field", "freshness",
-                  "tables", "meta", "tags", "config", "quoting", "overrides"],
+                &[
+                    "name",
+                    "description",
+                    "database",
+                    "schema",
+                    "loader",
+                    "loaded_at_field",
+                    "freshness",
+                    "tables",
+                    "meta",
+                    "tags",
+                    "config",
+                    "quoting",
+                    "overrides",
+                ],
                 "a source",
             );
-            let Some((source_name, _)) = self.name(source, "a source") else { continue };
-            let source_loaded_at = source.get_scalar("loaded_at_field").map(|s| (s.as_str().to_string(), *s.span()));
+            let Some((source_name, _)) = self.name(source, "a source") else {
+                continue;
+            };
+            let source_loaded_at = source
+                .get_scalar("loaded_at_field")
+                .map(|s| (s.as_str().to_string(), *s.span()));
             let source_freshness = source.get_node("freshness");
-            let Some(tables) = source.get_node("tables") else { continue };
+            let Some(tables) = source.get_node("tables") else {
+                continue;
+            };
             for table in self.sequence_of_mappings(tables, "tables") {
                 self.check_keys(
                     table,
-                    &["name", "description", "identifier", "loaded_at_field", "freshness", "columns",
-                      "data_tests", "tests", "meta", "tags", "config", "quoting", "external"],
+                    &[
+                        "name",
+                        "description",
+                        "identifier",
+                        "loaded_at_field",
+                        "freshness",
+                        "columns",
+                        "data_tests",
+                        "tests",
+                        "meta",
+                        "tags",
+                        "config",
+                        "quoting",
+                        "external",
+                    ],
                     "a source table",
                 );
-                let Some((table_name, span)) = self.name(table, "a source table") else { continue };
+                let Some((table_name, span)) = self.name(table, "a source table") else {
+                    continue;
+                };
                 let unique_id = format!("source.c360.{source_name}.{table_name}");
                 self.named_nodes.push((unique_id.clone(), span));
                 let loaded_at = table
@@ -138,16 +218,23 @@ impl Parser {
     }
 
     fn freshness(&mut self, node: &Node, unique_id: &str, loaded_at: Option<(String, Span)>) {
-        if node.as_scalar().is_some_and(|s| s.as_str() == "null" || s.as_str() == "~" || s.is_empty()) {
+        if node
+            .as_scalar()
+            .is_some_and(|s| s.as_str() == "null" || s.as_str() == "~" || s.is_empty())
+        {
             return; // `freshness: null` turns it off
         }
-        let Some(map) = self.mapping(node, "freshness") else { return };
+        let Some(map) = self.mapping(node, "freshness") else {
+            return;
+        };
         self.check_keys(map, &["warn_after", "error_after", "filter"], "freshness");
         let mut threshold = |key: &str| -> Option<FreshnessThreshold> {
             let n = map.get_node(key)?;
             let m = self.mapping(n, key)?;
             self.check_keys(m, &["count", "period"], key);
-            let count = m.get_scalar("count").and_then(|c| c.as_str().parse::<u32>().ok());
+            let count = m
+                .get_scalar("count")
+                .and_then(|c| c.as_str().parse::<u32>().ok());
             let period = m.get_scalar("period").and_then(|p| match p.as_str() {
                 "minute" => Some(Period::Minute),
                 "hour" => Some(Period::Hour),
@@ -171,10 +258,14 @@ impl Parser {
             return;
         }
         let Some((field, field_span)) = loaded_at else {
-            self.error(map.span(), "freshness needs `loaded_at_field:` on the source or table");
+            self.error(
+                map.span(),
+                "freshness needs `loaded_at_field:` on the source or table",
+            );
             return;
         };
-        self.named_columns.push((unique_id.to_string(), field.clone(), field_span));
+        self.named_columns
+            .push((unique_id.to_string(), field.clone(), field_span));
         self.freshness.push((
             FreshnessDef {
                 node: unique_id.to_string(),
@@ -191,11 +282,27 @@ impl Parser {
         for model in self.sequence_of_mappings(node, "models") {
             self.check_keys(
                 model,
-                &["name", "description", "columns", "data_tests", "tests", "config", "meta", "docs",
-                  "latest_version", "versions", "constraints", "access", "group", "deprecation_date"],
+                &[
+                    "name",
+                    "description",
+                    "columns",
+                    "data_tests",
+                    "tests",
+                    "config",
+                    "meta",
+                    "docs",
+                    "latest_version",
+                    "versions",
+                    "constraints",
+                    "access",
+                    "group",
+                    "deprecation_date",
+                ],
                 "a model",
             );
-            let Some((name, span)) = self.name(model, "a model") else { continue };
+            let Some((name, span)) = self.name(model, "a model") else {
+                continue;
+            };
             let unique_id = format!("model.c360.{name}");
             self.named_nodes.push((unique_id.clone(), span));
             self.columns_and_tests(model, &unique_id, &format!("{{kind}}_{name}"));
@@ -208,16 +315,32 @@ impl Parser {
                 self.tests(tests, unique_id, None, prefix);
             }
         }
-        let Some(columns) = node.get_node("columns") else { return };
+        let Some(columns) = node.get_node("columns") else {
+            return;
+        };
         for column in self.sequence_of_mappings(columns, "columns") {
             self.check_keys(
                 column,
-                &["name", "description", "data_type", "data_tests", "tests", "meta", "tags", "quote",
-                  "constraints", "config", "granularity"],
+                &[
+                    "name",
+                    "description",
+                    "data_type",
+                    "data_tests",
+                    "tests",
+                    "meta",
+                    "tags",
+                    "quote",
+                    "constraints",
+                    "config",
+                    "granularity",
+                ],
                 "a column",
             );
-            let Some((name, span)) = self.name(column, "a column") else { continue };
-            self.named_columns.push((unique_id.to_string(), name.clone(), span));
+            let Some((name, span)) = self.name(column, "a column") else {
+                continue;
+            };
+            self.named_columns
+                .push((unique_id.to_string(), name.clone(), span));
             for key in ["data_tests", "tests"] {
                 if let Some(tests) = column.get_node(key) {
                     self.tests(tests, unique_id, Some(&name), &format!("{prefix}_{name}"));
@@ -247,7 +370,10 @@ impl Parser {
             if !GenericKind::NAMES.contains(&bare) {
                 self.error(
                     &name_span,
-                    format!("unknown test `{name}`; c360 supports {}", GenericKind::NAMES.join(", ")),
+                    format!(
+                        "unknown test `{name}`; c360 supports {}",
+                        GenericKind::NAMES.join(", ")
+                    ),
                 );
                 continue;
             }
@@ -270,7 +396,12 @@ impl Parser {
         let empty = MarkedMappingNode::new_empty(*span);
         let body = match body {
             None => &empty,
-            Some(n) if n.as_scalar().is_some_and(|s| s.is_empty() || s.as_str() == "null") => &empty,
+            Some(n)
+                if n.as_scalar()
+                    .is_some_and(|s| s.is_empty() || s.as_str() == "null") =>
+            {
+                &empty
+            }
             Some(n) => self.mapping(n, &format!("the `{name}` test's arguments"))?,
         };
         let allowed_args: &[&str] = match name {
@@ -291,8 +422,14 @@ impl Parser {
                             if allowed_args.contains(&k.as_str()) {
                                 args.push((k, v));
                             } else {
-                                self.error(k.span(), format!(
-                                    "unknown argument `{}` for `{name}`; expected: {}", k.as_str(), allowed_args.join(", ")));
+                                self.error(
+                                    k.span(),
+                                    format!(
+                                        "unknown argument `{}` for `{name}`; expected: {}",
+                                        k.as_str(),
+                                        allowed_args.join(", ")
+                                    ),
+                                );
                             }
                         }
                     }
@@ -303,7 +440,9 @@ impl Parser {
                     }
                 }
                 key if allowed_args.contains(&key) => args.push((k, v)),
-                key if CONFIG_KEYS.contains(&key) || IGNORED_CONFIG.contains(&key) => config.push((k, v)),
+                key if CONFIG_KEYS.contains(&key) || IGNORED_CONFIG.contains(&key) => {
+                    config.push((k, v))
+                }
                 key => self.error(
                     k.span(),
                     format!(
@@ -314,10 +453,16 @@ impl Parser {
                 ),
             }
         }
-        let arg = |key: &str| args.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| *v);
+        let arg = |key: &str| {
+            args.iter()
+                .find(|(k, _)| k.as_str() == key)
+                .map(|(_, v)| *v)
+        };
         let mut column = column.map(str::to_string);
         if let Some(c) = arg("column_name") {
-            column = self.scalar(c, "column_name").map(|s| s.as_str().to_string());
+            column = self
+                .scalar(c, "column_name")
+                .map(|s| s.as_str().to_string());
         }
         let mut to_span = None;
         let kind = match name {
@@ -347,7 +492,10 @@ impl Parser {
                     let values_span = self.values_span(values, seq.len());
                     self.accepted = Some((list.clone(), values_span));
                 }
-                GenericKind::AcceptedValues { values: list, quote }
+                GenericKind::AcceptedValues {
+                    values: list,
+                    quote,
+                }
             }
             "relationships" => {
                 let (Some(to), Some(field)) = (arg("to"), arg("field")) else {
@@ -356,38 +504,62 @@ impl Parser {
                 };
                 let to_text = self.scalar(to, "to")?;
                 let Some(target) = relation_target(to_text.as_str()) else {
-                    self.error(to.span(), format!(
-                        "`to:` must be source('source', 'table') or ref('model'); found `{}`", to_text.as_str()));
+                    self.error(
+                        to.span(),
+                        format!(
+                            "`to:` must be source('source', 'table') or ref('model'); found `{}`",
+                            to_text.as_str()
+                        ),
+                    );
                     return None;
                 };
                 to_span = Some(*to.span());
                 let field = self.scalar(field, "field")?.as_str().to_string();
-                self.named_columns.push((target.clone(), field.clone(), *arg("field").expect("present").span()));
+                self.named_columns.push((
+                    target.clone(),
+                    field.clone(),
+                    *arg("field").expect("present").span(),
+                ));
                 GenericKind::Relationships { to: target, field }
             }
             "accepted_range" => {
-                let min_value = arg("min_value").and_then(|v| v.as_scalar()).map(|s| s.as_str().to_string());
-                let max_value = arg("max_value").and_then(|v| v.as_scalar()).map(|s| s.as_str().to_string());
+                let min_value = arg("min_value")
+                    .and_then(|v| v.as_scalar())
+                    .map(|s| s.as_str().to_string());
+                let max_value = arg("max_value")
+                    .and_then(|v| v.as_scalar())
+                    .map(|s| s.as_str().to_string());
                 if min_value.is_none() && max_value.is_none() {
-                    self.error(span, "`accepted_range` needs `min_value:` or `max_value:` (or both)");
+                    self.error(
+                        span,
+                        "`accepted_range` needs `min_value:` or `max_value:` (or both)",
+                    );
                     return None;
                 }
                 let inclusive = match arg("inclusive") {
                     Some(v) => self.boolean(v, "inclusive")?,
                     None => true,
                 };
-                GenericKind::AcceptedRange { min_value, max_value, inclusive }
+                GenericKind::AcceptedRange {
+                    min_value,
+                    max_value,
+                    inclusive,
+                }
             }
             _ => {
                 let Some(e) = arg("expression") else {
-                    self.error(span, "`expression_is_true` needs `expression:` (e.g. `amount >= 0`)");
+                    self.error(
+                        span,
+                        "`expression_is_true` needs `expression:` (e.g. `amount >= 0`)",
+                    );
                     return None;
                 };
                 let e = self.scalar(e, "expression")?;
                 let mut expression = e.as_str().trim().to_string();
                 // dbt_utils prefixes the column when the expression starts with an operator.
                 if let Some(c) = &column {
-                    if expression.starts_with(['=', '!', '<', '>']) || expression.starts_with("is ") {
+                    if expression.starts_with(['=', '!', '<', '>']) || expression.starts_with("is ")
+                    {
                         expression = format!("{c} {expression}");
                     }
                 }
@@ -399,11 +571,21 @@ impl Parser {
             }
         };
         if column.is_none() && !matches!(kind, GenericKind::ExpressionIsTrue { .. }) {
-            self.error(span, format!("`{name}` on a whole model needs `column_name:`"));
+            self.error(
+                span,
+                format!("`{name}` on a whole model needs `column_name:`"),
+            );
             return None;
         }
         let config = self.config(&config)?;
-        Some(Pending { kind, node: unique_id.to_string(), column, config, span: *span, to_span })
+        Some(Pending {
+            kind,
+            node: unique_id.to_string(),
+            column,
+            config,
+            span: *span,
+            to_span,
+        })
     }
 
     fn boolean(&mut self, node: &Node, what: &str) -> Option<bool> {
@@ -423,7 +605,13 @@ impl Parser {
                 continue;
             }
             if !CONFIG_KEYS.contains(&key) {
-                self.error(k.span(), format!("unknown config `{key}`; expected one of: {}", CONFIG_KEYS.join(", ")));
+                self.error(
+                    k.span(),
+                    format!(
+                        "unknown config `{key}`; expected one of: {}",
+                        CONFIG_KEYS.join(", ")
+                    ),
+                );
                 ok = false;
                 continue;
             }
@@ -434,13 +622,18 @@ impl Parser {
             let text = value.as_str();
             let result: Result<(), String> = match key {
                 "severity" => match text.to_ascii_lowercase().as_str() {
-                    "error" => Ok(config.severity = Severity::Error),
-                    "warn" => Ok(config.severity = Severity::Warn),
-                    _ => Err(format!("severity must be `error` or `warn`, found `{text}`")),
-                },
+                    "error" => Ok(Severity::Error),
+                    "warn" => Ok(Severity::Warn),
+                    _ => Err(format!(
+                        "severity must be `error` or `warn`, found `{text}`"
+                    )),
+                }
+                .map(|s| config.severity = s),
                 "warn_if" => Threshold::parse(text).map(|t| config.warn_if = t),
                 "error_if" => Threshold::parse(text).map(|t| config.error_if = t),
-                "where" => Condition::parse(text).map(|c| config.where_ = Some(c)).map_err(|e| format!("where: {e}")),
+                "where" => Condition::parse(text)
+                    .map(|c| config.where_ = Some(c))
+                    .map_err(|e| format!("where: {e}")),
                 "limit" => text
                     .parse::<usize>()
                     .map(|n| config.limit = Some(n))
@@ -480,12 +673,23 @@ impl Parser {
             let before = &self.text[..at];
             let line = before.iter().filter(|&&c| c == '\n').count() + 1;
             let column = at - before.iter().rposition(|&c| c == '\n').map_or(0, |p| p + 1) + 1;
-            ValuesSpan { flow, last_line: line, last_column: column }
+            ValuesSpan {
+                flow,
+                last_line: line,
+                last_column: column,
+            }
         } else {
-            let last = values.as_sequence().and_then(|s| s.last()).map(|n| place(n.span()));
+            let last = values
+                .as_sequence()
+                .and_then(|s| s.last())
+                .map(|n| place(n.span()));
             let (last_line, last_column) = last.unwrap_or((line, column));
             let _ = count;
-            ValuesSpan { flow, last_line, last_column }
+            ValuesSpan {
+                flow,
+                last_line,
+                last_column,
+            }
         }
     }
 }
@@ -494,7 +698,10 @@ impl Parser {
 fn relation_target(text: &str) -> Option<String> {
     let t = text.trim();
     let args = |inner: &str| -> Vec<String> {
-        inner.split(',').map(|a| a.trim().trim_matches(['\'', '"']).to_string()).collect()
+        inner
+            .split(',')
+            .map(|a| a.trim().trim_matches(['\'', '"']).to_string())
+            .collect()
     };
     if let Some(inner) = t.strip_prefix("source(").and_then(|r| r.strip_suffix(')')) {
         match args(inner).as_slice() {
@@ -514,7 +721,11 @@ fn relation_target(text: &str) -> Option<String> {
 fn short(unique_id: &str) -> String {
     match unique_id.strip_prefix("source.c360.") {
         Some(rest) => rest.to_string(),
-        None => unique_id.rsplit('.').next().unwrap_or(unique_id).to_string(),
+        None => unique_id
+            .rsplit('.')
+            .next()
+            .unwrap_or(unique_id)
+            .to_string(),
     }
 }
 
@@ -524,13 +735,19 @@ pub fn parse(text: &str) -> Result<Schema, SchemaErrors> {
         return Err(SchemaErrors(vec![SchemaError {
             line: 0,
             column: 0,
-            message: "the schema file is empty; expected `version: 2` with `sources:` and/or `models:`".into(),
+            message:
+                "the schema file is empty; expected `version: 2` with `sources:` and/or `models:`"
+                    .into(),
         }]));
     }
     let options = LoaderOptions::default().error_on_duplicate_keys(true);
     let root = marked_yaml::parse_yaml_with_options(0, text, options).map_err(|e| {
         let (line, column) = load_error_place(&e);
-        SchemaErrors(vec![SchemaError { line, column, message: load_error_message(&e) }])
+        SchemaErrors(vec![SchemaError {
+            line,
+            column,
+            message: load_error_message(&e),
+        }])
     })?;
     let mut p = Parser {
         errors: Vec::new(),
@@ -556,7 +773,10 @@ pub fn parse(text: &str) -> Result<Schema, SchemaErrors> {
             k if IGNORED_TOP_KEYS.contains(&k) => {}
             k => p.error(
                 key.span(),
-                format!("unknown top-level key `{k}`; expected {}", TOP_KEYS.join(", ")),
+                format!(
+                    "unknown top-level key `{k}`; expected {}",
+                    TOP_KEYS.join(", ")
+                ),
             ),
         }
     }
@@ -582,7 +802,9 @@ pub fn parse(text: &str) -> Result<Schema, SchemaErrors> {
             if source { "source_" } else { "" },
             t.kind.name(),
             short(&t.node).replace('.', "_"),
-            t.column.as_deref().map_or(String::new(), |c| format!("_{c}"))
+            t.column
+                .as_deref()
+                .map_or(String::new(), |c| format!("_{c}"))
         );
         if let GenericKind::Relationships { to, field } = &t.kind {
             base.push_str(&format!("__{field}__{}", short(to).replace('.', "_")));
@@ -617,25 +839,55 @@ pub fn parse(text: &str) -> Result<Schema, SchemaErrors> {
 
 fn validate(p: &mut Parser, nodes: &[DagNode]) {
     let valid_nodes = |kind: NodeKind| -> String {
-        nodes.iter().filter(|n| n.kind == kind).map(|n| n.name.clone()).collect::<Vec<_>>().join(", ")
+        nodes
+            .iter()
+            .filter(|n| n.kind == kind)
+            .map(|n| n.name.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     let find = |id: &str| nodes.iter().find(|n| n.unique_id == id);
     for (id, span) in std::mem::take(&mut p.named_nodes) {
         if find(&id).is_none() {
-            let kind = if id.starts_with("source.") { NodeKind::Source } else { NodeKind::Model };
-            let what = if kind == NodeKind::Source { "source table" } else { "model" };
-            p.error(&span, format!("unknown {what} `{}`; valid {what}s are {}", short(&id), valid_nodes(kind)));
+            let kind = if id.starts_with("source.") {
+                NodeKind::Source
+            } else {
+                NodeKind::Model
+            };
+            let what = if kind == NodeKind::Source {
+                "source table"
+            } else {
+                "model"
+            };
+            p.error(
+                &span,
+                format!(
+                    "unknown {what} `{}`; valid {what}s are {}",
+                    short(&id),
+                    valid_nodes(kind)
+                ),
+            );
         }
     }
     for (id, column, span) in std::mem::take(&mut p.named_columns) {
         let Some(node) = find(&id) else { continue };
         if !node.columns.iter().any(|c| c.name == column) {
             let valid: Vec<&str> = node.columns.iter().map(|c| c.name.as_str()).collect();
-            p.error(&span, format!("unknown column `{column}` in {}; valid columns are {}", short(&id), valid.join(", ")));
+            p.error(
+                &span,
+                format!(
+                    "unknown column `{column}` in {}; valid columns are {}",
+                    short(&id),
+                    valid.join(", ")
+                ),
+            );
         }
     }
     let column_types = |node: &DagNode| -> Vec<(String, DataType)> {
-        node.columns.iter().map(|c| (c.name.clone(), c.data_type)).collect()
+        node.columns
+            .iter()
+            .map(|c| (c.name.clone(), c.data_type))
+            .collect()
     };
     let mut errors = Vec::new();
     for t in &p.pending {
@@ -644,8 +896,14 @@ fn validate(p: &mut Parser, nodes: &[DagNode]) {
         let typed: Vec<(&str, DataType)> = types.iter().map(|(n, d)| (n.as_str(), *d)).collect();
         if let Some(c) = &t.column {
             if !typed.iter().any(|(n, _)| n == c) {
-                errors.push((t.span, format!("unknown column `{c}` in {}; valid columns are {}", short(&t.node),
-                    typed.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "))));
+                errors.push((
+                    t.span,
+                    format!(
+                        "unknown column `{c}` in {}; valid columns are {}",
+                        short(&t.node),
+                        typed.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                    ),
+                ));
             }
         }
         if let Some(w) = &t.config.where_ {
@@ -677,8 +935,12 @@ fn load_error_place(e: &marked_yaml::LoadError) -> (usize, usize) {
     use marked_yaml::LoadError::*;
     #[allow(deprecated)]
     let marker = match e {
-        TopLevelMustBeMapping(m) | TopLevelMustBeSequence(m) | UnexpectedAnchor(m)
-        | MappingKeyMustBeScalar(m) | UnexpectedTag(m) | ScanError(m, _) => Some(*m),
+        TopLevelMustBeMapping(m)
+        | TopLevelMustBeSequence(m)
+        | UnexpectedAnchor(m)
+        | MappingKeyMustBeScalar(m)
+        | UnexpectedTag(m)
+        | ScanError(m, _) => Some(*m),
         DuplicateKey(inner) => inner.key.span().start().copied(),
     };
     marker.map_or((0, 0), |m| (m.line(), m.column()))
@@ -688,7 +950,9 @@ fn load_error_message(e: &marked_yaml::LoadError) -> String {
     use marked_yaml::LoadError::*;
     match e {
         DuplicateKey(inner) => format!("duplicate key `{}`", inner.key.as_str()),
-        TopLevelMustBeMapping(_) => "the schema file must be a mapping (`version: 2`, `sources:`, `models:`)".into(),
+        TopLevelMustBeMapping(_) => {
+            "the schema file must be a mapping (`version: 2`, `sources:`, `models:`)".into()
+        }
         other => {
             // "line:col: message" → just the message.
             let s = other.to_string();
