@@ -1,0 +1,107 @@
+// Shared setup for the browser tests: Debian's Chromium driven by playwright-core, one fresh
+// page per test, with every console error and every request to another host recorded.
+//
+// The app's URL comes from C360_URL (scripts/test-browser builds dist/, serves it and sets it).
+
+import { chromium } from 'playwright-core';
+
+export const APP_URL = process.env.C360_URL;
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Starts headless Chromium; never downloads a browser. */
+export async function launch() {
+  if (!APP_URL) {
+    throw new Error('C360_URL is not set: run scripts/test-browser, which builds and serves the app');
+  }
+  return chromium.launch({
+    executablePath: process.env.C360_CHROMIUM ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
+}
+
+/** Whether a request stays on this machine (or never leaves the page: data:, blob:). */
+function isLocal(url) {
+  const { protocol, hostname } = new URL(url);
+  if (protocol === 'data:' || protocol === 'blob:') return true;
+  return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
+}
+
+/**
+ * Opens the app in a fresh context and waits for the first run's table.
+ * Returns the page, the console errors and uncaught exceptions seen, and the non-local requests.
+ */
+export async function openApp(browser) {
+  const context = await browser.newContext({
+    viewport: { width: 1360, height: 1000 },
+    timezoneId: 'UTC',
+    acceptDownloads: true,
+  });
+  const page = await context.newPage();
+  const errors = [];
+  const external = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(String(error)));
+  page.on('request', (request) => {
+    if (!isLocal(request.url())) external.push(request.url());
+  });
+  await page.goto(APP_URL);
+  await mainTable(page).waitFor({ timeout: 30_000 });
+  return { page, context, errors, external };
+}
+
+/** The open node's table (findings' row tables carry no data-node). */
+export function mainTable(page) {
+  return page.locator('[data-testid="node-table"] table.c360-table[data-node]');
+}
+
+/** A DAG node, by unique id. */
+export function dagNode(page, uniqueId) {
+  return page.locator(`.c360-dag [data-node="${uniqueId}"]`);
+}
+
+/** Opens a node by clicking it in the DAG and waits for its table. */
+export async function openNode(page, uniqueId) {
+  await dagNode(page, uniqueId).click();
+  await page
+    .locator(`[data-testid="node-table"] table.c360-table[data-node="${uniqueId}"]`)
+    .waitFor();
+}
+
+/** Sets the as-of date and waits for the run log to say the DAG ran as of that day. */
+export async function setAsOf(page, day) {
+  await page.locator('[data-testid="as-of"]').fill(day);
+  await page.locator('[data-testid="run-summary"]', { hasText: `as of ${day}` }).waitFor();
+}
+
+/** The column names of a table, in order. */
+export async function columns(table) {
+  return table.locator('thead th').evaluateAll((ths) => ths.map((th) => th.dataset.column));
+}
+
+/** Every shown value of one column of a table, top to bottom. */
+export async function columnValues(table, column) {
+  const index = (await columns(table)).indexOf(column);
+  if (index < 0) throw new Error(`no column ${column}`);
+  return table
+    .locator('tbody tr')
+    .evaluateAll((rows, i) => rows.map((row) => row.cells[i]?.textContent.trim()), index);
+}
+
+/** The cell of `column` in the row whose text contains `rowKey`. */
+export async function cell(table, rowKey, column) {
+  const index = (await columns(table)).indexOf(column);
+  if (index < 0) throw new Error(`no column ${column}`);
+  return table.locator('tbody tr', { hasText: rowKey }).locator('td').nth(index);
+}

@@ -1,0 +1,426 @@
+//! The `c360` binary's contract, which scripts rely on: `c360 build` writes one CSV per model
+//! plus `run_results.json` and exits 0; unreadable or invalid input and bad usage exit 2 with a
+//! message on stderr and nothing written; `c360 generate` is deterministic.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use crate::util::*;
+
+fn c360(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_c360"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the c360 binary runs")
+}
+
+fn seeds(name: &str) -> String {
+    repo().join("seeds").join(name).display().to_string()
+}
+
+fn files_in(dir: &Path) -> BTreeSet<String> {
+    match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect(),
+        Err(_) => BTreeSet::new(),
+    }
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Runs `c360 build` with `args` into a fresh `out/`, expecting exit 2, a message on stderr
+/// containing each of `says`, and no `out/` at all afterwards.
+fn assert_build_fails(args: &[&str], says: &[&str]) {
+    let tmp = tempdir();
+    let mut full = vec!["build"];
+    full.extend_from_slice(args);
+    full.extend_from_slice(&["--out", "out"]);
+    let out = c360(&full, tmp.path());
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "args {args:?}; stderr: {}",
+        stderr(&out)
+    );
+    let message = stderr(&out);
+    for s in says {
+        assert!(message.contains(s), "stderr should say {s:?}: {message}");
+    }
+    assert!(
+        !tmp.path().join("out").exists(),
+        "nothing may be written on failure: {:?}",
+        files_in(&tmp.path().join("out"))
+    );
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path: PathBuf = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn build_writes_every_model_and_run_results() {
+    let tmp = tempdir();
+    let out = c360(
+        &[
+            "build",
+            "--contacts",
+            &seeds("contacts.csv"),
+            "--transactions",
+            &seeds("transactions.csv"),
+            "--as-of",
+            GOLDEN_AS_OF,
+            "--out",
+            "out",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let dir = tmp.path().join("out");
+    let mut expected: BTreeSet<String> = MODELS.iter().map(|m| format!("{m}.csv")).collect();
+    expected.insert("run_results.json".into());
+    assert_eq!(files_in(&dir), expected);
+
+    // The written CSVs are the goldens, byte for byte.
+    for name in MODELS {
+        let written = read(dir.join(format!("{name}.csv")));
+        assert_eq!(
+            written,
+            read(
+                repo()
+                    .join("tests/golden/seeds")
+                    .join(format!("{name}.csv"))
+            ),
+            "{name}.csv"
+        );
+    }
+
+    // run_results.json: one entry per node, dbt's fields.
+    let json: serde_json::Value =
+        serde_json::from_str(&read(dir.join("run_results.json"))).expect("valid JSON");
+    // Sources and models are nodes; data tests (`test.c360.*`) have entries of their own.
+    let results: Vec<&serde_json::Value> = json["results"]
+        .as_array()
+        .expect("a results array")
+        .iter()
+        .filter(|r| {
+            !r["unique_id"]
+                .as_str()
+                .expect("unique_id")
+                .starts_with("test.")
+        })
+        .collect();
+    let ids: Vec<&str> = results
+        .iter()
+        .map(|r| r["unique_id"].as_str().unwrap())
+        .collect();
+    let mut want = vec![
+        "source.c360.salesforce.contacts",
+        "source.c360.web.transactions",
+    ];
+    let models: Vec<String> = MODELS.iter().map(|m| format!("model.c360.{m}")).collect();
+    want.extend(models.iter().map(String::as_str));
+    assert_eq!(ids, want);
+    for r in &results {
+        assert_eq!(r["status"], "success", "{r}");
+        assert!(
+            r["rows"].is_u64() && r["execution_time"].is_number() && r["message"].is_string(),
+            "{r}"
+        );
+    }
+    let customers = results
+        .iter()
+        .find(|r| r["unique_id"] == "model.c360.customers")
+        .unwrap();
+    assert_eq!(customers["rows"], 10);
+
+    // A summary on stdout naming every node.
+    let summary = stdout(&out);
+    for m in MODELS {
+        assert!(summary.contains(m), "the summary names {m}: {summary}");
+    }
+    assert!(summary.contains("as of 2026-11-26"), "{summary}");
+}
+
+#[test]
+fn build_writes_rfc4180_csv_with_millisecond_timestamps() {
+    let tmp = tempdir();
+    let contacts = contacts_csv(
+        &[contact("c1", "F", "1990-01-01")]
+            .map(|r| r.replace("Name c1", &field("Mary \"Polly\" Davis"))),
+    );
+    let transactions = transactions_csv(&[
+        transaction_at(
+            "c1",
+            "t1",
+            "2023-04-15 09:57:19",
+            "66.3",
+            "Clothing, Shoes & Accessories",
+        ),
+        transaction_at("c1", "t2", "2023-04-16T10:00:00.5", "43.6", "Books"),
+        transaction_at("c1", "t3", "2023-04-17 11:00:00.123", "242.0", "Books"),
+    ]);
+    let (c, t) = (
+        write(tmp.path(), "contacts.csv", &contacts),
+        write(tmp.path(), "transactions.csv", &transactions),
+    );
+    let out = c360(
+        &[
+            "build",
+            "--contacts",
+            &c,
+            "--transactions",
+            &t,
+            "--as-of",
+            GOLDEN_AS_OF,
+            "--out",
+            "out",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+
+    let joined = read(tmp.path().join("out/contacts_joined_with_transactions.csv"));
+    let lines: Vec<&str> = joined.lines().collect();
+    assert_eq!(
+        lines[0],
+        "id,user_name,name,gender,address,email_address,birth_date,_loaded_at_utc,transaction_id,transaction_date,amount,item_count,category"
+    );
+    assert_eq!(
+        lines[1],
+        "c1,user_c1,\"Mary \"\"Polly\"\" Davis\",F,\"1 Main St, Sydney, NSW, 2000\",user_c1@example.com,1990-01-01,\
+         2023-05-09 10:05:28.875,t1,2023-04-15 09:57:19.000,66.3,1,\"Clothing, Shoes & Accessories\""
+    );
+    assert!(
+        lines[2].contains(",2023-04-16 10:00:00.500,43.6,"),
+        "{}",
+        lines[2]
+    );
+
+    let customers = Csv::read(tmp.path().join("out/customers.csv"));
+    let row = customers.row("id", "c1");
+    assert_eq!(row.get("total_expense"), "351.9");
+    assert_eq!(row.get("first_purchase_date"), "2023-04-15 09:57:19.000");
+    assert_eq!(row.get("last_purchase_date"), "2023-04-17 11:00:00.123");
+}
+
+#[test]
+fn build_without_out_writes_to_c360_out() {
+    let tmp = tempdir();
+    let out = c360(
+        &[
+            "build",
+            "--contacts",
+            &seeds("contacts.csv"),
+            "--transactions",
+            &seeds("transactions.csv"),
+        ],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    assert!(tmp.path().join("c360-out/customers.csv").is_file());
+    assert!(tmp.path().join("c360-out/run_results.json").is_file());
+}
+
+#[test]
+fn a_missing_input_file_exits_2_and_writes_nothing() {
+    assert_build_fails(
+        &[
+            "--contacts",
+            "/nonexistent/contacts.csv",
+            "--transactions",
+            &seeds("transactions.csv"),
+        ],
+        &["/nonexistent/contacts.csv"],
+    );
+    assert_build_fails(
+        &[
+            "--contacts",
+            &seeds("contacts.csv"),
+            "--transactions",
+            "/nonexistent/transactions.csv",
+        ],
+        &["/nonexistent/transactions.csv"],
+    );
+}
+
+#[test]
+fn a_directory_as_input_exits_2() {
+    let dir = repo().join("seeds").display().to_string();
+    assert_build_fails(
+        &[
+            "--contacts",
+            &dir,
+            "--transactions",
+            &seeds("transactions.csv"),
+        ],
+        &["seeds"],
+    );
+}
+
+#[test]
+fn invalid_input_exits_2_naming_file_line_column_and_value() {
+    let tmp = tempdir();
+    let bad = transactions_csv(&[
+        transaction("c1", "t1", "66.3", "Books"),
+        transaction("c1", "t2", "12,5", "Books"),
+    ]);
+    let t = write(tmp.path(), "transactions.csv", &bad);
+    assert_build_fails(
+        &["--contacts", &seeds("contacts.csv"), "--transactions", &t],
+        &[
+            "transactions.csv line 3, column amount: expected a decimal number",
+            "found \"12,5\"",
+        ],
+    );
+    let missing = write(tmp.path(), "contacts.csv", "id,name\nc1,Mary\n");
+    assert_build_fails(
+        &["--contacts", &missing, "--transactions", &seeds("transactions.csv")],
+        &["contacts.csv: missing required columns username, gender, address, mail, birthdate, _loaded_at_utc; the header has: id, name"],
+    );
+    let empty = write(tmp.path(), "empty.csv", "");
+    assert_build_fails(
+        &[
+            "--contacts",
+            &empty,
+            "--transactions",
+            &seeds("transactions.csv"),
+        ],
+        &["empty.csv: the file is empty"],
+    );
+}
+
+#[test]
+fn a_failed_build_leaves_an_existing_out_dir_untouched() {
+    let tmp = tempdir();
+    let dir = tmp.path().join("out");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("customers.csv"), "old\n").unwrap();
+    let bad = write(
+        tmp.path(),
+        "bad.csv",
+        &transactions_csv(&[transaction("c1", "t1", "x", "Books")]),
+    );
+    let out = c360(
+        &[
+            "build",
+            "--contacts",
+            &seeds("contacts.csv"),
+            "--transactions",
+            &bad,
+            "--out",
+            "out",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        files_in(&dir),
+        BTreeSet::from(["customers.csv".to_string()])
+    );
+    assert_eq!(read(dir.join("customers.csv")), "old\n");
+}
+
+#[test]
+fn bad_usage_exits_2_and_writes_nothing() {
+    let (c, t) = (seeds("contacts.csv"), seeds("transactions.csv"));
+    assert_build_fails(&["--transactions", &t], &["--contacts"]);
+    assert_build_fails(&["--contacts", &c], &["--transactions"]);
+    assert_build_fails(
+        &[
+            "--contacts",
+            &c,
+            "--transactions",
+            &t,
+            "--as-of",
+            "2026-02-30",
+        ],
+        &["2026-02-30"],
+    );
+    assert_build_fails(
+        &[
+            "--contacts",
+            &c,
+            "--transactions",
+            &t,
+            "--as-of",
+            "26/11/2026",
+        ],
+        &["26/11/2026"],
+    );
+    assert_build_fails(
+        &["--contacts", &c, "--transactions", &t, "--colour", "blue"],
+        &["--colour"],
+    );
+
+    let tmp = tempdir();
+    for args in [
+        &[][..],
+        &["frobnicate"][..],
+        &["generate", "--contacts", "3"][..],
+    ] {
+        let out = c360(args, tmp.path());
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(!stderr(&out).is_empty(), "{args:?}: a message on stderr");
+    }
+    assert!(
+        files_in(tmp.path()).is_empty(),
+        "{:?}",
+        files_in(tmp.path())
+    );
+}
+
+#[test]
+fn generate_is_deterministic() {
+    let tmp = tempdir();
+    let run = |seed: &str, out: &str| {
+        let o = c360(
+            &[
+                "generate",
+                "--contacts",
+                "30",
+                "--transactions",
+                "300",
+                "--seed",
+                seed,
+                "--out",
+                out,
+            ],
+            tmp.path(),
+        );
+        assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+        ["contacts.csv", "transactions.csv"]
+            .map(|f| std::fs::read(tmp.path().join(out).join(f)).unwrap())
+    };
+    let a = run("7", "a");
+    let b = run("7", "b");
+    let c = run("8", "c");
+    assert!(a == b, "the same seed must give the same bytes");
+    assert!(a[1] != c[1], "another seed gives other transactions");
+    assert_eq!(String::from_utf8(a[0].clone()).unwrap().lines().count(), 31);
+
+    // What it writes, c360 build reads.
+    let out = c360(
+        &[
+            "build",
+            "--contacts",
+            "a/contacts.csv",
+            "--transactions",
+            "a/transactions.csv",
+            "--out",
+            "built",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+}

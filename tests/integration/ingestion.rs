@@ -1,0 +1,662 @@
+//! Ingestion: the quirks real exports have (a BOM, CRLF, no final newline, quoted commas,
+//! quotes and newlines, padded fields, any column order, extra columns) are accepted; anything
+//! else is a typed `InputError` naming the file, the 1-based line, the column, the value and
+//! what was expected, and never a panic or a partial table.
+
+use std::io::{self, Read};
+
+use c360::engine::source::{load, TRANSACTIONS};
+use c360::engine::{InputError, RunError, Value};
+
+use crate::util::*;
+
+const T1: &str = "c1,t1,2023-04-15 09:57:19.000,66.3,1,Books,2023-05-09 10:05:28.875";
+const T2: &str =
+    "c1,t2,2023-04-16 10:00:00.000,43.6,2,\"Sports, Fitness & Outdoors\",2023-05-09 10:05:28.875";
+
+fn cell(table: &c360::engine::Table, column: &str, row: usize) -> String {
+    table
+        .column(column)
+        .unwrap_or_else(|| panic!("no column {column}"))
+        .get(row)
+        .to_string()
+}
+
+/// The error `load_transactions` gives for `body` after the standard header.
+fn transactions_error(body: &str) -> InputError {
+    load_transactions(format!("{TRANSACTIONS_HEADER}\n{body}"))
+        .expect_err("the input is invalid and must be rejected")
+}
+
+fn contacts_error(body: &str) -> InputError {
+    load_contacts(format!("{CONTACTS_HEADER}\n{body}"))
+        .expect_err("the input is invalid and must be rejected")
+}
+
+fn bad_value(err: &InputError) -> (u64, &str, &str, &str) {
+    match err {
+        InputError::BadValue {
+            file,
+            line,
+            column,
+            expected,
+            found,
+        } => {
+            assert!(file.ends_with(".csv"), "{err:?}");
+            (*line, column.as_str(), expected.as_str(), found.as_str())
+        }
+        other => panic!("expected BadValue, got {other:?}"),
+    }
+}
+
+// --- Quirks that must be accepted --------------------------------------------------------
+
+#[test]
+fn a_utf8_bom_before_an_unquoted_header_is_ignored() {
+    let t = load_transactions(format!("\u{feff}{TRANSACTIONS_HEADER}\n{T1}\n")).unwrap();
+    assert_eq!(t.column_names().next(), Some("contact_id"));
+    assert_eq!(cell(&t, "contact_id", 0), "c1");
+}
+
+/// Excel and the exercise's own files quote every header name; a BOM goes before the quote.
+#[test]
+fn a_utf8_bom_before_a_quoted_header_is_ignored() {
+    let header = TRANSACTIONS_HEADER
+        .split(',')
+        .map(|h| format!("\"{h}\""))
+        .collect::<Vec<_>>()
+        .join(",");
+    let t = load_transactions(format!("\u{feff}{header}\n{T1}\n"))
+        .unwrap_or_else(|e| panic!("a BOM before a quoted header must be accepted: {e}"));
+    assert_eq!(cell(&t, "contact_id", 0), "c1");
+}
+
+/// A reader that hands over one byte at a time, like a slow pipe or a chunked upload.
+struct Trickle(std::collections::VecDeque<u8>);
+
+impl Read for Trickle {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match (self.0.pop_front(), buf.first_mut()) {
+            (Some(b), Some(slot)) => {
+                *slot = b;
+                Ok(1)
+            }
+            _ => Ok(0),
+        }
+    }
+}
+
+/// The loader streams any reader: a BOM that arrives in pieces is still a BOM.
+#[test]
+fn a_bom_split_across_reads_is_ignored() {
+    let header = TRANSACTIONS_HEADER
+        .split(',')
+        .map(|h| format!("\"{h}\""))
+        .collect::<Vec<_>>()
+        .join(",");
+    let bytes = format!("\u{feff}{header}\n{T1}\n").into_bytes();
+    let t = load(&TRANSACTIONS, "transactions.csv", Trickle(bytes.into()))
+        .unwrap_or_else(|e| panic!("a BOM read byte by byte must be accepted: {e}"));
+    assert_eq!(cell(&t, "contact_id", 0), "c1");
+    assert_eq!(cell(&t, "amount", 0), "66.3");
+}
+
+#[test]
+fn crlf_line_ends_leave_no_carriage_returns() {
+    let text = format!("{TRANSACTIONS_HEADER}\r\n{T1}\r\n{T2}\r\n");
+    let t = load_transactions(text).unwrap();
+    assert_eq!(t.num_rows(), 2);
+    assert_eq!(cell(&t, "_loaded_at_utc", 1), "2023-05-09 10:05:28.875");
+    assert_eq!(cell(&t, "category", 1), "Sports, Fitness & Outdoors");
+}
+
+#[test]
+fn crlf_contacts_with_a_trailing_extra_column_leave_no_carriage_returns() {
+    let text = format!(
+        "{CONTACTS_HEADER},segment\r\n{},gold\r\n",
+        contact("c1", "F", "1990-01-01")
+    );
+    let t = load_contacts(text).unwrap();
+    assert_eq!(cell(&t, "segment", 0), "gold");
+}
+
+#[test]
+fn a_missing_final_newline_keeps_the_last_row() {
+    for end in ["\n", "\r\n"] {
+        let text = format!("{TRANSACTIONS_HEADER}{end}{T1}{end}{T2}");
+        let t = load_transactions(text).unwrap();
+        assert_eq!(t.num_rows(), 2, "line end {end:?}");
+        assert_eq!(cell(&t, "id", 1), "t2");
+        assert_eq!(cell(&t, "_loaded_at_utc", 1), "2023-05-09 10:05:28.875");
+    }
+}
+
+#[test]
+fn mixed_line_ends_are_accepted() {
+    let t = load_transactions(format!("{TRANSACTIONS_HEADER}\r\n{T1}\n{T2}\r\n")).unwrap();
+    assert_eq!(t.num_rows(), 2);
+}
+
+#[test]
+fn quoted_fields_keep_commas_quotes_and_newlines() {
+    let address = "Unit 2, \"The Towers\"\n11 Today St, Newcastle, NSW, 2300";
+    let text = contacts_csv(&[
+        contact("c1", "F", "1990-01-01")
+            .replace(&field("1 Main St, Sydney, NSW, 2000"), &field(address)),
+        contact("c2", "M", "1991-02-02"),
+    ]);
+    assert!(
+        text.contains("\"Unit 2, \"\"The Towers\"\"\n11 Today St"),
+        "the fixture quotes: {text}"
+    );
+    let t = load_contacts(text).unwrap();
+    assert_eq!(t.num_rows(), 2);
+    assert_eq!(cell(&t, "address", 0), address);
+    assert_eq!(cell(&t, "id", 1), "c2");
+}
+
+#[test]
+fn quoted_crlf_inside_a_field_is_kept() {
+    let text = format!(
+        "{CONTACTS_HEADER}\r\nc1,u,n,F,\"line one\r\nline two\",m@x.com,1990-01-01,{LOADED_AT}\r\n"
+    );
+    let t = load_contacts(text).unwrap();
+    assert_eq!(cell(&t, "address", 0), "line one\r\nline two");
+}
+
+#[test]
+fn whitespace_around_unquoted_fields_is_trimmed() {
+    let text = format!(
+        "{TRANSACTIONS_HEADER}\n  c1 ,\tt1 , 2023-04-15 09:57:19.000 , 66.3 , 1 ,  Books  , {LOADED_AT} \n"
+    );
+    let t = load_transactions(text).unwrap();
+    assert_eq!(cell(&t, "contact_id", 0), "c1");
+    assert_eq!(cell(&t, "amount", 0), "66.3");
+    assert_eq!(t.column("item_count").unwrap().get(0), Value::Integer(1));
+    assert_eq!(cell(&t, "category", 0), "Books");
+    assert_eq!(cell(&t, "transaction_date", 0), "2023-04-15 09:57:19.000");
+}
+
+#[test]
+fn whitespace_around_header_names_is_trimmed() {
+    let header = TRANSACTIONS_HEADER.replace(',', " , ");
+    let t = load_transactions(format!(" {header} \n{T1}\n")).unwrap();
+    assert_eq!(cell(&t, "amount", 0), "66.3");
+}
+
+/// A documented choice (see `source::load`): every field is trimmed, quoted or not, as the
+/// `csv` crate's `Trim::All` does — in CRM exports, padding inside quotes is noise too.
+#[test]
+fn whitespace_inside_quotes_is_trimmed_too() {
+    let text = format!(
+        "{CONTACTS_HEADER}\nc1,u,\"  Mary Davis \",F,addr,m@x.com,1990-01-01,{LOADED_AT}\n"
+    );
+    let t = load_contacts(text).unwrap();
+    assert_eq!(cell(&t, "name", 0), "Mary Davis");
+}
+
+#[test]
+fn columns_may_come_in_any_order() {
+    let header = "category,_loaded_at_utc,amount,id,item_count,contact_id,transaction_date";
+    let row = "Books,2023-05-09 10:05:28.875,66.3,t1,1,c1,2023-04-15 09:57:19.000";
+    let t = load_transactions(format!("{header}\n{row}\n")).unwrap();
+    assert_eq!(cell(&t, "contact_id", 0), "c1");
+    assert_eq!(cell(&t, "amount", 0), "66.3");
+    assert_eq!(cell(&t, "category", 0), "Books");
+    assert_eq!(t.column("item_count").unwrap().get(0), Value::Integer(1));
+
+    // And the models cannot tell the difference.
+    let contacts = contacts_csv(&[contact("c1", "F", "1990-01-01")]);
+    let shuffled = build(&contacts, format!("{header}\n{row}\n"), GOLDEN_AS_OF);
+    let plain = build(&contacts, transactions_csv(&[T1.to_string()]), GOLDEN_AS_OF);
+    for name in MODELS {
+        assert_eq!(model(&shuffled, name), model(&plain, name), "model {name}");
+    }
+}
+
+#[test]
+fn extra_columns_are_kept_as_text_and_ignored_by_the_models() {
+    let with_extra = format!("{TRANSACTIONS_HEADER},channel,note\n{T1},web,\"a, b\"\n{T2},app,\n");
+    let t = load_transactions(&with_extra).unwrap();
+    assert_eq!(t.num_columns(), 9);
+    assert_eq!(cell(&t, "channel", 1), "app");
+    assert_eq!(cell(&t, "note", 0), "a, b");
+    assert_eq!(t.column("note").unwrap().get(1), Value::Null);
+
+    let contacts = contacts_csv(&[contact("c1", "F", "1990-01-01")]);
+    let extra = build(&contacts, &with_extra, GOLDEN_AS_OF);
+    let plain = build(
+        &contacts,
+        transactions_csv(&[T1.into(), T2.into()]),
+        GOLDEN_AS_OF,
+    );
+    for name in MODELS {
+        let m = model(&extra, name);
+        assert!(
+            !m.header.iter().any(|h| h == "channel" || h == "note"),
+            "{name}: {:?}",
+            m.header
+        );
+        assert_eq!(m, model(&plain, name), "model {name}");
+    }
+}
+
+#[test]
+fn empty_fields_are_nulls_in_every_type() {
+    let t = load_transactions(format!("{TRANSACTIONS_HEADER}\nc1,t1,,,,,\n")).unwrap();
+    for column in [
+        "transaction_date",
+        "amount",
+        "item_count",
+        "category",
+        "_loaded_at_utc",
+    ] {
+        assert_eq!(t.column(column).unwrap().get(0), Value::Null, "{column}");
+    }
+}
+
+#[test]
+fn a_header_only_file_is_an_empty_table() {
+    let t = load_transactions(format!("{TRANSACTIONS_HEADER}\n")).unwrap();
+    assert_eq!(t.num_rows(), 0);
+    assert_eq!(t.num_columns(), 7);
+}
+
+// --- Errors ------------------------------------------------------------------------------
+
+/// A reader that yields some bytes and then fails, like a file on a vanished network share.
+struct Failing(Vec<u8>);
+
+impl Read for Failing {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.0.is_empty() {
+            return Err(io::Error::other("the disk went away"));
+        }
+        let n = buf.len().min(self.0.len());
+        buf[..n].copy_from_slice(&self.0[..n]);
+        self.0.drain(..n);
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_read_failure_is_an_io_error_naming_the_file() {
+    let err = load(
+        &TRANSACTIONS,
+        "transactions.csv",
+        Failing(format!("{TRANSACTIONS_HEADER}\n{T1}\n").into_bytes()),
+    )
+    .unwrap_err();
+    match &err {
+        InputError::Io { file, message } => {
+            assert_eq!(file, "transactions.csv");
+            assert!(message.contains("the disk went away"), "{message}");
+        }
+        other => panic!("expected Io, got {other:?}"),
+    }
+    assert!(
+        err.to_string()
+            .starts_with("transactions.csv: cannot read the file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_empty_file_is_empty() {
+    for text in ["", "\n", "\r\n", "\u{feff}"] {
+        let err = load_contacts(text).expect_err(text);
+        assert_eq!(
+            err,
+            InputError::Empty {
+                file: "contacts.csv".into()
+            },
+            "{text:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            "contacts.csv: the file is empty; expected a header row first"
+        );
+    }
+}
+
+#[test]
+fn missing_columns_are_listed_with_the_header_found() {
+    let err = load_transactions(
+        "contact_id,id,transaction_date,item_count,_loaded_at_utc,colour\nc1,t1,,,,\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        InputError::MissingColumns {
+            file: "transactions.csv".into(),
+            missing: vec!["amount".into(), "category".into()],
+            found: [
+                "contact_id",
+                "id",
+                "transaction_date",
+                "item_count",
+                "_loaded_at_utc",
+                "colour"
+            ]
+            .map(String::from)
+            .to_vec(),
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "transactions.csv: missing required columns amount, category; the header has: \
+         contact_id, id, transaction_date, item_count, _loaded_at_utc, colour"
+    );
+}
+
+#[test]
+fn the_wrong_file_in_the_wrong_slot_is_missing_columns() {
+    let err = load_contacts(transactions_csv(&[T1.to_string()])).unwrap_err();
+    let InputError::MissingColumns { missing, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        missing,
+        &["username", "name", "gender", "address", "mail", "birthdate"]
+    );
+    assert!(
+        err.to_string()
+            .starts_with("contacts.csv: missing required columns username, "),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_column_named_twice_is_a_duplicate() {
+    let err = load_transactions(format!("{TRANSACTIONS_HEADER},amount\n{T1},1.0\n")).unwrap_err();
+    assert_eq!(
+        err,
+        InputError::DuplicateColumn {
+            file: "transactions.csv".into(),
+            column: "amount".into()
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "transactions.csv: the header names column amount more than once"
+    );
+}
+
+#[test]
+fn a_row_with_too_few_or_too_many_fields_is_malformed_at_its_line() {
+    for (bad, found) in [
+        (
+            "c1,t3,2023-04-15 09:57:19.000,12,5,1,Books,2023-05-09 10:05:28.875",
+            8,
+        ),
+        ("c1,t3", 2),
+    ] {
+        let err = transactions_error(&format!("{T1}\n{T2}\n{bad}\n{T1}\n"));
+        match &err {
+            InputError::Malformed {
+                file,
+                line,
+                message,
+            } => {
+                assert_eq!(file, "transactions.csv");
+                assert_eq!(*line, 4, "{err}");
+                assert!(
+                    message.contains(&format!(
+                        "expected 7 fields as in the header, found {found}"
+                    )),
+                    "{message}"
+                );
+            }
+            other => panic!("expected Malformed, got {other:?}"),
+        }
+        assert!(
+            err.to_string()
+                .starts_with("transactions.csv line 4: expected 7 fields"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn a_malformed_row_after_a_multi_line_field_is_reported_at_its_own_line() {
+    // Line 2 opens a quoted address that ends on line 4; the short row is on line 5.
+    let text = format!(
+        "{CONTACTS_HEADER}\nc1,u,n,F,\"1 Main St\nSydney\nNSW\",m@x.com,1990-01-01,{LOADED_AT}\nc2,u,n\n"
+    );
+    match load_contacts(text).unwrap_err() {
+        InputError::Malformed { line, .. } => assert_eq!(line, 5),
+        other => panic!("expected Malformed, got {other:?}"),
+    }
+}
+
+/// The issue's own example, on line 57.
+#[test]
+fn a_decimal_with_a_comma_names_file_line_column_and_value() {
+    let mut rows: Vec<String> = (0..55)
+        .map(|i| T1.replace("t1", &format!("t{i}")))
+        .collect();
+    rows.push(T1.replace("66.3", "\"12,5\""));
+    let err = load_transactions(transactions_csv(&rows)).unwrap_err();
+    assert_eq!(
+        bad_value(&err),
+        (57, "amount", "a decimal number such as 12.5", "12,5")
+    );
+    assert_eq!(
+        err.to_string(),
+        "transactions.csv line 57, column amount: expected a decimal number such as 12.5, found \"12,5\""
+    );
+}
+
+#[test]
+fn bad_decimals_are_rejected() {
+    for bad in ["abc", "1.2.3", "-", "$12", "1e3", "12 5"] {
+        let err = transactions_error(&T1.replace("66.3", bad));
+        let (line, column, expected, found) = bad_value(&err);
+        assert_eq!((line, column, found), (2, "amount", bad));
+        assert!(
+            expected.starts_with("a decimal number"),
+            "{bad}: {expected}"
+        );
+    }
+    let err = transactions_error(&T1.replace("66.3", "1.0000000001"));
+    let (_, _, expected, _) = bad_value(&err);
+    assert!(expected.contains("at most 9 decimal places"), "{expected}");
+}
+
+#[test]
+fn bad_integers_are_rejected() {
+    for bad in ["1.5", "two", "1,000", "99999999999999999999"] {
+        let err = transactions_error(&format!(
+            "{T1}\n{}",
+            T2.replace(",2,", &format!(",{},", field(bad)))
+        ));
+        assert_eq!(
+            bad_value(&err),
+            (3, "item_count", "a whole number", bad),
+            "{bad}"
+        );
+        assert!(err.to_string().starts_with(
+            "transactions.csv line 3, column item_count: expected a whole number, found"
+        ));
+    }
+}
+
+#[test]
+fn impossible_dates_are_rejected() {
+    let err = contacts_error(&contact("c1", "F", "2023-02-30"));
+    assert_eq!(
+        bad_value(&err),
+        (2, "birthdate", "a real calendar date", "2023-02-30")
+    );
+    assert_eq!(
+        err.to_string(),
+        "contacts.csv line 2, column birthdate: expected a real calendar date, found \"2023-02-30\""
+    );
+    let err = contacts_error(&contact("c1", "F", "2001-02-29"));
+    assert_eq!(bad_value(&err).2, "a real calendar date");
+}
+
+#[test]
+fn misshapen_dates_are_rejected() {
+    for bad in [
+        "30/01/1989",
+        "1989-1-30",
+        "1989-01-30 00:00:00",
+        "yesterday",
+    ] {
+        let err = contacts_error(&format!(
+            "{}\n{}",
+            contact("c0", "M", "1980-01-01"),
+            contact("c1", "F", bad)
+        ));
+        assert_eq!(
+            bad_value(&err),
+            (3, "birthdate", "a date YYYY-MM-DD", bad),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn timestamps_of_impossible_days_are_rejected() {
+    let err = transactions_error(&T1.replace("2023-04-15 09:57:19.000", "2023-02-30 09:57:19.000"));
+    assert_eq!(
+        bad_value(&err),
+        (
+            2,
+            "transaction_date",
+            "a real calendar date and time",
+            "2023-02-30 09:57:19.000"
+        )
+    );
+    let err = transactions_error(&T1.replace("09:57:19", "24:00:00"));
+    assert_eq!(bad_value(&err).2, "a real calendar date and time");
+}
+
+#[test]
+fn timestamps_with_trailing_garbage_are_rejected() {
+    for bad in [
+        "2023-04-15 09:57:19.000Z",
+        "2023-04-15 09:57:19.000 UTC",
+        "2023-04-15 09:57:19.12a",
+        "2023-04-15 09:57",
+    ] {
+        let err = transactions_error(&T1.replace("2023-04-15 09:57:19.000", bad));
+        assert_eq!(
+            bad_value(&err),
+            (
+                2,
+                "transaction_date",
+                "a timestamp YYYY-MM-DD HH:MM:SS.mmm",
+                bad
+            ),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn timestamps_finer_than_milliseconds_are_rejected() {
+    let err = transactions_error(&T1.replace("09:57:19.000", "09:57:19.0001"));
+    let (line, column, expected, found) = bad_value(&err);
+    assert_eq!(
+        (line, column, found),
+        (2, "transaction_date", "2023-04-15 09:57:19.0001")
+    );
+    assert!(
+        expected.contains("at most millisecond precision"),
+        "{expected}"
+    );
+}
+
+#[test]
+fn a_bad_load_time_names_its_column() {
+    let err = contacts_error(&contact_loaded(
+        "c1",
+        "F",
+        "1990-01-01",
+        "2023-05-09 10:05:28.875.1",
+    ));
+    assert_eq!(bad_value(&err).1, "_loaded_at_utc");
+}
+
+#[test]
+fn bytes_that_are_not_utf8_are_rejected_with_the_value_shown() {
+    let mut bytes = format!(
+        "{CONTACTS_HEADER}\n{}\nc2,u,Ren",
+        contact("c1", "F", "1990-01-01")
+    )
+    .into_bytes();
+    bytes.extend_from_slice(b"\xe9e,F,addr,m@x.com,1990-01-01,2023-05-09 10:05:28.875\n");
+    let err = load_contacts(bytes).unwrap_err();
+    assert_eq!(bad_value(&err), (3, "name", "UTF-8 text", "Ren\u{fffd}e"));
+    assert_eq!(
+        err.to_string(),
+        "contacts.csv line 3, column name: expected UTF-8 text, found \"Ren\u{fffd}e\""
+    );
+}
+
+#[test]
+fn a_bad_value_after_a_multi_line_field_is_reported_at_its_own_line() {
+    // The record on line 2 spans lines 2-4; the bad amount is on line 5.
+    let first = T2.replace(
+        "\"Sports, Fitness & Outdoors\"",
+        "\"Sports,\nFitness\n& Outdoors\"",
+    );
+    let err = transactions_error(&format!("{first}\n{}\n", T1.replace("66.3", "6..3")));
+    assert_eq!(
+        bad_value(&err),
+        (5, "amount", "a decimal number such as 12.5", "6..3")
+    );
+}
+
+/// Windows and Excel write CRLF: the lines must be counted as in an LF file.
+#[test]
+fn line_numbers_are_right_in_crlf_files() {
+    let text = format!(
+        "{TRANSACTIONS_HEADER}\r\n{T1}\r\n{T2}\r\n{}\r\n",
+        T1.replace("66.3", "x")
+    );
+    assert_eq!(
+        bad_value(&load_transactions(text).unwrap_err()).0,
+        4,
+        "a bad value on line 4"
+    );
+    let text = format!("{TRANSACTIONS_HEADER}\r\n{T1}\r\nc1,t2\r\n{T2}\r\n");
+    match load_transactions(text).unwrap_err() {
+        InputError::Malformed { line, .. } => assert_eq!(line, 3, "a short row on line 3"),
+        other => panic!("expected Malformed, got {other:?}"),
+    }
+}
+
+/// A blank line is not a record, but it is a line: the numbers must still match an editor's.
+#[test]
+fn a_bad_value_after_a_blank_line_is_reported_at_its_line() {
+    let text = format!(
+        "{TRANSACTIONS_HEADER}\n{T1}\n\n{}\n",
+        T1.replace("66.3", "x")
+    );
+    assert_eq!(
+        bad_value(&load_transactions(text).unwrap_err()).0,
+        4,
+        "line 3 is blank; the bad row is line 4"
+    );
+}
+
+#[test]
+fn a_bad_file_gives_no_partial_result() {
+    let contacts = contacts_csv(&[contact("c1", "F", "1990-01-01")]);
+    let transactions = transactions_csv(&[T1.into(), T1.replace("66.3", "\"12,5\"")]);
+    match try_build(contacts.as_bytes(), transactions.as_bytes(), GOLDEN_AS_OF) {
+        Err(RunError::Input(InputError::BadValue { line: 3, .. })) => {}
+        Err(other) => panic!("expected a BadValue on line 3, got {other:?}"),
+        Ok(_) => panic!("a run over a bad file must not produce tables"),
+    }
+    // The contacts file is checked too, not only the transactions.
+    let bad_contacts = contacts_csv(&[contact("c1", "F", "1990-02-30")]);
+    let good = transactions_csv(&[T1.into()]);
+    assert!(matches!(
+        try_build(bad_contacts.as_bytes(), good.as_bytes(), GOLDEN_AS_OF),
+        Err(RunError::Input(InputError::BadValue { .. }))
+    ));
+}

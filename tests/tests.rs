@@ -1,0 +1,49 @@
+//! c360's integration tests: one test binary, one module per area (ripgrep's `tests/tests.rs`
+//! layout).
+//!
+//! The modules live in `tests/integration/` and are pulled in with `#[path]`: Cargo builds every
+//! `tests/*.rs` file as a test binary of its own, and `[package] autotests = false` would be
+//! needed to keep sibling module files out of that. Fixtures are in `tests/data/`, expected
+//! outputs in `tests/golden/` (c360's own in `golden/seeds/`, PostgreSQL's in
+//! `golden/postgres/`, made by `scripts/oracle/run`). Nothing here needs PostgreSQL installed.
+
+// Shared helpers: building sources from rows, running the engine, reading CSV, exact decimals.
+#[path = "integration/util.rs"]
+mod util;
+
+// Ingestion: every quirk real exports have, and every typed error, with file, line, column
+// and value.
+#[path = "integration/ingestion.rs"]
+mod ingestion;
+
+// Age in completed years: birthdays, 29 February, births after the as-of date.
+#[path = "integration/age.rs"]
+mod age;
+
+// Money is exact: sums and averages print like `351.9`, never with float noise.
+#[path = "integration/money.rs"]
+mod money;
+
+// The five models on small hand-written inputs: dedupe, inner join, customers' columns,
+// category statistics, findings and run results.
+#[path = "integration/models.rs"]
+mod models;
+
+// Property tests: the customers invariants over generated inputs, CSV round trips, age.
+#[path = "integration/properties.rs"]
+mod properties;
+
+// Golden outputs for the demo seeds, and the seeds reproduced by `c360 generate`.
+#[path = "integration/golden.rs"]
+mod golden;
+
+// c360 against PostgreSQL: the committed outputs of the solved dbt models on a real Postgres
+// (scripts/oracle/), compared value by value, for the seeds, an edge-case pair and the
+// exercise's own files.
+#[path = "integration/oracle.rs"]
+mod oracle;
+
+// The `c360` binary's contract: files written, exit statuses, nothing written on failure,
+// deterministic generation.
+#[path = "integration/cli.rs"]
+mod cli;
