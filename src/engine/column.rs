@@ -72,9 +72,18 @@ impl StrPool {
     }
 
     pub fn get(&self, code: u32) -> &str {
+        &self.bytes[self.range(code)]
+    }
+
+    /// The string's bytes: slicing bytes skips `str`'s char-boundary checks, for hot loops.
+    fn get_bytes(&self, code: u32) -> &[u8] {
+        &self.bytes.as_bytes()[self.range(code)]
+    }
+
+    fn range(&self, code: u32) -> std::ops::Range<usize> {
         let i = code as usize;
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.bytes[start..self.ends[i]]
+        start..self.ends[i]
     }
 
     fn push(&mut self, value: &str) -> u32 {
@@ -122,8 +131,9 @@ impl TextColumn {
 pub struct TextBuilder {
     pool: StrPool,
     codes: Vec<u32>,
-    /// Codes of the pool's strings, hashed by string: no string is stored twice.
-    index: Option<HashTable<u32>>,
+    /// The pool's strings by hash, as (hash, code): no string is stored twice. Keeping the
+    /// hash means growing the table never re-reads the strings.
+    index: Option<HashTable<(u64, u32)>>,
 }
 
 fn hash_str(s: &str) -> u64 {
@@ -146,12 +156,13 @@ impl TextBuilder {
             (Some(v), Some(index)) => {
                 let hash = hash_str(v);
                 let pool = &mut self.pool;
-                match index.find(hash, |&code| pool.get(code) == v) {
-                    Some(&code) => code,
+                match index.find(hash, |&(h, code)| {
+                    h == hash && pool.get_bytes(code) == v.as_bytes()
+                }) {
+                    Some(&(_, code)) => code,
                     None => {
                         let code = pool.push(v);
-                        let pool = &*pool;
-                        index.insert_unique(hash, code, |&c| hash_str(pool.get(c)));
+                        index.insert_unique(hash, (hash, code), |&(h, _)| h);
                         code
                     }
                 }
