@@ -1,0 +1,41 @@
+//! What went wrong, in words: a run that failed on the input (which file, line, column,
+//! what was expected and found), or a file that could not be read or recognised.
+
+use leptos::prelude::*;
+
+use super::workspace::Workspace;
+
+#[component]
+pub fn ErrorAlert(
+    /// The workspace whose failed run or rejected file is reported.
+    ws: RwSignal<Workspace>,
+) -> impl IntoView {
+    let run_error = move || ws.with(|w| w.outcome().as_ref().err().map(|e| e.to_string()));
+    let notice = move || ws.with(|w| w.notice().map(str::to_string));
+    view! {
+        {move || run_error().map(|message| view! {
+            <div class="c360-error" role="alert" data-testid="run-error">
+                <h2 class="c360-error__title">"The DAG could not run"</h2>
+                <p class="c360-error__message">{message}</p>
+                <p class="c360-error__next">
+                    "No result is shown: nothing on this page comes from an earlier run. Fix the \
+                     file and choose it again, or go back to the demo data."
+                </p>
+            </div>
+        })}
+        {move || notice().map(|message| view! {
+            <div class="c360-error c360-error--notice" role="alert" data-testid="file-error">
+                <h2 class="c360-error__title">"That file was not loaded"</h2>
+                <p class="c360-error__message">{message}</p>
+                <p class="c360-error__next">"The data and results below are unchanged."</p>
+                <button
+                    type="button"
+                    class="c360-button c360-button--quiet"
+                    on:click=move |_| ws.update(|w| w.dismiss_notice())
+                >
+                    "Dismiss"
+                </button>
+            </div>
+        })}
+    }
+}

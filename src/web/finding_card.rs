@@ -1,0 +1,69 @@
+//! One finding: its kind, the model that reported it, its message and its rows, in a table
+//! view of their own.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::engine::models::ModelColumn;
+
+use super::data_table::DataTable;
+use super::format;
+use super::grid::{Grid, TableCommand};
+use super::runner::FindingView;
+use super::workspace::Workspace;
+
+#[component]
+pub fn FindingCard(
+    /// The workspace, to open the reporting model.
+    ws: RwSignal<Workspace>,
+    /// The finding to show.
+    finding: FindingView,
+    /// The reporting model's column docs, for the rows' header tooltips.
+    docs: Arc<[ModelColumn]>,
+) -> impl IntoView {
+    // The card's own sort and page: they last as long as this run's result.
+    let grid = RwSignal::new(Some(Grid::new(finding.rows.clone(), docs)));
+    let title = format::sentence_case(&finding.slug);
+    let caption = format!("{title}: {}", format::rows(finding.rows.num_rows()));
+    let model = finding
+        .node
+        .rsplit('.')
+        .next()
+        .unwrap_or(&finding.node)
+        .to_string();
+    let node = finding.node.clone();
+    view! {
+        <article class="c360-finding" data-finding=finding.slug.clone()>
+            <header class="c360-finding__head">
+                <h3 class="c360-finding__title">
+                    <span class="c360-finding__icon" aria-hidden="true">"⚠"</span>
+                    {title}
+                </h3>
+                <span class="c360-finding__by">
+                    "reported by "
+                    <button
+                        type="button"
+                        class="c360-chip"
+                        title=finding.node.clone()
+                        on:click=move |_| ws.update(|w| w.select(&node))
+                    >
+                        {model}
+                    </button>
+                </span>
+            </header>
+            <p class="c360-finding__message">{finding.message.clone()}</p>
+            <DataTable
+                grid=grid
+                on_command=move |command: TableCommand| {
+                    grid.update(|g| {
+                        if let Some(g) = g {
+                            g.apply(command);
+                        }
+                    })
+                }
+                caption=caption
+            />
+        </article>
+    }
+}

@@ -1,0 +1,94 @@
+//! The web app: a thin Leptos shell (client-side rendering, built by Trunk) around the engine.
+//!
+//! It opens on the bundled demo exports, runs the DAG in the page and shows the picture of the
+//! DAG, any node's table, the findings and a dbt-like run log; users can bring their own
+//! CSVs and change the as-of date. Nothing leaves the browser: the page makes no request
+//! beyond its own assets.
+//!
+//! The state lives on plain types with methods ([`workspace::Workspace`], [`grid::Grid`]);
+//! components only call them. The engine is run from one module ([`runner`]) so that it can
+//! move to a Web Worker without touching the views, and the open node and as-of date are
+//! single values so that a router can put them in the URL.
+//!
+//! The pure modules (`inputs`, `runner`, `workspace`, `grid`, `dag_layout`, `format`) hold no
+//! browser type and compile on every target; the components, one per file from `app` down,
+//! exist only on wasm32.
+
+// The state and its rules: plain Rust with no browser in it, so it compiles (and its unit
+// tests run) on any target.
+pub mod dag_layout;
+pub mod format;
+pub mod grid;
+pub mod inputs;
+pub mod runner;
+pub mod workspace;
+
+// The Leptos components and the browser glue, one file each.
+#[cfg(target_arch = "wasm32")]
+mod app;
+#[cfg(target_arch = "wasm32")]
+mod as_of;
+#[cfg(target_arch = "wasm32")]
+mod dag;
+#[cfg(target_arch = "wasm32")]
+mod data_table;
+#[cfg(target_arch = "wasm32")]
+mod download;
+#[cfg(target_arch = "wasm32")]
+mod drop_target;
+#[cfg(target_arch = "wasm32")]
+mod error_alert;
+#[cfg(target_arch = "wasm32")]
+mod file_loading;
+#[cfg(target_arch = "wasm32")]
+mod finding_card;
+#[cfg(target_arch = "wasm32")]
+mod findings;
+#[cfg(target_arch = "wasm32")]
+mod header;
+#[cfg(target_arch = "wasm32")]
+mod node_panel;
+#[cfg(target_arch = "wasm32")]
+mod pager;
+#[cfg(target_arch = "wasm32")]
+mod run_summary;
+#[cfg(target_arch = "wasm32")]
+mod source_picker;
+#[cfg(target_arch = "wasm32")]
+mod sources_panel;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen::JsCast;
+
+/// Starts the app: reports panics readably, then mounts [`app::App`] on `<body>`.
+#[cfg(target_arch = "wasm32")]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        show_fatal_error(&info.to_string());
+    }));
+    leptos::mount::mount_to_body(app::App);
+}
+
+/// Puts a bug's message on the page, above everything, so that a panic never leaves the user
+/// looking at a blank or frozen page without knowing why. Written with plain DOM calls: after
+/// a panic the reactive system cannot be trusted.
+#[cfg(target_arch = "wasm32")]
+fn show_fatal_error(message: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(alert) = document.create_element("div") else {
+        return;
+    };
+    alert.set_class_name("c360-error c360-error--fatal");
+    let _ = alert.set_attribute("role", "alert");
+    alert.set_text_content(Some(&format!(
+        "c360 stopped because of a bug, not because of your data: {message}. \
+         Reload the page to start again. Your files never left this browser."
+    )));
+    if let Some(body) = document.body() {
+        let first = body.first_child();
+        let _ = body.insert_before(alert.unchecked_ref(), first.as_ref());
+    }
+}
