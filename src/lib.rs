@@ -9,5 +9,6 @@ pub mod engine;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 
-#[cfg(target_arch = "wasm32")]
+/// The web shell: its state modules compile everywhere (so their tests run natively), its
+/// components only on wasm32.
 pub mod web;

@@ -55,6 +55,15 @@ impl RunConfig {
         }
     }
 
+    /// The same settings as of another day (freshness measured from its start).
+    pub fn with_as_of(&self, as_of: NaiveDate) -> Self {
+        RunConfig {
+            as_of,
+            freshness_at: start_of_day_millis(as_of),
+            ..self.clone()
+        }
+    }
+
     /// Defaults as of an instant (the shells pass the current time for "today").
     pub fn at_instant(now_millis: i64) -> Self {
         let as_of = chrono::DateTime::from_timestamp_millis(now_millis)
@@ -70,9 +79,24 @@ impl RunConfig {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingKind {
+    /// `stg_sf__contacts` removed rows that repeat a contact id.
     DuplicateContactsRemoved,
-    OrphanTransactionsExcluded,
+    /// `contacts_joined_with_transactions` found transactions of unknown contacts (excluded
+    /// or kept with null contact columns, by policy).
+    OrphanTransactions,
+    /// `customers` counted transactions outside the accepted categories in `other_amount`.
     CategoriesOutsideAcceptedList,
+}
+
+impl FindingKind {
+    /// The snake_case name used in `run_results.json` and the page's `data-finding`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingKind::DuplicateContactsRemoved => "duplicate_contacts_removed",
+            FindingKind::OrphanTransactions => "orphan_transactions",
+            FindingKind::CategoriesOutsideAcceptedList => "categories_outside_accepted_list",
+        }
+    }
 }
 
 /// A reported problem with the rows it concerns.

@@ -8,9 +8,7 @@
 use std::sync::Arc;
 
 use crate::engine::models::ModelColumn;
-use crate::engine::{
-    self, FindingKind, Node, NodeResult, RunConfig, RunError, RunOutput, Sources, Table,
-};
+use crate::engine::{self, Node, NodeResult, RunConfig, RunError, RunOutput, Sources, Table};
 
 use super::inputs::Inputs;
 
@@ -75,7 +73,7 @@ impl From<RunOutput> for RunView {
                 .findings
                 .into_iter()
                 .map(|f| FindingView {
-                    slug: finding_slug(f.kind),
+                    slug: f.kind.as_str().to_string(),
                     node: f.node,
                     message: f.message,
                     rows: Arc::new(f.rows),
@@ -83,14 +81,6 @@ impl From<RunOutput> for RunView {
                 .collect(),
             elapsed_time: output.elapsed_time,
         }
-    }
-}
-
-/// The finding kind's serde name, so the page's `data-finding` matches `run_results.json`.
-fn finding_slug(kind: FindingKind) -> String {
-    match serde_json::to_value(kind) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => format!("{kind:?}"),
     }
 }
 

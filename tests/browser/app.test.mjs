@@ -182,7 +182,7 @@ test('findings show the duplicate contact and the orphan transaction with their 
   const { page } = app;
   const findings = page.getByTestId('findings');
   const duplicate = findings.locator('[data-finding="duplicate_contacts_removed"]');
-  const orphan = findings.locator('[data-finding="orphan_transactions_excluded"]');
+  const orphan = findings.locator('[data-finding="orphan_transactions"]');
   await duplicate.waitFor();
   assert.equal(await duplicate.locator('table.c360-table').getAttribute('data-row-count'), '1');
   assert.match(await duplicate.locator('tbody').textContent(), /abb9f1b1-fce1-421f-8069-c83405000f40/);

@@ -200,7 +200,7 @@ fn the_join_is_inner_and_reports_the_orphans() {
     let finding = out
         .findings
         .iter()
-        .find(|f| f.kind == FindingKind::OrphanTransactionsExcluded)
+        .find(|f| f.kind == FindingKind::OrphanTransactions)
         .expect("a finding");
     assert_eq!(finding.node, "model.c360.contacts_joined_with_transactions");
     assert_eq!(finding.rows.num_rows(), 2);

@@ -136,7 +136,7 @@ impl Model for ContactsJoinedWithTransactions {
         if !orphans.is_empty() {
             let rows = transactions.take(&orphans);
             ctx.report(
-                FindingKind::OrphanTransactionsExcluded,
+                FindingKind::OrphanTransactions,
                 format!(
                     "{} transaction{} whose contact_id matches no contact: {}",
                     orphans.len(),
