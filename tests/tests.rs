@@ -47,3 +47,30 @@ mod oracle;
 // deterministic generation.
 #[path = "integration/cli.rs"]
 mod cli;
+
+// Shared helpers of the data-test modules below: seeds and the exercise's files as sources,
+// schema files around one test, hand-built columns, results by unique id, the binary.
+#[path = "integration/data_test_support.rs"]
+mod data_test_support;
+
+// Schema files: the shipped schema.yml, every way dbt writes a test and its config, the
+// threshold parser, every bad file reported with its line and never a panic, and edits to the
+// accepted category list.
+#[path = "integration/schema.rs"]
+mod schema;
+
+// Data tests like `dbt build`: each generic kind and config field, singular tests made to fail
+// on hand-broken models, macro tests, run order and the skip cascade, run_results.json, the
+// exit statuses of `c360 build` / `c360 test`, and the "done when" on the exercise.
+#[path = "integration/data_tests.rs"]
+mod data_tests;
+
+// The remediation policies (duplicates, orphans, outside categories): their effect on the
+// models, their findings, the edited schema, and the CLI flags that set them.
+#[path = "integration/policies.rs"]
+mod policies;
+
+// Source freshness: pass, warn, error and runtime error at the thresholds' edges, the
+// message's words, never skipping models in a build, and `c360 freshness`'s exit status.
+#[path = "integration/freshness.rs"]
+mod freshness;

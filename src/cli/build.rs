@@ -52,5 +52,10 @@ fn write(output: &RunOutput, dir: &Path) -> anyhow::Result<()> {
         write_csv(&node.table, BufWriter::new(file))
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
+    if let Some(schema) = &output.edited_schema {
+        // The policy grew the accepted list: keep the schema that produced these results.
+        let path = dir.join("schema.yml");
+        fs::write(&path, schema).with_context(|| format!("cannot write {}", path.display()))?;
+    }
     report::write_run_results(output, dir)
 }

@@ -149,12 +149,7 @@ pub fn print_freshness(output: &RunOutput) {
 
 /// Exit 1 when a test of severity `error` failed or could not run.
 pub fn exit_for_tests(output: &RunOutput) -> Result<(), Failure> {
-    let failed = output.tests.iter().any(|t| {
-        t.status == TestStatus::Fail
-            || (t.status == TestStatus::Error
-                && t.severity == crate::engine::data_test::Severity::Error)
-    });
-    if failed {
+    if output.has_failures() {
         Err(Failure::Checks)
     } else {
         Ok(())

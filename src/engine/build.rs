@@ -314,7 +314,12 @@ pub fn build(sources: Sources, schema: &Schema, config: &RunConfig) -> Result<Ru
     let mut tables: HashMap<String, Table> = HashMap::new();
     let mut results: HashMap<String, NodeResult> = HashMap::new();
     let mut findings: Vec<Finding> = Vec::new();
-    let mut test_results: Vec<TestResult> = MACRO_TESTS.iter().map(run_macro).collect();
+    // Macro tests belong to a build with tests; `run` (an empty schema) is the models alone.
+    let mut test_results: Vec<TestResult> = if schema.tests.is_empty() {
+        Vec::new()
+    } else {
+        MACRO_TESTS.iter().map(run_macro).collect()
+    };
     let mut steps: Vec<Step> = (0..test_results.len()).map(Step::Test).collect();
     // Nodes that must not be built on, with the reason.
     let mut blocked: HashMap<String, String> = HashMap::new();
@@ -414,7 +419,7 @@ pub fn build(sources: Sources, schema: &Schema, config: &RunConfig) -> Result<Ru
                     }
                 }
             };
-            if result.status == TestStatus::Fail {
+            if result.blocks() {
                 if let Some(node) = &result.attached_node {
                     let name = result.unique_id.trim_start_matches("test.c360.");
                     blocked

@@ -8,7 +8,7 @@ use serde::Serialize;
 use web_time::Instant;
 
 use super::dag::{Node, NodeKind, SOURCES};
-use super::data_test::{TestResult, TestStatus};
+use super::data_test::TestResult;
 use super::error::InputError;
 use super::freshness::FreshnessResult;
 use super::policy::Policies;
@@ -229,9 +229,10 @@ impl RunOutput {
         self.nodes.iter().filter(|n| n.node.kind == NodeKind::Model)
     }
 
-    /// Whether a test of severity `error` failed (`c360 build` / `c360 test` exit 1).
+    /// Whether a test of severity `error` failed or could not run (`c360 build` /
+    /// `c360 test` exit 1).
     pub fn has_failures(&self) -> bool {
-        self.tests.iter().any(|t| t.status == TestStatus::Fail)
+        self.tests.iter().any(TestResult::blocks)
     }
 
     /// A test result by its unique id.

@@ -182,6 +182,15 @@ impl TestStatus {
     }
 }
 
+impl TestResult {
+    /// Whether this result stops the build, as in dbt: a failure, or a test that could not
+    /// run, at severity `error`. Everything downstream of the tested node is skipped.
+    pub fn blocks(&self) -> bool {
+        self.status == TestStatus::Fail
+            || (self.status == TestStatus::Error && self.severity == Severity::Error)
+    }
+}
+
 /// dbt's rule: with severity `error`, `error_if` decides a failure and `warn_if` a warning;
 /// with severity `warn`, only `warn_if` counts.
 pub fn status_for(failures: u64, config: &TestConfig) -> TestStatus {

@@ -35,19 +35,30 @@ impl Schema {
         if new.is_empty() {
             return None;
         }
+        if span.flow {
+            // Insert right after the last item (or the `[`), wherever the `]` stands: on the
+            // same line, on a line of its own, after a trailing comma.
+            let chars: Vec<char> = self.text.chars().collect();
+            let last = chars[..span.close]
+                .iter()
+                .rposition(|c| !c.is_whitespace())?;
+            let sep = match chars[last] {
+                '[' => "",
+                ',' => " ",
+                _ => ", ",
+            };
+            let added: Vec<String> = new.iter().map(|v| yaml_scalar(v)).collect();
+            let mut out: String = chars[..=last].iter().collect();
+            out.push_str(sep);
+            out.push_str(&added.join(", "));
+            out.extend(&chars[last + 1..]);
+            return Some(out);
+        }
         let mut lines: Vec<String> = self.text.split('\n').map(str::to_string).collect();
         let index = span.last_line.checked_sub(1)?;
         let line = lines.get(index)?.clone();
         let chars: Vec<char> = line.chars().collect();
-        if span.flow {
-            let at = span.last_column.checked_sub(1)?;
-            let before: String = chars[..at].iter().collect();
-            let after: String = chars[at..].iter().collect();
-            let trimmed = before.trim_end();
-            let sep = if trimmed.ends_with('[') { "" } else { ", " };
-            let added: Vec<String> = new.iter().map(|v| yaml_scalar(v)).collect();
-            lines[index] = format!("{trimmed}{sep}{}{after}", added.join(", "));
-        } else {
+        {
             // The last item's line up to its value: `          - ` — reused for each new item.
             let prefix: String = chars[..span.last_column.checked_sub(1)?].iter().collect();
             let prefix = if prefix.trim() == "-" {

@@ -89,6 +89,8 @@ pub(crate) struct ValuesSpan {
     pub last_line: usize,
     /// 1-based character column of the last item (block) or of the closing `]` (flow).
     pub last_column: usize,
+    /// Flow style: the character offset of the closing `]` in the text.
+    pub close: usize,
 }
 
 /// A parsed, validated schema file.

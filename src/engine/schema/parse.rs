@@ -29,6 +29,7 @@ const IGNORED_TOP_KEYS: &[&str] = &[
 ];
 /// Config keys c360 accepts without using (they change nothing in the browser).
 const IGNORED_CONFIG: &[&str] = &[
+    // `enabled` is read (a disabled test is dropped) but is not a run setting.
     "enabled",
     "tags",
     "meta",
@@ -489,6 +490,24 @@ impl Parser {
                     && column.as_deref() == Some("category")
                     && self.accepted.is_none()
                 {
+                    // Each value becomes a customers column: two may not share a name.
+                    for (i, v) in list.iter().enumerate() {
+                        let name = crate::engine::slug::amount_column(v);
+                        let clash = list[..i].iter().find(|w| {
+                            crate::engine::slug::amount_column(w) == name || name == "other_amount"
+                        });
+                        if let Some(w) = clash {
+                            self.error(
+                                seq[i].span(),
+                                format!(
+                                    "`{v}` would make the customers column `{name}`, which `{w}` \
+                                     already makes: accepted categories need distinct names"
+                                ),
+                            );
+                        } else if name == "other_amount" {
+                            self.error(seq[i].span(), format!("`{v}` would make the customers column `other_amount`, which holds spend outside the list"));
+                        }
+                    }
                     let values_span = self.values_span(values, seq.len());
                     self.accepted = Some((list.clone(), values_span));
                 }
@@ -577,7 +596,14 @@ impl Parser {
             );
             return None;
         }
+        // `enabled: false` drops the test, as dbt does.
+        let disabled = config.iter().any(|(k, v)| {
+            k.as_str() == "enabled" && v.as_scalar().and_then(|s| s.as_bool()) == Some(false)
+        });
         let config = self.config(&config)?;
+        if disabled {
+            return None;
+        }
         Some(Pending {
             kind,
             node: unique_id.to_string(),
@@ -677,6 +703,7 @@ impl Parser {
                 flow,
                 last_line: line,
                 last_column: column,
+                close: at,
             }
         } else {
             let last = values
@@ -689,6 +716,7 @@ impl Parser {
                 flow,
                 last_line,
                 last_column,
+                close: 0,
             }
         }
     }
