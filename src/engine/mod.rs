@@ -10,6 +10,7 @@
 //! are the ones these models need, specialised for speed (dictionary-encoded text, integer
 //! join keys, exact integer decimals).
 
+pub mod bench;
 pub mod build;
 pub mod column;
 pub mod dag;

@@ -1,0 +1,141 @@
+//! The benchmark both shells run: `cargo bench --bench build` natively and the app's
+//! benchmark panel in the browser, so the two figures compare like with like.
+//!
+//! It generates N contacts / M transactions in memory, then times (best of a few runs) a
+//! peer — the `csv` crate merely tokenising both files, no typing — then c360's typed load,
+//! then the load plus every model, and the load plus models plus data tests (`build` with the
+//! shipped schema). Each figure is reported as a ratio to the peer measured in the same run,
+//! so machines and browsers of different speed still compare.
+
+use serde::Serialize;
+use web_time::Instant;
+
+use super::generate::{generate, GenerateOptions};
+use super::project::{RunConfig, SourceFile, SourceFiles, Sources};
+use super::schema::Schema;
+
+/// One measured step.
+#[derive(Clone, Debug, Serialize)]
+pub struct Timing {
+    pub name: &'static str,
+    /// Best of the runs, in seconds.
+    pub seconds: f64,
+    /// `seconds` divided by the peer's.
+    pub ratio_to_peer: f64,
+}
+
+/// A benchmark's result.
+#[derive(Clone, Debug, Serialize)]
+pub struct BenchReport {
+    pub contacts: usize,
+    pub transactions: usize,
+    pub megabytes: f64,
+    pub runs: usize,
+    /// The peer first, then c360's steps.
+    pub timings: Vec<Timing>,
+}
+
+impl std::fmt::Display for BenchReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "c360 bench: {} contacts, {} transactions, {:.1} MB of CSV, best of {}",
+            self.contacts, self.transactions, self.megabytes, self.runs
+        )?;
+        for t in &self.timings {
+            writeln!(
+                f,
+                "  {:<34} {:>8.3} s   {:>5.2}x peer",
+                t.name, t.seconds, t.ratio_to_peer
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> f64 {
+    (0..runs.max(1))
+        .map(|_| {
+            let start = Instant::now();
+            std::hint::black_box(f());
+            start.elapsed().as_secs_f64()
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+fn tokenise(bytes: &[u8]) -> usize {
+    let mut reader = csv::Reader::from_reader(bytes);
+    let mut record = csv::ByteRecord::new();
+    let mut fields = 0;
+    while let Ok(true) = reader.read_byte_record(&mut record) {
+        fields += record.len();
+    }
+    fields
+}
+
+/// Runs the benchmark on generated data of the given size.
+pub fn run(contacts: usize, transactions: usize, runs: usize) -> BenchReport {
+    let options = GenerateOptions {
+        contacts,
+        transactions,
+        seed: 42,
+        plant_defects: true,
+    };
+    let (mut c, mut t) = (Vec::new(), Vec::new());
+    generate(&options, &mut c, &mut t).expect("generating into memory cannot fail");
+    let files = SourceFiles {
+        contacts: SourceFile {
+            name: "contacts.csv",
+            bytes: &c,
+        },
+        transactions: SourceFile {
+            name: "transactions.csv",
+            bytes: &t,
+        },
+    };
+    let config = RunConfig::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 26).expect("a date"));
+    let schema = Schema::default_schema();
+    let load = || Sources::from_bytes(files).expect("generated input is valid");
+
+    let peer = best(runs, || tokenise(&c) + tokenise(&t));
+    let steps: [(&'static str, f64); 4] = [
+        ("peer: csv tokenise only", peer),
+        ("c360 load (typed columns)", best(runs, load)),
+        (
+            "c360 run (load + models)",
+            best(runs, || super::run(load(), &config).expect("a run")),
+        ),
+        (
+            "c360 build (load + models + tests)",
+            best(runs, || {
+                super::build(load(), &schema, &config).expect("a build")
+            }),
+        ),
+    ];
+    BenchReport {
+        contacts,
+        transactions,
+        megabytes: (c.len() + t.len()) as f64 / 1e6,
+        runs,
+        timings: steps
+            .into_iter()
+            .map(|(name, seconds)| Timing {
+                name,
+                seconds,
+                ratio_to_peer: seconds / peer,
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reports_every_step_against_the_peer() {
+        let report = super::run(50, 500, 1);
+        assert_eq!(report.timings.len(), 4);
+        assert_eq!(report.timings[0].ratio_to_peer, 1.0);
+        assert!(report.timings.iter().all(|t| t.seconds > 0.0));
+        assert!(report.to_string().contains("500 transactions"));
+    }
+}
