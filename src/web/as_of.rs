@@ -1,9 +1,15 @@
-//! The as-of date: the day ages are computed at. Changing it re-runs the DAG.
+//! The as-of date: the day ages and source freshness are computed at. Changing it re-runs
+//! the DAG. Today means now: freshness is then measured at the browser's current time.
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
 
 use super::workspace::Workspace;
+
+/// The browser's clock: milliseconds since the epoch.
+pub fn now_millis() -> i64 {
+    js_sys::Date::now() as i64
+}
 
 /// Today's date in UTC, from the browser's clock: the default as-of date.
 pub fn today_utc() -> NaiveDate {
@@ -25,7 +31,7 @@ pub fn AsOfControl(
     let on_change = move |ev: leptos::ev::Event| {
         // A date input reports "" while the date typed so far is incomplete: keep the last one.
         if let Ok(day) = NaiveDate::parse_from_str(&event_target_value(&ev), "%Y-%m-%d") {
-            ws.update(|w| w.set_as_of(day));
+            ws.update(|w| w.set_as_of(day, now_millis()));
         }
     };
     view! {
@@ -48,13 +54,13 @@ pub fn AsOfControl(
                 type="button"
                 class="c360-button c360-button--quiet"
                 data-testid="as-of-today"
-                on:click=move |_| ws.update(|w| w.set_as_of(today_utc()))
+                on:click=move |_| ws.update(|w| w.set_as_of(today_utc(), now_millis()))
             >
                 "Today"
             </button>
             </div>
             <p id="c360-as-of-help" class="c360-as-of__help">
-                "The day ages are computed at (UTC). Changing it re-runs every model."
+                "The day ages and freshness are computed at (UTC). Changing it re-runs every model."
             </p>
         </div>
     }

@@ -1,6 +1,7 @@
 //! The picture of the DAG: sources, staging, intermediate and marts in columns, `depends_on`
-//! edges as arrows, each node with its row count from the last run. Clicking a node (or
-//! pressing Enter on it) opens its table; the open node's lineage is highlighted.
+//! edges as arrows, each node with its row count and its tests' statuses from the last run
+//! (a skipped node is drawn dashed, with the reason as its tooltip). Clicking a node (or
+//! pressing Enter on it) opens it; the open node's lineage is highlighted.
 
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
@@ -9,7 +10,52 @@ use crate::engine::NodeKind;
 
 use super::dag_layout::{layer_word, DagLayout, NodeBox};
 use super::format;
+use super::runner::StatusCounts;
 use super::workspace::{RunHandle, Workspace};
+
+/// What the picture says about one node after a run.
+#[derive(Clone, Debug, PartialEq)]
+struct NodeState {
+    rows: usize,
+    findings: usize,
+    /// Why it was not built, when it was skipped.
+    skipped: Option<String>,
+    tests: StatusCounts,
+}
+
+/// The tests' statuses in a few symbols: `✓ 5  ⚠ 1  ✗ 1  ⊘ 2` (each class names its colour).
+fn test_marks(tests: &StatusCounts) -> Vec<(&'static str, String)> {
+    let bad = tests.fail + tests.error;
+    [
+        ("pass", "✓", tests.pass),
+        ("warn", "⚠", tests.warn),
+        ("fail", "✗", bad),
+        ("skipped", "⊘", tests.skipped),
+    ]
+    .into_iter()
+    .filter(|(_, _, n)| *n > 0)
+    .map(|(class, mark, n)| (class, format!("{mark} {n}")))
+    .collect()
+}
+
+/// The same in words, for screen readers: `5 tests pass, 1 warns`.
+fn test_words(tests: &StatusCounts) -> String {
+    if tests.total() == 0 {
+        return "no tests".into();
+    }
+    let parts: Vec<String> = [
+        (tests.pass, "pass"),
+        (tests.warn, "warn"),
+        (tests.fail, "fail"),
+        (tests.error, "error"),
+        (tests.skipped, "skipped"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, word)| format!("{n} {word}"))
+    .collect();
+    format!("tests: {}", parts.join(", "))
+}
 
 #[component]
 pub fn DagPicture(
@@ -99,7 +145,13 @@ pub fn DagPicture(
         <section class="c360-panel c360-dag" aria-labelledby="c360-dag-title">
             <div class="c360-panel__head">
                 <h2 id="c360-dag-title" class="c360-panel__title">"DAG"</h2>
-                <p class="c360-panel__sub">"Click a node to open its table."</p>
+                <p class="c360-panel__sub">
+                    "Click a node to open its table. Under each node: its tests, "
+                    <span class="c360-dag__legend c360-dag__legend--pass">"✓ pass"</span>
+                    <span class="c360-dag__legend c360-dag__legend--warn">"⚠ warn"</span>
+                    <span class="c360-dag__legend c360-dag__legend--fail">"✗ fail"</span>
+                    <span class="c360-dag__legend c360-dag__legend--skipped">"⊘ skipped"</span>
+                </p>
             </div>
             <div class="c360-dag__scroll">{picture}</div>
         </section>
@@ -121,41 +173,90 @@ fn node(
         NodeKind::Source => "source".to_string(),
         NodeKind::Model => format!("{} model", layer_word(b.layer)),
     };
-    let stats = {
+    let state = {
         let id = id.clone();
-        move || {
-            run.with(|r| match r {
-                Some(run) => {
-                    let rows = run.node(&id).map_or(0, |n| n.result.rows);
-                    (Some(rows), run.findings_of(&id))
-                }
-                None => (None, 0),
+        Memo::new(move |_| {
+            run.with(|r| {
+                r.as_ref().map(|run| {
+                    let node = run.node(&id);
+                    NodeState {
+                        rows: node.map_or(0, |n| n.result.rows),
+                        findings: run.findings_of(&id),
+                        skipped: node
+                            .filter(|n| n.is_skipped())
+                            .map(|n| n.result.message.clone()),
+                        tests: StatusCounts::of(run.tests_of(&id)),
+                    }
+                })
             })
-        }
+        })
     };
-    let rows_text = {
-        let stats = stats.clone();
-        move || {
-            stats()
-                .0
-                .map_or_else(|| "not run".to_string(), format::rows)
-        }
+    let rows_text = move || {
+        state.with(|s| match s {
+            None => "not run".to_string(),
+            Some(s) if s.skipped.is_some() => "skipped".to_string(),
+            Some(s) => format::rows(s.rows),
+        })
     };
-    let findings_text = {
-        let stats = stats.clone();
-        move || match stats().1 {
+    let findings_text = move || {
+        state.with(|s| match s.as_ref().map_or(0, |s| s.findings) {
             0 => None,
             1 => Some("⚠ 1 finding".to_string()),
             n => Some(format!("⚠ {n} findings")),
-        }
+        })
+    };
+    let marks = move || {
+        let marks = state.with(|s| match s {
+            None => Vec::new(),
+            Some(s) if s.tests.total() == 0 => vec![("none", "no tests".to_string())],
+            Some(s) => test_marks(&s.tests),
+        });
+        marks
+            .into_iter()
+            .enumerate()
+            .map(|(i, (class, text))| {
+                view! {
+                    <tspan
+                        class=format!("c360-dag__mark c360-dag__mark--{class}")
+                        dx=if i == 0 { "0" } else { "9" }
+                    >
+                        {text}
+                    </tspan>
+                }
+            })
+            .collect_view()
+    };
+    let status = move || {
+        state.with(|s| {
+            s.as_ref().map(|s| {
+                if s.skipped.is_some() {
+                    "skipped"
+                } else {
+                    "success"
+                }
+            })
+        })
     };
     let label = {
-        let (name, kind_label, stats) = (b.name.clone(), kind_label.clone(), stats.clone());
+        let (name, kind_label) = (b.name.clone(), kind_label.clone());
         move || {
-            let rows = stats()
-                .0
-                .map_or_else(|| "not run".to_string(), format::rows);
-            format!("{name}, {kind_label}, {rows}")
+            let about = state.with(|s| match s {
+                None => "not run".to_string(),
+                Some(s) => match &s.skipped {
+                    Some(reason) => format!("{reason}, {}", test_words(&s.tests)),
+                    None => format!("{}, {}", format::rows(s.rows), test_words(&s.tests)),
+                },
+            });
+            format!("{name}, {kind_label}, {about}")
+        }
+    };
+    let tooltip = {
+        let description = b.description.clone();
+        move || {
+            state.with(|s| match s.as_ref().and_then(|s| s.skipped.as_ref()) {
+                Some(reason) => format!("{description}\nSkipped in this run: {reason}"),
+                None => description.clone(),
+            })
         }
     };
     let is_selected = {
@@ -185,7 +286,9 @@ fn node(
             class=layer_class
             class=("c360-dag__node--selected", is_selected.clone())
             class=("c360-dag__node--dimmed", move || !in_lineage())
+            class=("c360-dag__node--skipped", move || status() == Some("skipped"))
             data-node=id
+            data-status=status
             transform=format!("translate({},{})", b.x, b.y)
             role="button"
             tabindex="0"
@@ -197,7 +300,7 @@ fn node(
             on:click=move |_| open()
             on:keydown=open_on_key
         >
-            <title>{b.description.clone()}</title>
+            <title>{tooltip}</title>
             <rect
                 class="c360-dag__box"
                 width=width.to_string()
@@ -212,10 +315,11 @@ fn node(
             />
             <text class="c360-dag__kind" x="16" y="17">{kind_label}</text>
             <text class="c360-dag__name" x="16" y="35">{b.name.clone()}</text>
-            <text class="c360-dag__rows" x="16" y="50">
+            <text class="c360-dag__rows" x="16" y="52">
                 {rows_text}
                 <tspan class="c360-dag__findings" dx="10">{findings_text}</tspan>
             </text>
+            <text class="c360-dag__tests" x="16" y="68">{marks}</text>
         </g>
     }
 }

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use crate::engine::models::Layer;
 use crate::engine::{Node, NodeKind};
 
-const NODE_HEIGHT: f64 = 58.0;
+const NODE_HEIGHT: f64 = 76.0;
 const ROW_GAP: f64 = 22.0;
 const COLUMN_GAP: f64 = 76.0;
 const PADDING: f64 = 14.0;

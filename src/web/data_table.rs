@@ -26,57 +26,72 @@ pub fn DataTable(
     /// have none.
     #[prop(optional, into)]
     node: MaybeProp<String>,
+    /// Columns to make stand out (a test's tested column and nearest existing key).
+    #[prop(optional)]
+    highlight: Vec<String>,
 ) -> impl IntoView {
+    let highlight = std::sync::Arc::new(highlight);
     let headers = Memo::new(move |_| grid.with(|g| g.as_ref().map(Grid::headers)));
     let row_count = move || grid.with(|g| g.as_ref().map(|g| g.num_rows().to_string()));
     let direction = move |i: usize| grid.with(|g| g.as_ref().and_then(|g| g.direction(i)));
 
-    let head = move || {
-        headers
-            .get()
-            .unwrap_or_default()
-            .into_iter()
-            .enumerate()
-            .map(|(i, h)| {
-                let aria_sort = move || match direction(i) {
-                    Some(Direction::Ascending) => "ascending",
-                    Some(Direction::Descending) => "descending",
-                    None => "none",
-                };
-                let arrow = move || match direction(i) {
-                    Some(Direction::Ascending) => "▲",
-                    Some(Direction::Descending) => "▼",
-                    None => "↕",
-                };
-                let action = format!("Sort by {}", h.name);
-                view! {
-                    <th
-                        scope="col"
-                        class="c360-table__head"
-                        class=("c360-table__head--numeric", h.numeric)
-                        class=("c360-table__head--sorted", move || direction(i).is_some())
-                        data-column=h.name.clone()
-                        aria-sort=aria_sort
-                        title=h.description.clone()
-                    >
-                        <button
-                            type="button"
-                            class="c360-table__sort"
-                            aria-label=action
-                            on:click=move |_| on_command.run(TableCommand::SortBy(i))
+    let head = {
+        let highlight = highlight.clone();
+        move || {
+            headers
+                .get()
+                .unwrap_or_default()
+                .into_iter()
+                .enumerate()
+                .map(|(i, h)| {
+                    let lit = highlight.contains(&h.name);
+                    let aria_sort = move || match direction(i) {
+                        Some(Direction::Ascending) => "ascending",
+                        Some(Direction::Descending) => "descending",
+                        None => "none",
+                    };
+                    let arrow = move || match direction(i) {
+                        Some(Direction::Ascending) => "▲",
+                        Some(Direction::Descending) => "▼",
+                        None => "↕",
+                    };
+                    let action = format!("Sort by {}", h.name);
+                    view! {
+                        <th
+                            scope="col"
+                            class="c360-table__head"
+                            class=("c360-table__head--numeric", h.numeric)
+                            class=("c360-table__head--sorted", move || direction(i).is_some())
+                            class=("c360-table__head--highlight", lit)
+                            data-column=h.name.clone()
+                            aria-sort=aria_sort
+                            title=h.description.clone()
                         >
-                            <span class="c360-table__name">{h.name.clone()}</span>
-                            <span class="c360-table__type">{h.type_name}</span>
-                            <span class="c360-table__arrow" aria-hidden="true">{arrow}</span>
-                        </button>
-                    </th>
-                }
-            })
-            .collect_view()
+                            <button
+                                type="button"
+                                class="c360-table__sort"
+                                aria-label=action
+                                on:click=move |_| on_command.run(TableCommand::SortBy(i))
+                            >
+                                <span class="c360-table__name">{h.name.clone()}</span>
+                                <span class="c360-table__type">{h.type_name}</span>
+                                <span class="c360-table__arrow" aria-hidden="true">{arrow}</span>
+                            </button>
+                        </th>
+                    }
+                })
+                .collect_view()
+        }
     };
 
     let body = move || {
         let numeric: Vec<bool> = headers.with(|h| h.iter().flatten().map(|h| h.numeric).collect());
+        let lit: Vec<bool> = headers.with(|h| {
+            h.iter()
+                .flatten()
+                .map(|h| highlight.contains(&h.name))
+                .collect()
+        });
         let rows = grid.with(|g| g.as_ref().map(Grid::rows).unwrap_or_default());
         if rows.is_empty() {
             let span = numeric.len().max(1).to_string();
@@ -91,8 +106,8 @@ pub fn DataTable(
             .map(|row| {
                 let cells = row
                     .into_iter()
-                    .zip(numeric.iter().copied())
-                    .map(|(cell, numeric)| {
+                    .zip(numeric.iter().copied().zip(lit.iter().copied()))
+                    .map(|(cell, (numeric, lit))| {
                         let text = if cell.null {
                             "null".to_string()
                         } else {
@@ -103,6 +118,7 @@ pub fn DataTable(
                                 class="c360-table__cell"
                                 class=("c360-table__cell--numeric", numeric)
                                 class=("c360-table__cell--null", cell.null)
+                                class=("c360-table__cell--highlight", lit)
                             >
                                 {text}
                             </td>

@@ -1,10 +1,11 @@
-//! The whole page as a drop target for CSV files, with an overlay while files are dragged
-//! over it. Which export a dropped file is gets worked out from its header.
+//! The whole page as a drop target for the CSV exports and a dbt schema file, with an overlay
+//! while files are dragged over it. A `.yml` or `.yaml` file is the schema; which export a
+//! CSV file is gets worked out from its header.
 
 use leptos::ev::DragEvent;
 use leptos::prelude::*;
 
-use super::file_loading::PickedFile;
+use super::file_loading::{PickedFile, Target};
 
 /// The files a drag carries, if any.
 fn dropped_files(event: &DragEvent) -> Vec<PickedFile> {
@@ -13,7 +14,10 @@ fn dropped_files(event: &DragEvent) -> Vec<PickedFile> {
     };
     (0..list.length())
         .filter_map(|i| list.item(i))
-        .map(|file| PickedFile { slot: None, file })
+        .map(|file| PickedFile {
+            target: Target::Unknown,
+            file,
+        })
         .collect()
 }
 
@@ -67,7 +71,7 @@ pub fn DropTarget(
             {children()}
             <div class="c360-drop-overlay" aria-hidden="true">
                 <p class="c360-drop-overlay__text">
-                    "Drop contacts.csv and/or transactions.csv to run the DAG on them"
+                    "Drop contacts.csv, transactions.csv or a dbt schema.yml to run the DAG with them"
                 </p>
             </div>
         </div>

@@ -1,5 +1,6 @@
 //! What went wrong, in words: a run that failed on the input (which file, line, column,
-//! what was expected and found), or a file that could not be read or recognised.
+//! what was expected and found), a file that could not be read or recognised, or schema text
+//! that does not parse (whose results are then those of the last valid schema).
 
 use leptos::prelude::*;
 
@@ -12,6 +13,7 @@ pub fn ErrorAlert(
 ) -> impl IntoView {
     let run_error = move || ws.with(|w| w.outcome().as_ref().err().map(|e| e.to_string()));
     let notice = move || ws.with(|w| w.notice().map(str::to_string));
+    let schema_problems = move || ws.with(|w| w.schema().errors().len());
     view! {
         {move || run_error().map(|message| view! {
             <div class="c360-error" role="alert" data-testid="run-error">
@@ -35,6 +37,20 @@ pub fn ErrorAlert(
                 >
                     "Dismiss"
                 </button>
+            </div>
+        })}
+        {move || (schema_problems() > 0).then(|| view! {
+            <div class="c360-error c360-error--notice" role="alert" data-testid="schema-banner">
+                <h2 class="c360-error__title">
+                    {match schema_problems() {
+                        1 => "The schema has 1 problem".to_string(),
+                        n => format!("The schema has {n} problems"),
+                    }}
+                </h2>
+                <p class="c360-error__next">
+                    "Showing results of the last valid schema: the tests and tables below come                      from it, not from the text in the editor. "
+                    <a href="#c360-schema">"Go to the editor"</a>
+                </p>
             </div>
         })}
     }

@@ -15,24 +15,36 @@ pub fn FindingsPanel(
     run: Memo<Option<RunHandle>>,
 ) -> impl IntoView {
     let count = move || run.with(|r| r.as_ref().map(|r| format!("({})", r.findings.len())));
-    let cards = move || {
-        match run.get() {
-        None => view! { <p class="c360-panel__empty">"No findings: the run failed."</p> }.into_any(),
-        Some(run) if run.findings.is_empty() => view! {
-            <p class="c360-panel__empty">"No findings: no rows were removed, excluded or flagged."</p>
-        }
-        .into_any(),
-        Some(run) => run
-            .findings
-            .iter()
-            .map(|f| {
-                let docs = run.node(&f.node).map(|n| n.docs.clone()).unwrap_or_else(|| [].into());
-                view! { <FindingCard ws=ws finding=f.clone() docs=docs/> }
-            })
-            .collect_view()
-            .into_any(),
-    }
-    };
+    let cards =
+        move || match run.get() {
+            None => {
+                view! { <p class="c360-panel__empty">"No findings: the run failed."</p> }.into_any()
+            }
+            Some(run) if run.findings.is_empty() => {
+                let message =
+                    match run.node_counts().1 {
+                        0 => "No findings: no rows were removed, excluded or flagged.".to_string(),
+                        n => format!(
+                    "No findings: {} skipped, and only a model that is built reports what it \
+                     removed, excluded or flagged.",
+                    if n == 1 { "1 model was".to_string() } else { format!("{n} models were") }
+                ),
+                    };
+                view! { <p class="c360-panel__empty">{message}</p> }.into_any()
+            }
+            Some(run) => run
+                .findings
+                .iter()
+                .map(|f| {
+                    let docs = run
+                        .node(&f.node)
+                        .map(|n| n.docs.clone())
+                        .unwrap_or_else(|| [].into());
+                    view! { <FindingCard ws=ws finding=f.clone() docs=docs/> }
+                })
+                .collect_view()
+                .into_any(),
+        };
     view! {
         <section
             class="c360-panel c360-findings"

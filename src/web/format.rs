@@ -87,6 +87,35 @@ pub fn sentence_case(snake: &str) -> String {
     }
 }
 
+/// A run of characters of one text compared with another, position by position.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Segment {
+    pub text: String,
+    /// Whether these characters differ from the other text's at the same positions.
+    pub differs: bool,
+}
+
+/// Splits `text` into runs that match `other` character by character and runs that do not,
+/// to highlight a near-miss key (`519aa94f-…` against `519a796f-…`). Characters past the
+/// end of `other` differ. Returns the runs and how many characters differ.
+pub fn diff_segments(text: &str, other: &str) -> (Vec<Segment>, usize) {
+    let mut others = other.chars();
+    let mut segments: Vec<Segment> = Vec::new();
+    let mut differing = 0;
+    for c in text.chars() {
+        let differs = others.next() != Some(c);
+        differing += usize::from(differs);
+        match segments.last_mut() {
+            Some(last) if last.differs == differs => last.text.push(c),
+            _ => segments.push(Segment {
+                text: c.to_string(),
+                differs,
+            }),
+        }
+    }
+    (segments, differing)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,5 +161,29 @@ mod tests {
             "Duplicate contacts removed"
         );
         assert_eq!(sentence_case(""), "");
+    }
+
+    #[test]
+    fn marks_the_characters_a_near_miss_key_gets_wrong() {
+        let (segments, n) = diff_segments("519aa94f-9102", "519a796f-9802");
+        assert_eq!(n, 3);
+        let marked: Vec<(&str, bool)> = segments
+            .iter()
+            .map(|s| (s.text.as_str(), s.differs))
+            .collect();
+        assert_eq!(
+            marked,
+            [
+                ("519a", false),
+                ("a", true),
+                ("9", false),
+                ("4", true),
+                ("f-9", false),
+                ("1", true),
+                ("02", false)
+            ]
+        );
+        assert_eq!(diff_segments("abc", "ab").1, 1);
+        assert_eq!(diff_segments("", "ab"), (Vec::new(), 0));
     }
 }

@@ -1,18 +1,21 @@
 //! The web app: a thin Leptos shell (client-side rendering, built by Trunk) around the engine.
 //!
-//! It opens on the bundled demo exports, runs the DAG in the page and shows the picture of the
-//! DAG, any node's table, the findings and a dbt-like run log; users can bring their own
-//! CSVs and change the as-of date. Nothing leaves the browser: the page makes no request
-//! beyond its own assets.
+//! It opens on the bundled demo exports and the shipped schema, builds the project in the page
+//! like `dbt build` (models and data tests in DAG order) and shows the picture of the DAG, any
+//! node's table, every test with its SQL and failing rows, the remediation policies and the
+//! schema editor to fix what the tests find, source freshness, the findings and a dbt-like
+//! run log; users can bring their own CSVs and schema file and change the as-of date. Nothing
+//! leaves the browser: the page makes no request beyond its own assets.
 //!
 //! The state lives on plain types with methods ([`workspace::Workspace`], [`grid::Grid`]);
 //! components only call them. The engine is run from one module ([`runner`]) so that it can
 //! move to a Web Worker without touching the views, and the open node and as-of date are
 //! single values so that a router can put them in the URL.
 //!
-//! The pure modules (`inputs`, `runner`, `workspace`, `grid`, `dag_layout`, `format`) hold no
-//! browser type and compile on every target; the components, one per file from `app` down,
-//! exist only on wasm32.
+//! The pure modules (`inputs`, `runner`, `workspace`, `schema_state`, `policy_switches`,
+//! `run_diff`, `grid`, `dag_layout`, `format`, `text_position`) hold no browser type and
+//! compile on every target; the components, one per file from `app` down, exist only on
+//! wasm32.
 
 // The state and its rules: plain Rust with no browser in it, so it compiles (and its unit
 // tests run) on any target.
@@ -20,7 +23,11 @@ pub mod dag_layout;
 pub mod format;
 pub mod grid;
 pub mod inputs;
+pub mod policy_switches;
+pub mod run_diff;
 pub mod runner;
+pub mod schema_state;
+pub mod text_position;
 pub mod workspace;
 
 // The Leptos components and the browser glue, one file each.
@@ -28,6 +35,8 @@ pub mod workspace;
 mod app;
 #[cfg(target_arch = "wasm32")]
 mod as_of;
+#[cfg(target_arch = "wasm32")]
+mod change_summary;
 #[cfg(target_arch = "wasm32")]
 mod dag;
 #[cfg(target_arch = "wasm32")]
@@ -45,17 +54,29 @@ mod finding_card;
 #[cfg(target_arch = "wasm32")]
 mod findings;
 #[cfg(target_arch = "wasm32")]
+mod freshness_panel;
+#[cfg(target_arch = "wasm32")]
 mod header;
 #[cfg(target_arch = "wasm32")]
 mod node_panel;
 #[cfg(target_arch = "wasm32")]
 mod pager;
 #[cfg(target_arch = "wasm32")]
+mod policies_panel;
+#[cfg(target_arch = "wasm32")]
 mod run_summary;
+#[cfg(target_arch = "wasm32")]
+mod schema_editor;
 #[cfg(target_arch = "wasm32")]
 mod source_picker;
 #[cfg(target_arch = "wasm32")]
 mod sources_panel;
+#[cfg(target_arch = "wasm32")]
+mod status_badge;
+#[cfg(target_arch = "wasm32")]
+mod test_detail;
+#[cfg(target_arch = "wasm32")]
+mod tests_panel;
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen::JsCast;

@@ -1,8 +1,10 @@
-//! The open node: what it is (layer, unique id, description, parents and children) and its
-//! table, sortable and paged, with a CSV download.
+//! The open node: what it is (layer, unique id, description, parents and children), its
+//! tests, and its table, sortable and paged, with a CSV download. A node the run skipped
+//! says why (and which failed tests upstream stopped it) instead of showing a table.
 
 use leptos::prelude::*;
 
+use crate::engine::data_test::TestStatus;
 use crate::engine::models::Layer;
 use crate::engine::{Node, NodeKind};
 
@@ -10,7 +12,48 @@ use super::dag_layout::layer_word;
 use super::data_table::DataTable;
 use super::download::download_csv;
 use super::grid::TableCommand;
+use super::status_badge::StatusBadge;
+use super::tests_panel::reveal_test;
 use super::workspace::{RunHandle, Workspace};
+
+/// What the panel shows below the node's description.
+#[derive(Clone, Debug, PartialEq)]
+enum Body {
+    /// The run failed: there is no table from any run.
+    Failed,
+    /// The run skipped the node: why, and the tests (unique id, name) that stopped it.
+    Skipped {
+        reason: String,
+        blocking: Vec<(String, String)>,
+    },
+    Table,
+}
+
+/// A row of buttons that open the tests named by `tests` (unique id, name, status).
+fn test_links(ws: RwSignal<Workspace>, tests: Vec<(String, String, TestStatus)>) -> impl IntoView {
+    tests
+        .into_iter()
+        .map(|(id, name, status)| {
+            let target = id.clone();
+            view! {
+                <li>
+                    <button
+                        type="button"
+                        class=format!("c360-chip c360-chip--test c360-chip--{}", status.as_str())
+                        title=id
+                        on:click=move |_| {
+                            ws.update(|w| w.show_test(&target));
+                            reveal_test(&target);
+                        }
+                    >
+                        <StatusBadge status=status/>
+                        {name}
+                    </button>
+                </li>
+            }
+        })
+        .collect_view()
+}
 
 /// A row of buttons that open the nodes named by `ids`.
 fn node_links(ws: RwSignal<Workspace>, ids: Vec<String>) -> impl IntoView {
@@ -46,6 +89,40 @@ pub fn NodePanel(
     let unique_id = Signal::derive(move || ws.with(|w| w.selected().to_string()));
     let caption = Signal::derive(move || {
         node.with(|n| n.as_ref().map(|n| n.name.clone()).unwrap_or_default())
+    });
+    let body = Memo::new(move |_| {
+        run.with(|r| {
+            let Some(run) = r else {
+                return Body::Failed;
+            };
+            unique_id.with(|id| match run.node(id).filter(|n| n.is_skipped()) {
+                None => Body::Table,
+                Some(n) => Body::Skipped {
+                    reason: n
+                        .result
+                        .message
+                        .strip_prefix("skipped: ")
+                        .unwrap_or(&n.result.message)
+                        .to_string(),
+                    blocking: run
+                        .blocked_by(id)
+                        .into_iter()
+                        .map(|t| (t.result.unique_id.clone(), t.name.clone()))
+                        .collect(),
+                },
+            })
+        })
+    });
+    let tests = Memo::new(move |_| {
+        run.with(|r| {
+            r.as_ref().map(|run| {
+                unique_id.with(|id| {
+                    run.tests_of(id)
+                        .map(|t| (t.result.unique_id.clone(), t.name.clone(), t.status()))
+                        .collect::<Vec<_>>()
+                })
+            })
+        })
     });
     let download = move |_| {
         ws.with(|w| {
@@ -91,6 +168,14 @@ pub fn NodePanel(
                     <p class="c360-node__description">{n.description.clone()}</p>
                     {parents}
                     {used_by}
+                    {move || {
+                        tests.get().filter(|t| !t.is_empty()).map(|t| view! {
+                            <div class="c360-node__links">
+                                <span class="c360-node__links-label">"tests"</span>
+                                <ul class="c360-node__chips">{test_links(ws, t)}</ul>
+                            </div>
+                        })
+                    }}
                 </div>
             }
         })
@@ -108,27 +193,59 @@ pub fn NodePanel(
                     type="button"
                     class="c360-button"
                     data-testid="download-csv"
-                    disabled=move || run.with(Option::is_none)
+                    disabled=move || body.with(|b| *b != Body::Table)
                     on:click=download
                 >
                     "Download CSV"
                 </button>
             </div>
-            <Show
-                when=move || run.with(Option::is_some)
-                fallback=|| view! {
+            {move || match body.get() {
+                Body::Failed => view! {
                     <p class="c360-node__empty">
                         "No table to show: the run failed. See the message above."
                     </p>
                 }
-            >
-                <DataTable
-                    grid=grid
-                    on_command=move |command: TableCommand| ws.update(|w| w.command(command))
-                    caption=caption
-                    node=unique_id
-                />
-            </Show>
+                .into_any(),
+                Body::Skipped { reason, blocking } => {
+                    let blocked = (!blocking.is_empty()).then(|| {
+                        let links = blocking
+                            .into_iter()
+                            .map(|(id, name)| (id, name, TestStatus::Fail))
+                            .collect();
+                        view! {
+                            <div class="c360-node__links">
+                                <span class="c360-node__links-label">"stopped by"</span>
+                                <ul class="c360-node__chips">{test_links(ws, links)}</ul>
+                            </div>
+                        }
+                    });
+                    view! {
+                        <div class="c360-node__skipped" role="status" data-testid="node-skipped">
+                            <p class="c360-node__skipped-title">
+                                <span class="c360-status c360-status--skipped">"SKIP"</span>
+                                " Not built in this run: " {reason}
+                            </p>
+                            <p class="c360-node__skipped-why">
+                                "Like dbt build, c360 skips every node downstream of a test of \
+                                 severity error that fails. Fix the data, relax the test's \
+                                 severity to warn in the schema, or change a remediation policy; \
+                                 no table from an earlier run is shown."
+                            </p>
+                            {blocked}
+                        </div>
+                    }
+                    .into_any()
+                }
+                Body::Table => view! {
+                    <DataTable
+                        grid=grid
+                        on_command=move |command: TableCommand| ws.update(|w| w.command(command))
+                        caption=caption
+                        node=unique_id
+                    />
+                }
+                .into_any(),
+            }}
         </section>
     }
 }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use web_sys::HtmlInputElement;
 
-use super::file_loading::PickedFile;
+use super::file_loading::{PickedFile, Target};
 use super::format;
 use super::inputs::{Origin, Slot};
 use super::workspace::Workspace;
@@ -38,7 +38,7 @@ pub fn SourcePicker(
         input.set_value("");
         if let Some(file) = file {
             load.dispatch_local(vec![PickedFile {
-                slot: Some(slot),
+                target: Target::Source(slot),
                 file,
             }]);
         }

@@ -41,7 +41,7 @@ pub fn SourcesPanel(
                 >
                     "Back to demo data"
                 </button>
-                <span class="c360-sources__hint">"or drop CSV files anywhere on this page"</span>
+                <span class="c360-sources__hint">"or drop CSV files (or a schema.yml) anywhere on this page"</span>
             </div>
             {reading}
         </div>

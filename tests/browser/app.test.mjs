@@ -1,6 +1,6 @@
 // The app on the bundled demo data, in headless Chromium: it loads cleanly and offline, the DAG
 // opens any node's table, the as-of date re-runs the models, tables sort and page, findings
-// show their rows.
+// show their rows, the run log lists nodes and tests in execution order.
 //
 // Expected values come from the native CLI on the same seeds (the oracle):
 //   cargo run -- build --contacts seeds/contacts.csv --transactions seeds/transactions.csv \
@@ -19,6 +19,7 @@ import {
   mainTable,
   openApp,
   openNode,
+  openTest,
   setAsOf,
 } from './helpers.mjs';
 
@@ -63,9 +64,23 @@ test('loads the demo data with no console error and no request off this machine'
   // Every node carries its row count from the run.
   assert.match(await dagNode(page, TRANSACTIONS).textContent(), /100 rows/);
   assert.match(await dagNode(page, 'source.c360.salesforce.contacts').textContent(), /12 rows/);
-  // The run log lists every node as OK.
-  assert.equal(await page.locator('[data-testid="run-summary"] tbody tr').count(), 7);
-  assert.equal(await page.locator('[data-testid="run-summary"] .c360-status--success').count(), 7);
+  // The run log lists every node as OK, with the data tests in between (as dbt build runs them).
+  const log = page.locator('[data-testid="run-summary"]');
+  assert.equal(await log.locator('tbody tr[data-kind="source"], tbody tr[data-kind="model"]').count(), 7);
+  assert.equal(await log.locator('.c360-status--success').count(), 7);
+  const order = await log
+    .locator('tbody tr')
+    .evaluateAll((rows) => rows.map((r) => r.dataset.result));
+  assert.ok(order.length > 7, 'tests are logged too');
+  assert.ok(
+    order.indexOf('test.c360.unique_customers_id') > order.indexOf('model.c360.customers'),
+    'a model’s tests run after it',
+  );
+  assert.ok(
+    order.indexOf('test.c360.source_unique_salesforce_contacts_id') <
+      order.indexOf('model.c360.stg_sf__contacts'),
+    'a source’s tests run before the models that read it',
+  );
   assertClean(app);
   await app.context.close();
 });
@@ -93,6 +108,12 @@ test('customers: 10 rows with the CLI’s age and total_expense as of 2026-11-26
   assert.equal(await ageHeader.getAttribute('scope'), 'col');
   assert.match(await ageHeader.textContent(), /integer/);
   assert.ok((await ageHeader.getAttribute('title'))?.length > 0, 'age has a description');
+  // The README's picture: the DAG, this table and the warnings with the orphan's nearest key.
+  await page.locator('[data-testid="tests"] [data-filter="warn"]').click();
+  await openTest(
+    page,
+    'test.c360.source_relationships_web_transactions_contact_id__id__salesforce_contacts',
+  );
   await mkdir(fileURLToPath(new URL('../../target/', import.meta.url)), { recursive: true });
   await page.screenshot({ path: SCREENSHOT, fullPage: true });
   assertClean(app);

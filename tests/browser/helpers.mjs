@@ -105,3 +105,49 @@ export async function cell(table, rowKey, column) {
   if (index < 0) throw new Error(`no column ${column}`);
   return table.locator('tbody tr', { hasText: rowKey }).locator('td').nth(index);
 }
+
+/** A test's row in the test panel, by unique id. */
+export function testRow(page, uniqueId) {
+  return page.locator(`[data-testid="tests"] [data-test="${uniqueId}"]`);
+}
+
+/** Opens a test's detail by clicking its name, and returns the detail. */
+export async function openTest(page, uniqueId) {
+  await testRow(page, uniqueId).locator('button.c360-tests__name').click();
+  const detail = page.locator(`[data-testid="test-detail"][data-test-detail="${uniqueId}"]`);
+  await detail.waitFor();
+  return detail;
+}
+
+/** The schema editor's text area. */
+export function schemaEditor(page) {
+  return page.getByTestId('schema-editor');
+}
+
+/** Replaces the schema editor's text as a user would: select all, then type the new text. */
+export async function typeSchema(page, text) {
+  await schemaEditor(page).click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(text);
+}
+
+/**
+ * Edits a text by 1-based line numbers: `{ 17: '- not_nul', 42: null }` replaces line 17 and
+ * deletes line 42. `expected` says what each edited line held, so a fixture cannot silently
+ * drift from the shipped schema.
+ */
+export function editLines(text, edits, expected) {
+  const lines = text.split('\n');
+  for (const [line, was] of Object.entries(expected)) {
+    if (lines[line - 1]?.trim() !== was) {
+      throw new Error(`line ${line} is ${JSON.stringify(lines[line - 1])}, expected ${was}`);
+    }
+  }
+  const out = [];
+  lines.forEach((content, i) => {
+    const edit = edits[i + 1];
+    if (edit === undefined) out.push(content);
+    else if (edit !== null) out.push(edit);
+  });
+  return out.join('\n');
+}
