@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::column::{Column, DataType, Value};
+use super::column::{Column, DataType, TextColumn, Value};
 
 /// One named column of a table.
 #[derive(Clone, Debug)]
@@ -74,6 +74,54 @@ impl Table {
                 data_type: f.column.data_type(),
             })
             .collect()
+    }
+
+    /// A column a model knows exists with a given type, as its typed storage. A missing
+    /// column or another type is a bug in the model graph, not bad input: it panics naming
+    /// the column.
+    fn typed<'a, T>(&'a self, name: &str, want: &str, pick: impl Fn(&'a Column) -> Option<T>) -> T {
+        let column = self
+            .column(name)
+            .unwrap_or_else(|| panic!("no column named {name}"));
+        pick(column).unwrap_or_else(|| panic!("column {name} is not {want}"))
+    }
+
+    /// A text column's dictionary-encoded storage.
+    pub fn text(&self, name: &str) -> &TextColumn {
+        self.typed(name, "text", |c| match c {
+            Column::Text(t) => Some(t),
+            _ => None,
+        })
+    }
+
+    /// A decimal column's units and scale.
+    pub fn decimals(&self, name: &str) -> (&[Option<i64>], u8) {
+        self.typed(name, "numeric", |c| match c {
+            Column::Decimal { values, scale } => Some((values.as_slice(), *scale)),
+            _ => None,
+        })
+    }
+
+    pub fn integers(&self, name: &str) -> &[Option<i64>] {
+        self.typed(name, "integer", |c| match c {
+            Column::Integer(v) => Some(v.as_slice()),
+            _ => None,
+        })
+    }
+
+    pub fn dates(&self, name: &str) -> &[Option<chrono::NaiveDate>] {
+        self.typed(name, "a date", |c| match c {
+            Column::Date(v) => Some(v.as_slice()),
+            _ => None,
+        })
+    }
+
+    /// Milliseconds since the epoch, UTC.
+    pub fn timestamps(&self, name: &str) -> &[Option<i64>] {
+        self.typed(name, "a timestamp", |c| match c {
+            Column::Timestamp(v) => Some(v.as_slice()),
+            _ => None,
+        })
     }
 
     pub fn value(&self, row: usize, column: usize) -> Value<'_> {

@@ -35,13 +35,6 @@ struct Totals {
     ages: [u64; 2],
 }
 
-fn text(column: &Column) -> &TextColumn {
-    match column {
-        Column::Text(t) => t,
-        _ => unreachable!("a text column"),
-    }
-}
-
 impl Model for Category {
     fn name(&self) -> &'static str {
         "category"
@@ -105,27 +98,12 @@ impl Model for Category {
 
     fn run(&self, ctx: &mut ModelContext<'_>) -> Result<Table, ModelError> {
         let joined = ctx.model("contacts_joined_with_transactions");
-        let get = |name: &str| {
-            joined
-                .column(name)
-                .expect("the joined model has its columns")
-        };
-        let categories = text(get("category"));
-        let ids = text(get("id"));
-        let genders = text(get("gender"));
-        let Column::Decimal {
-            values: amounts,
-            scale,
-        } = get("amount")
-        else {
-            unreachable!()
-        };
-        let Column::Integer(items) = get("item_count") else {
-            unreachable!()
-        };
-        let Column::Date(births) = get("birth_date") else {
-            unreachable!()
-        };
+        let categories = joined.text("category");
+        let ids = joined.text("id");
+        let genders = joined.text("gender");
+        let (amounts, scale) = joined.decimals("amount");
+        let items = joined.integers("item_count");
+        let births = joined.dates("birth_date");
 
         let (group_of_row, first_row) = group_by_codes(&categories.codes, categories.pool.len());
         let null_group = first_row.len();
@@ -206,12 +184,12 @@ impl Model for Category {
                 "total_amount",
                 Column::Decimal {
                     values: total_amount,
-                    scale: *scale,
+                    scale,
                 },
             )
             .with(
                 "average_amount",
-                averages(&|t| avg(t.amount, *scale, t.amounts)),
+                averages(&|t| avg(t.amount, scale, t.amounts)),
             )
             .with(
                 "total_item_count",

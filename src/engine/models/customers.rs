@@ -52,13 +52,6 @@ pub(crate) fn group_by_codes(codes: &[u32], pool_len: usize) -> (Vec<u32>, Vec<u
     (group_of_row, first_row)
 }
 
-fn text(column: &Column) -> &crate::engine::column::TextColumn {
-    match column {
-        Column::Text(t) => t,
-        _ => unreachable!("a text column"),
-    }
-}
-
 impl Model for Customers {
     fn name(&self) -> &'static str {
         "customers"
@@ -131,21 +124,11 @@ impl Model for Customers {
                 .column(name)
                 .expect("the joined model has its columns")
         };
-        let ids = text(get("id"));
-        let categories = text(get("category"));
-        let Column::Decimal {
-            values: amounts,
-            scale,
-        } = get("amount")
-        else {
-            unreachable!()
-        };
-        let Column::Timestamp(dates) = get("transaction_date") else {
-            unreachable!()
-        };
-        let Column::Date(births) = get("birth_date") else {
-            unreachable!()
-        };
+        let ids = joined.text("id");
+        let categories = joined.text("category");
+        let (amounts, scale) = joined.decimals("amount");
+        let dates = joined.timestamps("transaction_date");
+        let births = joined.dates("birth_date");
 
         let accepted = &ctx.config.accepted_categories;
         let other = accepted.len();
@@ -223,7 +206,7 @@ impl Model for Customers {
                 "total_expense",
                 Column::Decimal {
                     values: total,
-                    scale: *scale,
+                    scale,
                 },
             )
             .with("first_purchase_date", Column::Timestamp(first))
@@ -237,13 +220,7 @@ impl Model for Customers {
                     (null_terms[g * slots + slot] < rows_of[g]).then_some(spend[g * slots + slot])
                 })
                 .collect();
-            table.push(
-                name,
-                Column::Decimal {
-                    values,
-                    scale: *scale,
-                },
-            );
+            table.push(name, Column::Decimal { values, scale });
         }
 
         if !outside.is_empty() {
