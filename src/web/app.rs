@@ -1,6 +1,6 @@
 //! The page: header, the data and settings bar, then the DAG, the open node's table, the data
 //! tests, the ways to fix what they find (remediation policies beside the schema editor),
-//! source freshness, the findings and the run log.
+//! source freshness, the findings and the run log; folded at the foot, the benchmark.
 //!
 //! It owns the one `RwSignal<Workspace>` and derives the few values several views read
 //! (the run, the open node). The whole page is a drop target for the CSV exports and a
@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use crate::engine::RunConfig;
 
 use super::as_of::{now_millis, AsOfControl};
+use super::bench_panel::BenchPanel;
 use super::dag::DagPicture;
 use super::drop_target::DropTarget;
 use super::error_alert::ErrorAlert;
@@ -52,6 +53,7 @@ pub fn App() -> impl IntoView {
                 <FreshnessPanel ws=ws run=run/>
                 <FindingsPanel ws=ws run=run/>
                 <RunSummary ws=ws run=run/>
+                <BenchPanel/>
             </main>
             <footer class="c360-footer">
                 "c360 runs entirely in this browser tab: your files are never uploaded anywhere."

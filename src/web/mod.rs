@@ -12,13 +12,17 @@
 //! move to a Web Worker without touching the views, and the open node and as-of date are
 //! single values so that a router can put them in the URL.
 //!
+//! Out of the workflow's way, at the foot of the page, a benchmark panel runs the engine's
+//! benchmark (the one `cargo bench --bench build` runs) in the page.
+//!
 //! The pure modules (`inputs`, `runner`, `workspace`, `schema_state`, `policy_switches`,
-//! `run_diff`, `grid`, `dag_layout`, `format`, `text_position`) hold no browser type and
-//! compile on every target; the components, one per file from `app` down, exist only on
-//! wasm32.
+//! `run_diff`, `grid`, `dag_layout`, `format`, `text_position`, `browser_bench`) hold no
+//! browser type and compile on every target; the components, one per file from `app` down,
+//! exist only on wasm32.
 
 // The state and its rules: plain Rust with no browser in it, so it compiles (and its unit
 // tests run) on any target.
+pub mod browser_bench;
 pub mod dag_layout;
 pub mod format;
 pub mod grid;
@@ -35,6 +39,8 @@ pub mod workspace;
 mod app;
 #[cfg(target_arch = "wasm32")]
 mod as_of;
+#[cfg(target_arch = "wasm32")]
+mod bench_panel;
 #[cfg(target_arch = "wasm32")]
 mod change_summary;
 #[cfg(target_arch = "wasm32")]

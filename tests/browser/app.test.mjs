@@ -12,6 +12,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 import {
+  APP_URL,
   cell,
   columnValues,
   dagNode,
@@ -81,6 +82,16 @@ test('loads the demo data with no console error and no request off this machine'
       order.indexOf('model.c360.stg_sf__contacts'),
     'a source’s tests run before the models that read it',
   );
+  // The icon is one of the site's own files, served by this machine like the rest.
+  const icon = await page.locator('link[rel="icon"]').evaluate((link) => link.href);
+  assert.equal(new URL(icon).origin, new URL(APP_URL).origin);
+  const served = await page.evaluate(async (href) => {
+    const response = await fetch(href);
+    return { status: response.status, type: response.headers.get('content-type'), body: await response.text() };
+  }, icon);
+  assert.equal(served.status, 200);
+  assert.match(served.type, /^image\/svg\+xml/);
+  assert.match(served.body, /^<svg /);
   assertClean(app);
   await app.context.close();
 });
