@@ -699,10 +699,10 @@ fn an_unknown_test_name_lists_the_supported_ones() {
     assert_one_error(&text, line_of(&text, "unique: {}"), &["a test is a name"]);
 }
 
-/// The first problem is on the column's `- name:` line and every problem is about that column
-/// (c360 also repeats it on each of the column's tests).
+/// The one problem is on the column's `- name:` line (not repeated for each of its tests).
 fn assert_unknown_column(text: &str, column: &str, says: &[&str]) {
     let errors = schema_errors(text);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
     assert_eq!(
         errors[0].line,
         line_of(text, &format!("- name: {column}")),
@@ -721,7 +721,7 @@ fn assert_unknown_column(text: &str, column: &str, says: &[&str]) {
 
 #[test]
 fn an_unknown_column_lists_the_valid_ones() {
-    let text = source_column_tests("web", "transactions", "amout", &["- not_null"]);
+    let text = source_column_tests("web", "transactions", "amout", &["- not_null", "- unique"]);
     assert_unknown_column(
         &text,
         "amout",

@@ -61,6 +61,9 @@ struct Pending {
     span: Span,
     /// The `to:` node's span, for a relationships test.
     to_span: Option<Span>,
+    /// Whether the column came from a `column_name:` argument (a `columns:` entry's name is
+    /// checked where it stands, so it is not reported again for each of its tests).
+    column_from_argument: bool,
 }
 
 struct Parser {
@@ -460,6 +463,7 @@ impl Parser {
                 .map(|(_, v)| *v)
         };
         let mut column = column.map(str::to_string);
+        let column_from_argument = arg("column_name").is_some();
         if let Some(c) = arg("column_name") {
             column = self
                 .scalar(c, "column_name")
@@ -611,6 +615,7 @@ impl Parser {
             config,
             span: *span,
             to_span,
+            column_from_argument,
         })
     }
 
@@ -922,7 +927,7 @@ fn validate(p: &mut Parser, nodes: &[DagNode]) {
         let Some(node) = find(&t.node) else { continue };
         let types = column_types(node);
         let typed: Vec<(&str, DataType)> = types.iter().map(|(n, d)| (n.as_str(), *d)).collect();
-        if let Some(c) = &t.column {
+        if let Some(c) = t.column.as_ref().filter(|_| t.column_from_argument) {
             if !typed.iter().any(|(n, _)| n == c) {
                 errors.push((
                     t.span,
