@@ -22,6 +22,7 @@ import {
   openNode,
   openTest,
   setAsOf,
+  assertClean,
 } from './helpers.mjs';
 
 const CUSTOMERS = 'model.c360.customers';
@@ -40,11 +41,6 @@ after(async () => {
   await browser?.close();
 });
 
-/** Fails the test if the page logged an error or reached for another host. */
-function assertClean({ errors, external }) {
-  assert.deepEqual(errors, [], 'console errors');
-  assert.deepEqual(external, [], 'requests to hosts other than localhost');
-}
 
 test('loads the demo data with no console error and no request off this machine', async () => {
   const app = await openApp(browser);

@@ -9,7 +9,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { APP_URL, launch, openApp } from './helpers.mjs';
+import { APP_URL, launch, openApp, assertClean } from './helpers.mjs';
 
 const STEPS = [
   'peer: csv tokenise only',
@@ -26,10 +26,6 @@ after(async () => {
   await browser?.close();
 });
 
-function assertClean({ errors, external }) {
-  assert.deepEqual(errors, [], 'console errors');
-  assert.deepEqual(external, [], 'requests to hosts other than localhost');
-}
 
 /** Opens the panel, runs the smallest size once and waits for the result; returns the panel. */
 async function runSmallest(page) {

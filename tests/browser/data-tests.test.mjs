@@ -25,6 +25,7 @@ import {
   setAsOf,
   testRow,
   typeSchema,
+  assertClean,
 } from './helpers.mjs';
 
 const UNIQUE_CONTACTS = 'test.c360.source_unique_salesforce_contacts_id';
@@ -53,10 +54,6 @@ after(async () => {
   await browser?.close();
 });
 
-function assertClean({ errors, external }) {
-  assert.deepEqual(errors, [], 'console errors');
-  assert.deepEqual(external, [], 'requests to hosts other than localhost');
-}
 
 /** Every test row's unique id and status, in the panel's order. */
 async function statuses(page) {

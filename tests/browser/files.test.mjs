@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 
-import { cell, dagNode, launch, mainTable, openApp, openNode, setAsOf } from './helpers.mjs';
+import { cell, dagNode, launch, mainTable, openApp, openNode, setAsOf, assertClean } from './helpers.mjs';
 
 const CUSTOMERS = 'model.c360.customers';
 const TRANSACTIONS = 'source.c360.web.transactions';
@@ -23,10 +23,6 @@ after(async () => {
   await browser?.close();
 });
 
-function assertClean({ errors, external }) {
-  assert.deepEqual(errors, [], 'console errors');
-  assert.deepEqual(external, [], 'requests to hosts other than localhost');
-}
 
 test('a bad transactions.csv shows the file, line and column, and no stale result', async () => {
   const app = await openApp(browser);

@@ -3,6 +3,8 @@
 //
 // The app's URL comes from C360_URL (scripts/test-browser builds dist/, serves it and sets it).
 
+import assert from 'node:assert/strict';
+
 import { chromium } from 'playwright-core';
 
 export const APP_URL = process.env.C360_URL;
@@ -150,4 +152,10 @@ export function editLines(text, edits, expected) {
     else if (edit !== null) out.push(edit);
   });
   return out.join('\n');
+}
+
+/** Fails the test if the page logged an error or reached for another host. */
+export function assertClean({ errors, external }) {
+  assert.deepEqual(errors, [], 'console errors');
+  assert.deepEqual(external, [], 'requests to hosts other than localhost');
 }

@@ -15,9 +15,7 @@ use c360::engine::column::TextColumn;
 use c360::engine::data_test::{TestResult, TestStatus};
 use c360::engine::schema::{parse, SchemaError};
 use c360::engine::time::parse_timestamp;
-use c360::engine::{
-    build, Column, NodeStatus, RunConfig, RunOutput, Schema, SourceFile, SourceFiles, Sources,
-};
+use c360::engine::{build, Column, NodeStatus, RunConfig, RunOutput, Schema, Sources};
 
 use crate::util::{date, repo};
 
@@ -75,20 +73,7 @@ fn read_bytes(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// Both exports from bytes.
-pub fn sources(contacts: impl AsRef<[u8]>, transactions: impl AsRef<[u8]>) -> Sources {
-    Sources::from_bytes(SourceFiles {
-        contacts: SourceFile {
-            name: "contacts.csv",
-            bytes: contacts.as_ref(),
-        },
-        transactions: SourceFile {
-            name: "transactions.csv",
-            bytes: transactions.as_ref(),
-        },
-    })
-    .unwrap_or_else(|e| panic!("{e}"))
-}
+pub use crate::util::sources;
 
 /// The demo seeds (12 contacts, 100 transactions).
 pub fn seeds() -> Sources {

@@ -3,7 +3,7 @@
 //! with its category columns, `category` counts and averages, and every run reports what it
 //! removed in its findings and `run_results`.
 
-use c360::engine::{run, FindingKind, RunConfig, SourceFile, SourceFiles, Sources};
+use c360::engine::{run, FindingKind, RunConfig};
 
 use crate::util::*;
 
@@ -300,17 +300,7 @@ fn the_accepted_list_decides_the_category_columns() {
         transaction("a", "t2", "2", "Garden"),
         transaction("a", "t3", "4", "Books"),
     ]);
-    let sources = Sources::from_bytes(SourceFiles {
-        contacts: SourceFile {
-            name: "contacts.csv",
-            bytes: contacts.as_bytes(),
-        },
-        transactions: SourceFile {
-            name: "transactions.csv",
-            bytes: transactions.as_bytes(),
-        },
-    })
-    .unwrap();
+    let sources = sources(&contacts, &transactions);
     let mut config = RunConfig::new(date(GOLDEN_AS_OF));
     config.accepted_categories = vec!["Garden".into(), "Books".into()];
     let customers = Csv::of(run(sources, &config).unwrap().model("customers").unwrap());
@@ -467,17 +457,7 @@ fn customers_survive_orphans_kept_by_a_left_join() {
         transaction("c1", "t1", "1.5", "Books"),
         transaction("ghost", "t2", "2", "Books"),
     ]);
-    let sources = Sources::from_bytes(SourceFiles {
-        contacts: SourceFile {
-            name: "contacts.csv",
-            bytes: contacts.as_bytes(),
-        },
-        transactions: SourceFile {
-            name: "transactions.csv",
-            bytes: transactions.as_bytes(),
-        },
-    })
-    .unwrap();
+    let sources = sources(&contacts, &transactions);
     let mut config = RunConfig::new(date(GOLDEN_AS_OF));
     config.policies.orphan_transactions = OrphanTransactions::KeepWithNullContact;
     let out = std::panic::catch_unwind(|| run(sources, &config))

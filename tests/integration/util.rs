@@ -146,8 +146,9 @@ pub fn load_transactions(bytes: impl AsRef<[u8]>) -> Result<Table, InputError> {
     load_bytes(&TRANSACTIONS, "transactions.csv", bytes.as_ref())
 }
 
-pub fn try_build(contacts: &[u8], transactions: &[u8], as_of: &str) -> Result<RunOutput, RunError> {
-    let sources = Sources::from_bytes(SourceFiles {
+/// Both exports from bytes, named `contacts.csv` and `transactions.csv` in messages.
+pub fn try_sources(contacts: &[u8], transactions: &[u8]) -> Result<Sources, InputError> {
+    Sources::from_bytes(SourceFiles {
         contacts: SourceFile {
             name: "contacts.csv",
             bytes: contacts,
@@ -156,8 +157,19 @@ pub fn try_build(contacts: &[u8], transactions: &[u8], as_of: &str) -> Result<Ru
             name: "transactions.csv",
             bytes: transactions,
         },
-    })?;
-    run(sources, &RunConfig::new(date(as_of)))
+    })
+}
+
+/// Both exports from bytes; panics with the error's message if they don't load.
+pub fn sources(contacts: impl AsRef<[u8]>, transactions: impl AsRef<[u8]>) -> Sources {
+    try_sources(contacts.as_ref(), transactions.as_ref()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+pub fn try_build(contacts: &[u8], transactions: &[u8], as_of: &str) -> Result<RunOutput, RunError> {
+    run(
+        try_sources(contacts, transactions)?,
+        &RunConfig::new(date(as_of)),
+    )
 }
 
 /// Runs the project; panics with the error's message if it fails.
