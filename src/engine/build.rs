@@ -104,7 +104,7 @@ fn kept_rows(table: &Table, failing: &Failing, config: &TestConfig) -> Option<Ta
     if let Some(extra) = &failing.extra {
         let first: Vec<u32> = (0..cap as u32).collect();
         for f in &extra.take(&first).fields {
-            kept.push(f.name.clone(), f.column.clone());
+            kept.push_shared(f.name.clone(), f.column.clone());
         }
     }
     Some(kept)

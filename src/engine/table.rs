@@ -1,14 +1,17 @@
 //! A named set of equally long typed columns: one source, model or list of failing rows.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::column::{Column, DataType, TextColumn, Value};
 
-/// One named column of a table.
+/// One named column of a table. Columns are shared: a model that passes a column through
+/// (a rename, a staging copy) shares it instead of copying it.
 #[derive(Clone, Debug)]
 pub struct Field {
     pub name: String,
-    pub column: Column,
+    pub column: Arc<Column>,
 }
 
 /// A column's name and type: what a table header shows.
@@ -37,8 +40,28 @@ impl Table {
         );
         self.fields.push(Field {
             name: name.into(),
+            column: Arc::new(column),
+        });
+    }
+
+    /// Adds a column shared with another table (no copy).
+    pub fn push_shared(&mut self, name: impl Into<String>, column: Arc<Column>) {
+        debug_assert!(
+            self.fields.is_empty() || self.num_rows() == column.len(),
+            "column lengths differ"
+        );
+        self.fields.push(Field {
+            name: name.into(),
             column,
         });
+    }
+
+    /// A column as its shared handle, to pass it on to another table without copying.
+    pub fn shared(&self, name: &str) -> Option<&Arc<Column>> {
+        self.fields
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| &f.column)
     }
 
     /// The same table with one more column.
@@ -59,7 +82,7 @@ impl Table {
         self.fields
             .iter()
             .find(|f| f.name == name)
-            .map(|f| &f.column)
+            .map(|f| &*f.column)
     }
 
     pub fn column_names(&self) -> impl Iterator<Item = &str> {
@@ -136,7 +159,7 @@ impl Table {
                 .iter()
                 .map(|f| Field {
                     name: f.name.clone(),
-                    column: f.column.gather(rows),
+                    column: Arc::new(f.column.gather(rows)),
                 })
                 .collect(),
         }

@@ -59,10 +59,11 @@ impl Model for StgWebTransactions {
         let source = ctx.source("web", "transactions");
         let mut table = Table::new();
         for name in COLUMNS {
+            // A typed pass-through: the columns are shared with the source, not copied.
             let column = source
-                .column(name)
+                .shared(name)
                 .expect("the loader checked required columns");
-            table.push(*name, column.clone());
+            table.push_shared(*name, column.clone());
         }
         Ok(table)
     }
