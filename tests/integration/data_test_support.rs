@@ -83,27 +83,7 @@ pub fn seeds() -> Sources {
     )
 }
 
-/// Where the exercise's original files are: `$C360_EXERCISE_DIR` or `../shared/exercise`.
-/// `None` (with a note on stderr) when they are absent, unless `C360_REQUIRE_EXERCISE=1`.
-pub fn exercise_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("C360_EXERCISE_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => repo().join("../shared/exercise"),
-    };
-    if dir.join("contacts.csv").is_file() && dir.join("transactions.csv").is_file() {
-        return Some(dir);
-    }
-    let note = format!(
-        "the exercise's files are not at {} (set C360_EXERCISE_DIR to the folder holding \
-         contacts.csv and transactions.csv)",
-        dir.display()
-    );
-    if std::env::var("C360_REQUIRE_EXERCISE").as_deref() == Ok("1") {
-        panic!("C360_REQUIRE_EXERCISE=1 but {note}");
-    }
-    eprintln!("note: skipping a test on the exercise's own data: {note}");
-    None
-}
+pub use crate::util::exercise_dir;
 
 /// The exercise's original files, read in place (never copied into the repository).
 pub fn exercise_sources(dir: &Path) -> Sources {

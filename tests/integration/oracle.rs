@@ -9,7 +9,6 @@
 //! original files, read from `$C360_EXERCISE_DIR` or `../shared/exercise` and never copied here.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
 use crate::util::*;
 
@@ -199,29 +198,6 @@ fn the_edge_cases_match_postgres() {
         EDGE_AS_OF,
     );
     assert_models_match("edge", &out, &MODELS);
-}
-
-/// Where the exercise's original files are, if anywhere.
-fn exercise_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("C360_EXERCISE_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => repo().join("../shared/exercise"),
-    };
-    let present =
-        |d: &Path| d.join("contacts.csv").is_file() && d.join("transactions.csv").is_file();
-    if present(&dir) {
-        return Some(dir);
-    }
-    let note = format!(
-        "the exercise's files are not at {} (set C360_EXERCISE_DIR to the folder holding \
-         contacts.csv and transactions.csv)",
-        dir.display()
-    );
-    if std::env::var("C360_REQUIRE_EXERCISE").as_deref() == Ok("1") {
-        panic!("C360_REQUIRE_EXERCISE=1 but {note}");
-    }
-    eprintln!("note: skipping the exercise comparison: {note}");
-    None
 }
 
 /// The issue's "done when": on the exercise's original files, as of 2026-11-26, `customers`
