@@ -19,6 +19,6 @@ pub fn failing(table: &Table, rows: &[u32], expression: &Condition) -> Result<Fa
     })
 }
 
-pub fn sql(relation: &str, expression: &Condition, filter: &str) -> String {
+pub fn sql(relation: &str, expression: &str, filter: &str) -> String {
     format!("select *\nfrom {relation}\nwhere not ({expression}){filter}")
 }

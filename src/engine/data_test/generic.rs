@@ -126,7 +126,7 @@ impl GenericTest {
                 &filter,
             ),
             GenericKind::ExpressionIsTrue { expression } => {
-                format!("select *\nfrom {rel}\nwhere not ({expression}){filter}")
+                expression_is_true::sql(&rel, expression, &filter)
             }
         };
         if let Some(limit) = self.config.limit {
