@@ -1,14 +1,11 @@
 //! c360: Customer 360 in the browser.
 //!
-//! The crate is one pure [`engine`] (CSV ingestion, the exercise's dbt-style models, the DAG
-//! runner, the generator) and two thin shells around it: the Leptos web app (`web`, built for
-//! wasm32 by Trunk) and the native command line (`cli`). Neither shell holds business logic.
+//! This crate is the pure [`engine`] (CSV ingestion, the exercise's dbt-style models, the DAG
+//! runner, the data tests, the generator) and, behind the default `cli` feature, the native
+//! command line. The browser shells are crates of their own beside it (`crates/worker`, the
+//! engine in a Web Worker; `crates/web`, the page), so nothing here can depend on a browser.
 
 pub mod engine;
 
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(feature = "cli")]
 pub mod cli;
-
-/// The web shell: its state modules compile everywhere (so their tests run natively), its
-/// components only on wasm32.
-pub mod web;

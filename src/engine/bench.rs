@@ -7,7 +7,7 @@
 //! shipped schema). Each figure is reported as a ratio to the peer measured in the same run,
 //! so machines and browsers of different speed still compare.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
 use super::generate::{generate, GenerateOptions};
@@ -15,9 +15,9 @@ use super::project::{RunConfig, SourceFile, SourceFiles, Sources};
 use super::schema::Schema;
 
 /// One measured step.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Timing {
-    pub name: &'static str,
+    pub name: String,
     /// Best of the runs, in seconds.
     pub seconds: f64,
     /// `seconds` divided by the peer's.
@@ -25,7 +25,7 @@ pub struct Timing {
 }
 
 /// A benchmark's result.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct BenchReport {
     pub contacts: usize,
     pub transactions: usize,
@@ -120,7 +120,7 @@ pub fn run(contacts: usize, transactions: usize, runs: usize) -> BenchReport {
         timings: steps
             .into_iter()
             .map(|(name, seconds)| Timing {
-                name,
+                name: name.to_string(),
                 seconds,
                 // A timer too coarse to see the peer (a browser rounds to 0.1 ms) gives no ratio.
                 ratio_to_peer: if peer > 0.0 { seconds / peer } else { f64::NAN },

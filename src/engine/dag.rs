@@ -1,6 +1,6 @@
 //! The DAG: sources and models as nodes, ordered so every node runs after its parents.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::models::{Layer, ModelColumn, MODELS};
 use super::project::RunConfig;
@@ -10,7 +10,7 @@ use super::source::{SourceDef, CONTACTS, TRANSACTIONS};
 pub const SOURCES: [SourceDef; 2] = [CONTACTS, TRANSACTIONS];
 
 /// dbt's resource types.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NodeKind {
     Source,
@@ -18,7 +18,7 @@ pub enum NodeKind {
 }
 
 /// One node of the DAG, as plain data for the shells to draw and document.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Node {
     pub unique_id: String,
     pub name: String,

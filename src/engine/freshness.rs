@@ -6,7 +6,7 @@
 //! schedule (see [`WHEN_TO_RUN`]).
 
 use chrono::{DateTime, Datelike, Months};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
 use super::column::Column;
@@ -21,7 +21,7 @@ daily load), so a load that silently stopped is noticed within the day. It never
 the models: it tells you whether today's numbers can be trusted.";
 
 /// dbt's freshness statuses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FreshnessStatus {
     Pass,
@@ -32,7 +32,7 @@ pub enum FreshnessStatus {
 }
 
 /// One source's freshness.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct FreshnessResult {
     pub unique_id: String,
     pub status: FreshnessStatus,

@@ -4,7 +4,7 @@
 use std::io::Read;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
 use super::dag::{Node, NodeKind, SOURCES};
@@ -28,7 +28,7 @@ pub const DEFAULT_ACCEPTED_CATEGORIES: [&str; 7] = [
 ];
 
 /// A run's settings. Everything that makes a run reproducible is here.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunConfig {
     /// The day ages are computed at.
     pub as_of: NaiveDate,
@@ -76,7 +76,7 @@ impl RunConfig {
 }
 
 /// What a model did to the data that a user must see: rows removed, excluded or flagged.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingKind {
     /// `stg_sf__contacts` removed rows that repeat a contact id.
@@ -110,7 +110,7 @@ pub struct Finding {
 }
 
 /// dbt's run statuses for a node.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NodeStatus {
     Success,
@@ -119,7 +119,7 @@ pub enum NodeStatus {
 }
 
 /// One line of `run_results.json`.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct NodeResult {
     pub unique_id: String,
     pub status: NodeStatus,
@@ -207,7 +207,7 @@ pub struct RunOutput {
 }
 
 /// One step of a build, for a log in execution order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Step {
     Node(usize),

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::column::{Column, DataType, TextColumn, Value};
 
@@ -15,7 +15,7 @@ pub struct Field {
 }
 
 /// A column's name and type: what a table header shows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ColumnInfo {
     pub name: String,
     pub data_type: DataType,

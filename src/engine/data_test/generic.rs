@@ -1,7 +1,7 @@
 //! A generic test as a schema file attaches it: a kind, the node and column it tests, its
 //! arguments and its config. Running one selects the failing rows through the kind's module.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::condition::Condition;
 use super::{
@@ -11,7 +11,7 @@ use super::{
 use crate::engine::table::Table;
 
 /// A generic test's kind and arguments.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "test")]
 pub enum GenericKind {
     Unique,

@@ -9,7 +9,7 @@
 //! the app doubles as a lesson. Running them in DAG order, with skipping, is
 //! [`crate::engine::project::build`]'s job.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::table::Table;
 
@@ -31,7 +31,7 @@ pub use condition::Condition;
 pub const DEFAULT_SHOWN_ROWS: usize = 100;
 
 /// dbt's `severity`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     #[default]
@@ -40,7 +40,7 @@ pub enum Severity {
 }
 
 /// A `warn_if` / `error_if` condition on the failure count.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Threshold {
     Eq(u64),
@@ -158,7 +158,7 @@ impl Default for TestConfig {
 }
 
 /// dbt's test statuses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TestStatus {
     Pass,
@@ -216,7 +216,7 @@ pub struct Failing {
 }
 
 /// The result of one data test.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct TestResult {
     pub unique_id: String,
     /// `unique`, `relationships`, `singular`, `macro` …

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::column::DataType;
 use super::error::ModelError;
@@ -24,7 +24,7 @@ pub mod stg_sf__contacts;
 pub mod stg_web__transactions;
 
 /// Where a node sits in the DAG picture.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Layer {
     Source,
@@ -34,7 +34,7 @@ pub enum Layer {
 }
 
 /// A documented model column.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ModelColumn {
     pub name: String,
     pub data_type: DataType,

@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::engine::data_test::generic::{GenericKind, GenericTest};
 
@@ -22,7 +22,7 @@ pub use parse::parse;
 pub const DEFAULT_SCHEMA: &str = include_str!("schema.yml");
 
 /// dbt's freshness periods.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Period {
     Minute,
@@ -41,7 +41,7 @@ impl Period {
 }
 
 /// `warn_after` / `error_after`: `{count: 1, period: day}`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FreshnessThreshold {
     pub count: u32,
     pub period: Period,
@@ -70,7 +70,7 @@ impl fmt::Display for FreshnessThreshold {
 }
 
 /// A source table's freshness check.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FreshnessDef {
     /// `source.c360.web.transactions`.
     pub node: String,
@@ -133,7 +133,7 @@ impl Schema {
 }
 
 /// One problem in a schema file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SchemaError {
     /// 1-based; 0 when the problem has no place (an empty file).
     pub line: usize,
@@ -152,7 +152,7 @@ impl fmt::Display for SchemaError {
 }
 
 /// Every problem found in a schema file, in line order.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SchemaErrors(pub Vec<SchemaError>);
 
 impl fmt::Display for SchemaErrors {

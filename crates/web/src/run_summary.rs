@@ -4,9 +4,9 @@
 
 use leptos::prelude::*;
 
-use crate::engine::data_test::TestStatus;
-use crate::engine::project::Step;
-use crate::engine::{NodeKind, NodeStatus};
+use c360::engine::data_test::TestStatus;
+use c360::engine::project::Step;
+use c360::engine::{NodeKind, NodeStatus};
 
 use super::format;
 use super::runner::{status_word, RunView};

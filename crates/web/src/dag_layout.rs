@@ -8,8 +8,8 @@
 
 use std::collections::HashSet;
 
-use crate::engine::models::Layer;
-use crate::engine::{Node, NodeKind};
+use c360::engine::models::Layer;
+use c360::engine::{Node, NodeKind};
 
 const NODE_HEIGHT: f64 = 76.0;
 const ROW_GAP: f64 = 22.0;
@@ -81,7 +81,7 @@ pub fn layer_word(layer: Layer) -> &'static str {
 }
 
 impl DagLayout {
-    /// Lays out nodes given in run order (parents first), as [`crate::engine::graph`] returns
+    /// Lays out nodes given in run order (parents first), as [`c360::engine::graph`] returns
     /// them.
     pub fn new(nodes: &[Node]) -> DagLayout {
         let index_of = |id: &str| nodes.iter().position(|n| n.unique_id == id);
@@ -238,7 +238,7 @@ impl DagLayout {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{graph, RunConfig};
+    use c360::engine::{graph, RunConfig};
 
     fn project() -> Vec<Node> {
         graph(&RunConfig::new(

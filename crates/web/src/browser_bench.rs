@@ -7,9 +7,9 @@
 //! crate tokenising the same bytes, measured in the same run) is what compares. Nothing here
 //! knows of the DOM.
 //!
-//! [`engine::bench`]: crate::engine::bench
+//! [`engine::bench`]: c360::engine::bench
 
-use crate::engine::bench::BenchReport;
+use c360::engine::bench::BenchReport;
 
 /// How much data the benchmark generates: contacts / transactions.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -207,7 +207,7 @@ mod tests {
     #[test]
     fn the_text_is_the_native_report_plus_the_browser() {
         let settings = BenchSettings::default();
-        let report = crate::engine::bench::run(20, 200, 1);
+        let report = c360::engine::bench::run(20, 200, 1);
         let native = report.to_string();
         let bench = BrowserBench {
             settings,

@@ -8,7 +8,7 @@
 
 use leptos::prelude::*;
 
-use crate::engine::RunConfig;
+use c360::engine::RunConfig;
 
 use super::as_of::{now_millis, AsOfControl};
 use super::bench_panel::BenchPanel;

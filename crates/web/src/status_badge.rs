@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::engine::data_test::TestStatus;
+use c360::engine::data_test::TestStatus;
 
 use super::runner::status_word;
 

@@ -4,9 +4,9 @@
 
 use leptos::prelude::*;
 
-use crate::engine::data_test::TestStatus;
-use crate::engine::models::Layer;
-use crate::engine::{Node, NodeKind};
+use c360::engine::data_test::TestStatus;
+use c360::engine::models::Layer;
+use c360::engine::{Node, NodeKind};
 
 use super::dag_layout::layer_word;
 use super::data_table::DataTable;

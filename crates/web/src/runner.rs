@@ -9,11 +9,11 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use crate::engine::data_test::{TestResult, TestStatus};
-use crate::engine::freshness::FreshnessResult;
-use crate::engine::models::ModelColumn;
-use crate::engine::project::Step;
-use crate::engine::{
+use c360::engine::data_test::{TestResult, TestStatus};
+use c360::engine::freshness::FreshnessResult;
+use c360::engine::models::ModelColumn;
+use c360::engine::project::Step;
+use c360::engine::{
     self, Node, NodeResult, NodeStatus, RunConfig, RunError, RunOutput, Schema, Sources, Table,
 };
 
@@ -400,12 +400,12 @@ mod tests {
     #[test]
     fn a_skipped_node_is_blocked_by_the_failed_tests_upstream() {
         // The source's `unique` back to severity error, as in the exercise.
-        let text = crate::engine::schema::DEFAULT_SCHEMA.replacen(
+        let text = c360::engine::schema::DEFAULT_SCHEMA.replacen(
             "- unique:\n                  config:\n                    severity: warn\n",
             "- unique\n",
             1,
         );
-        let schema = crate::engine::schema::parse(&text).expect("valid");
+        let schema = c360::engine::schema::parse(&text).expect("valid");
         let run = demo(&schema);
         let customers = run.node("model.c360.customers").unwrap();
         assert!(customers.is_skipped());

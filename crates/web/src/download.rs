@@ -3,8 +3,8 @@
 
 use wasm_bindgen::JsCast;
 
-use crate::engine::write::to_csv_string;
-use crate::engine::Table;
+use c360::engine::write::to_csv_string;
+use c360::engine::Table;
 
 /// Offers `table` for download as `file_name`, written exactly as `c360 build` writes it.
 pub fn download_csv(file_name: &str, table: &Table) {

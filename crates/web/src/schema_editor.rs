@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 
-use crate::engine::data_test::generic::GenericKind;
+use c360::engine::data_test::generic::GenericKind;
 
 use super::download::download_text;
 use super::file_loading::{PickedFile, Target};

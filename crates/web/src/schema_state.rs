@@ -6,8 +6,8 @@
 //! policy that edits the schema (adding a category to the accepted list) records what it
 //! replaced, so that switching the policy back undoes its edit.
 
-use crate::engine::schema::{self, SchemaError, DEFAULT_SCHEMA};
-use crate::engine::Schema;
+use c360::engine::schema::{self, SchemaError, DEFAULT_SCHEMA};
+use c360::engine::Schema;
 
 /// The name the shipped file has, and the one a download gets.
 pub const SCHEMA_FILE_NAME: &str = "schema.yml";

@@ -7,14 +7,14 @@
 //! workspace alone. The benchmark runs on the page's thread, so the page freezes while it
 //! runs; the panel says so, and paints its running state before it starts.
 //!
-//! [`engine::bench::run`]: crate::engine::bench::run
+//! [`engine::bench::run`]: c360::engine::bench::run
 
 use leptos::html::Pre;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::engine::bench;
+use c360::engine::bench;
 
 use super::browser_bench::{ratio, BenchSettings, BenchSize, BrowserBench, Copied, Runs};
 use super::format;

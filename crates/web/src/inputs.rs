@@ -6,14 +6,14 @@
 
 use std::sync::Arc;
 
-use crate::engine::dag::SOURCES;
-use crate::engine::source::SourceDef;
-use crate::engine::{SourceFile, SourceFiles};
+use c360::engine::dag::SOURCES;
+use c360::engine::source::SourceDef;
+use c360::engine::{SourceFile, SourceFiles};
 
 /// The demo CRM export, bundled into the wasm so the app works offline.
-const DEMO_CONTACTS: &[u8] = include_bytes!("../../seeds/contacts.csv");
+const DEMO_CONTACTS: &[u8] = include_bytes!("../../../seeds/contacts.csv");
 /// The demo web-shop export.
-const DEMO_TRANSACTIONS: &[u8] = include_bytes!("../../seeds/transactions.csv");
+const DEMO_TRANSACTIONS: &[u8] = include_bytes!("../../../seeds/transactions.csv");
 
 /// One of the project's two sources.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -4,8 +4,8 @@
 
 use leptos::prelude::*;
 
-use crate::engine::freshness::{FreshnessResult, FreshnessStatus, WHEN_TO_RUN};
-use crate::engine::time::start_of_day_millis;
+use c360::engine::freshness::{FreshnessResult, FreshnessStatus, WHEN_TO_RUN};
+use c360::engine::time::start_of_day_millis;
 
 use super::tests_panel::short_node;
 use super::workspace::{RunHandle, Workspace};

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::engine::data_test::{Severity, TestStatus};
+use c360::engine::data_test::{Severity, TestStatus};
 
 use super::format;
 use super::runner::{status_word, TestView, TEST_STATUSES};

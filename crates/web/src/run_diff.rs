@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use crate::engine::data_test::TestStatus;
+use c360::engine::data_test::TestStatus;
 
 use super::format;
 use super::runner::{status_word, NodeView, RunView, TestView};
@@ -336,11 +336,11 @@ impl RunDiff {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::policy::{DuplicateContacts, OrphanTransactions, OutsideCategories};
-    use crate::engine::schema::{parse, DEFAULT_SCHEMA};
-    use crate::engine::{RunConfig, Schema};
-    use crate::web::inputs::Inputs;
-    use crate::web::runner::execute;
+    use c360::engine::policy::{DuplicateContacts, OrphanTransactions, OutsideCategories};
+    use c360::engine::schema::{parse, DEFAULT_SCHEMA};
+    use c360::engine::{RunConfig, Schema};
+    use crate::inputs::Inputs;
+    use crate::runner::execute;
     use chrono::NaiveDate;
 
     fn config() -> RunConfig {

@@ -7,8 +7,8 @@
 
 use std::sync::Arc;
 
-use crate::engine::models::ModelColumn;
-use crate::engine::Table;
+use c360::engine::models::ModelColumn;
+use c360::engine::Table;
 
 use super::format::group_digits;
 
@@ -227,8 +227,8 @@ impl Grid {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::column::{Column, TextColumn};
-    use crate::engine::DataType;
+    use c360::engine::column::{Column, TextColumn};
+    use c360::engine::DataType;
 
     /// `n` rows: `id` 0..n as text, `amount` descending exact decimals with every 7th null.
     fn table(n: usize) -> Arc<Table> {

@@ -6,7 +6,7 @@
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 
-use crate::engine::NodeKind;
+use c360::engine::NodeKind;
 
 use super::dag_layout::{layer_word, DagLayout, NodeBox};
 use super::format;

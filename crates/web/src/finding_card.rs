@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::engine::models::ModelColumn;
+use c360::engine::models::ModelColumn;
 
 use super::data_table::DataTable;
 use super::format;

@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::engine::data_test::{Severity, TestStatus};
-use crate::engine::models::ModelColumn;
+use c360::engine::data_test::{Severity, TestStatus};
+use c360::engine::models::ModelColumn;
 
 use super::data_table::DataTable;
 use super::format::{self, diff_segments, Segment};

@@ -14,9 +14,9 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use crate::engine::data_test::TestStatus;
-use crate::engine::policy::{OutsideCategories, Policies};
-use crate::engine::{Node, RunConfig, RunError, Schema};
+use c360::engine::data_test::TestStatus;
+use c360::engine::policy::{OutsideCategories, Policies};
+use c360::engine::{Node, RunConfig, RunError, Schema};
 
 use super::grid::{Grid, TableCommand};
 use super::inputs::{Inputs, Slot, SourceInput};
@@ -373,7 +373,7 @@ fn run(inputs: &Inputs, schema: &Schema, config: &RunConfig) -> Result<RunHandle
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::web::grid::Direction;
+    use crate::grid::Direction;
 
     /// The browser's clock in these tests: 2030-01-01 12:00 UTC, a day none of them runs as of.
     const NOW: i64 = 1_893_499_200_000;
@@ -397,7 +397,7 @@ mod tests {
     /// The exercise's own setup: no Kitchen in the accepted list, duplicate contact ids an
     /// error.
     fn exercise_schema() -> String {
-        crate::engine::schema::DEFAULT_SCHEMA
+        c360::engine::schema::DEFAULT_SCHEMA
             .replace("                      - Kitchen\n", "")
             .replacen(
                 "- unique:\n                  config:\n                    severity: warn\n",
@@ -512,7 +512,7 @@ mod tests {
         assert!(run(&ws) == before, "no re-run");
         assert_eq!(
             ws.schema().in_force().text,
-            crate::engine::schema::DEFAULT_SCHEMA
+            c360::engine::schema::DEFAULT_SCHEMA
         );
     }
 
@@ -533,7 +533,7 @@ mod tests {
         assert!(run(&ws)
             .nodes
             .iter()
-            .filter(|n| n.node.kind == crate::engine::NodeKind::Model)
+            .filter(|n| n.node.kind == c360::engine::NodeKind::Model)
             .all(|n| n.is_skipped()));
         assert!(ws.grid().is_none(), "a skipped node has no table");
         assert_eq!(
@@ -613,7 +613,7 @@ mod tests {
         ws.set_policy(Switch::DuplicateContacts, "nonsense");
         assert_eq!(
             ws.policies().duplicate_contacts,
-            crate::engine::policy::DuplicateContacts::DropAll
+            c360::engine::policy::DuplicateContacts::DropAll
         );
     }
 

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::engine::policy::{DuplicateContacts, OrphanTransactions, OutsideCategories, Policies};
+use c360::engine::policy::{DuplicateContacts, OrphanTransactions, OutsideCategories, Policies};
 
 /// Which of the three policies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

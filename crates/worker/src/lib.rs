@@ -1,0 +1,1 @@
+//! c360's engine in a Web Worker.
