@@ -15,7 +15,7 @@ use super::project::{RunConfig, SourceFile, SourceFiles, Sources};
 use super::schema::Schema;
 
 /// One measured step.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Timing {
     pub name: String,
     /// Best of the runs, in seconds.
@@ -25,7 +25,7 @@ pub struct Timing {
 }
 
 /// A benchmark's result.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BenchReport {
     pub contacts: usize,
     pub transactions: usize,

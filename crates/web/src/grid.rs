@@ -1,33 +1,20 @@
 //! A table as the table view shows it: its documented columns, one sort, one page.
 //!
-//! This is the only place the web app reads a [`Table`] for display, and it only ever asks
-//! the engine for one page of rows at a time, so a table of millions of rows costs one sort
-//! order and fifty rendered rows. A `Grid` carries the table it was sorted for, so its sort
-//! order can never point into a different table.
-
-use std::sync::Arc;
+//! The page never holds a table: a `Grid` knows which table of which run it shows, how it is
+//! sorted, filtered and paged, and the one page of rows the worker last sent for exactly that
+//! ([`Grid::request`] is what to ask for, [`Grid::receive`] takes the answer). A page for
+//! another run, table, sort or offset is refused, so the rows on screen are always the ones
+//! the header and pager describe, from the run in force.
 
 use c360::engine::models::ModelColumn;
-use c360::engine::Table;
+use c360::engine::table::ColumnInfo;
+pub use c360_worker::protocol::{Direction, Filter, Sort};
+use c360_worker::protocol::{PageRequest, TablePage, TableRef};
 
 use super::format::group_digits;
 
 /// Rows per page.
 pub const PAGE_SIZE: usize = 50;
-
-/// A sort direction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Direction {
-    Ascending,
-    Descending,
-}
-
-/// Which column the rows are ordered by. Kept by name so that it survives a re-run.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Sort {
-    pub column: String,
-    pub direction: Direction,
-}
 
 /// What a user can do to a table view.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,49 +46,137 @@ pub struct Cell {
     pub null: bool,
 }
 
-/// A table, its column docs, and how it is sorted and paged.
-#[derive(Clone, Debug)]
+/// A table of a run, how it is sorted, filtered and paged, and the page of it last received.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Grid {
-    table: Arc<Table>,
-    docs: Arc<[ModelColumn]>,
+    run: u64,
+    table: TableRef,
+    docs: Vec<ModelColumn>,
+    columns: Vec<ColumnInfo>,
+    /// Rows in the table, as the run's summary counts them.
+    rows: usize,
     sort: Option<Sort>,
-    /// Row numbers in sort order; `None` is file order.
-    order: Option<Arc<[u32]>>,
+    filter: Option<Filter>,
     offset: usize,
+    page: Option<TablePage>,
 }
 
 impl Grid {
-    /// A view of `table` in file order at its first page.
-    pub fn new(table: Arc<Table>, docs: Arc<[ModelColumn]>) -> Grid {
+    /// A view of a table of `run`, in file order at its first page, with nothing received yet.
+    pub fn new(
+        run: u64,
+        table: TableRef,
+        docs: Vec<ModelColumn>,
+        columns: Vec<ColumnInfo>,
+        rows: usize,
+    ) -> Grid {
         Grid {
+            run,
             table,
             docs,
+            columns,
+            rows,
             sort: None,
-            order: None,
+            filter: None,
             offset: 0,
+            page: None,
         }
     }
 
-    /// A view of a new version of the same table (after a re-run) that keeps this view's sort,
-    /// when the column still exists, and its page, when the table is still that long.
-    pub fn carry_over(&self, table: Arc<Table>, docs: Arc<[ModelColumn]>) -> Grid {
-        let mut grid = Grid::new(table, docs);
-        if let Some(sort) = &self.sort {
-            let index = grid.table.column_names().position(|n| n == sort.column);
-            if let Some(index) = index {
-                grid.set_sort(index, sort.direction);
-            }
-        }
-        grid.offset = self.offset.min(grid.last_offset());
+    /// A view of a new version of the same table (after a re-run) that keeps this view's sort
+    /// and filter, when their columns still exist, and its page, when the table is still that
+    /// long.
+    pub fn carry_over(
+        &self,
+        run: u64,
+        docs: Vec<ModelColumn>,
+        columns: Vec<ColumnInfo>,
+        rows: usize,
+    ) -> Grid {
+        let has = |name: &str| columns.iter().any(|c| c.name == name);
+        let mut grid = Grid {
+            sort: self.sort.clone().filter(|s| has(&s.column)),
+            filter: self.filter.clone().filter(|f| has(&f.column)),
+            ..Grid::new(run, self.table.clone(), docs, columns, rows)
+        };
+        grid.offset = if grid.filter.is_some() {
+            0
+        } else {
+            self.offset.min(grid.last_offset())
+        };
         grid
     }
 
-    pub fn table(&self) -> &Table {
+    pub fn run(&self) -> u64 {
+        self.run
+    }
+
+    pub fn table(&self) -> &TableRef {
         &self.table
     }
 
+    /// The page to ask the worker for, to show what this view says it shows.
+    pub fn request(&self) -> PageRequest {
+        PageRequest {
+            run: self.run,
+            table: self.table.clone(),
+            sort: self.sort.clone(),
+            filter: self.filter.clone(),
+            offset: self.offset,
+            limit: PAGE_SIZE,
+        }
+    }
+
+    /// Takes a page from the worker when it is the one this view asks for now; returns
+    /// whether it was.
+    pub fn receive(&mut self, page: TablePage) -> bool {
+        let wanted = page.run == self.run
+            && page.table == self.table
+            && page.sort == self.sort
+            && page.filter == self.filter
+            && page.offset == self.offset;
+        if wanted {
+            self.columns = page.columns.clone();
+            self.page = Some(page);
+        }
+        wanted
+    }
+
+    /// Whether the rows shown are not yet the ones asked for.
+    pub fn is_loading(&self) -> bool {
+        self.page
+            .as_ref()
+            .is_none_or(|p| p.offset != self.offset || p.sort != self.sort || p.filter != self.filter)
+    }
+
+    /// Rows that pass the filter (all of them without one).
     pub fn num_rows(&self) -> usize {
-        self.table.num_rows()
+        match &self.page {
+            Some(page) if page.filter == self.filter => page.matching_rows,
+            _ if self.filter.is_none() => self.rows,
+            _ => 0,
+        }
+    }
+
+    /// Rows in the table, filter or not.
+    pub fn total_rows(&self) -> usize {
+        self.rows
+    }
+
+    pub fn num_columns(&self) -> usize {
+        self.columns.len()
+    }
+
+    pub fn filter(&self) -> Option<&Filter> {
+        self.filter.as_ref()
+    }
+
+    /// Shows only the rows whose `column` shows `value`, or every row.
+    pub fn set_filter(&mut self, filter: Option<Filter>) {
+        if filter != self.filter {
+            self.filter = filter;
+            self.offset = 0;
+        }
     }
 
     pub fn apply(&mut self, command: TableCommand) {
@@ -119,7 +194,7 @@ impl Grid {
     /// Sorts by a column, ascending, or flips the direction if it is already the sort column.
     /// Goes back to the first page: the rows there are no longer the ones that were shown.
     pub fn sort_by(&mut self, column: usize) {
-        let Some(name) = self.table.column_names().nth(column) else {
+        let Some(name) = self.columns.get(column).map(|c| c.name.clone()) else {
             return;
         };
         let direction = match &self.sort {
@@ -128,17 +203,11 @@ impl Grid {
             }
             _ => Direction::Ascending,
         };
-        self.set_sort(column, direction);
-        self.offset = 0;
-    }
-
-    fn set_sort(&mut self, column: usize, direction: Direction) {
-        let descending = direction == Direction::Descending;
-        self.order = Some(self.table.sorted_order(column, descending).into());
         self.sort = Some(Sort {
-            column: self.table.fields[column].name.clone(),
+            column: name,
             direction,
         });
+        self.offset = 0;
     }
 
     fn last_offset(&self) -> usize {
@@ -146,9 +215,8 @@ impl Grid {
     }
 
     pub fn headers(&self) -> Vec<Header> {
-        self.table
-            .schema()
-            .into_iter()
+        self.columns
+            .iter()
             .map(|info| Header {
                 description: self
                     .docs
@@ -158,47 +226,49 @@ impl Grid {
                     .filter(|d| !d.is_empty()),
                 type_name: info.data_type.sql_name(),
                 numeric: info.data_type.is_numeric(),
-                name: info.name,
+                name: info.name.clone(),
             })
             .collect()
     }
 
     /// The direction rows are sorted in by the column at `index`, if they are sorted by it.
     pub fn direction(&self, index: usize) -> Option<Direction> {
-        let name = self.table.column_names().nth(index)?;
+        let name = &self.columns.get(index)?.name;
         self.sort
             .as_ref()
-            .filter(|s| s.column == name)
+            .filter(|s| &s.column == name)
             .map(|s| s.direction)
     }
 
-    /// The current page's rows.
+    /// The rows of the page received, while it is the page asked for (a page being sorted or
+    /// turned keeps showing the last one of the same run until the new one comes).
     pub fn rows(&self) -> Vec<Vec<Cell>> {
-        let numeric: Vec<bool> = self
-            .table
-            .fields
+        let Some(page) = &self.page else {
+            return Vec::new();
+        };
+        let numeric: Vec<bool> = page
+            .columns
             .iter()
-            .map(|f| f.column.data_type().is_numeric())
+            .map(|c| c.data_type.is_numeric())
             .collect();
-        let order = self.order.as_deref();
-        let texts = self.table.page(order, self.offset, PAGE_SIZE);
-        texts
-            .into_iter()
-            .enumerate()
-            .map(|(i, row)| {
-                let position = self.offset + i;
-                let row_number = order.map_or(position, |o| o[position] as usize);
-                row.into_iter()
-                    .enumerate()
-                    .map(|(column, text)| {
-                        // `page` writes null as the empty string, like CSV; ask which it was.
-                        let null = self.table.value(row_number, column).is_null();
-                        let text = if numeric[column] {
-                            group_digits(&text)
-                        } else {
-                            text
-                        };
-                        Cell { text, null }
+        page.rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .zip(&numeric)
+                    .map(|(cell, &numeric)| match cell {
+                        None => Cell {
+                            text: String::new(),
+                            null: true,
+                        },
+                        Some(text) => Cell {
+                            text: if numeric {
+                                group_digits(text)
+                            } else {
+                                text.clone()
+                            },
+                            null: false,
+                        },
                     })
                     .collect()
             })
@@ -228,7 +298,39 @@ impl Grid {
 mod tests {
     use super::*;
     use c360::engine::column::{Column, TextColumn};
-    use c360::engine::DataType;
+    use c360::engine::{DataType, Table};
+    use c360_worker::session::{page_of, row_order};
+    use std::sync::Arc;
+
+    /// Answers the grid's request from `table`, as the worker would.
+    fn serve(grid: &mut Grid, table: &Table) {
+        let request = grid.request();
+        let sort = request.sort.clone();
+        let filter = request.filter.clone();
+        let order = row_order(table, sort.as_ref(), filter.as_ref());
+        assert!(grid.receive(page_of(table, &request, &order, sort, filter)));
+    }
+
+    /// A grid of `table`, as a run's node shows it, with its first page received.
+    fn grid_of(table: &Arc<Table>, docs: Vec<ModelColumn>) -> Grid {
+        let mut grid = Grid::new(
+            1,
+            TableRef::Node {
+                unique_id: "model.c360.t".into(),
+            },
+            docs,
+            table.schema(),
+            table.num_rows(),
+        );
+        serve(&mut grid, table);
+        grid
+    }
+
+    /// Applies a command and answers the request it makes.
+    fn act(grid: &mut Grid, table: &Table, command: TableCommand) {
+        grid.apply(command);
+        serve(grid, table);
+    }
 
     /// `n` rows: `id` 0..n as text, `amount` descending exact decimals with every 7th null.
     fn table(n: usize) -> Arc<Table> {
@@ -254,13 +356,12 @@ mod tests {
         )
     }
 
-    fn docs() -> Arc<[ModelColumn]> {
+    fn docs() -> Vec<ModelColumn> {
         vec![ModelColumn {
             name: "amount".into(),
             data_type: DataType::Decimal,
             description: "Spend, exact".into(),
         }]
-        .into()
     }
 
     fn first_ids(grid: &Grid) -> Vec<String> {
@@ -273,32 +374,34 @@ mod tests {
 
     #[test]
     fn pages_fifty_rows_at_a_time() {
-        let mut grid = Grid::new(table(120), docs());
+        let t = table(120);
+        let mut grid = grid_of(&t, docs());
         assert_eq!(grid.rows().len(), PAGE_SIZE);
         assert_eq!(grid.shown(), (1, 50));
         assert!(!grid.has_previous() && grid.has_next());
-        grid.apply(TableCommand::NextPage);
+        act(&mut grid, &t, TableCommand::NextPage);
         assert_eq!(grid.shown(), (51, 100));
-        grid.apply(TableCommand::LastPage);
+        act(&mut grid, &t, TableCommand::LastPage);
         assert_eq!(grid.shown(), (101, 120));
         assert_eq!(grid.rows().len(), 20);
         assert!(!grid.has_next());
-        grid.apply(TableCommand::NextPage);
+        act(&mut grid, &t, TableCommand::NextPage);
         assert_eq!(
             grid.shown(),
             (101, 120),
             "next on the last page stays there"
         );
-        grid.apply(TableCommand::PreviousPage);
-        grid.apply(TableCommand::PreviousPage);
-        grid.apply(TableCommand::PreviousPage);
+        act(&mut grid, &t, TableCommand::PreviousPage);
+        act(&mut grid, &t, TableCommand::PreviousPage);
+        act(&mut grid, &t, TableCommand::PreviousPage);
         assert_eq!(grid.shown(), (1, 50));
     }
 
     #[test]
     fn an_empty_table_shows_no_rows() {
-        let mut grid = Grid::new(table(0), docs());
-        grid.apply(TableCommand::LastPage);
+        let t = table(0);
+        let mut grid = grid_of(&t, docs());
+        act(&mut grid, &t, TableCommand::LastPage);
         assert_eq!(grid.shown(), (0, 0));
         assert!(grid.rows().is_empty());
         assert!(!grid.has_previous() && !grid.has_next());
@@ -306,24 +409,25 @@ mod tests {
 
     #[test]
     fn sorts_ascending_then_descending_and_back_to_the_first_page() {
-        let mut grid = Grid::new(table(120), docs());
-        grid.apply(TableCommand::LastPage);
-        grid.apply(TableCommand::SortBy(1));
+        let t = table(120);
+        let mut grid = grid_of(&t, docs());
+        act(&mut grid, &t, TableCommand::LastPage);
+        act(&mut grid, &t, TableCommand::SortBy(1));
         assert_eq!(grid.shown(), (1, 50));
         assert_eq!(grid.direction(1), Some(Direction::Ascending));
         assert_eq!(grid.direction(0), None);
         assert_eq!(first_ids(&grid), ["row0119", "row0118", "row0117"]);
-        grid.apply(TableCommand::SortBy(1));
+        act(&mut grid, &t, TableCommand::SortBy(1));
         assert_eq!(grid.direction(1), Some(Direction::Descending));
         assert_eq!(first_ids(&grid), ["row0000", "row0001", "row0002"]);
         // Nulls last either way.
-        grid.apply(TableCommand::LastPage);
+        act(&mut grid, &t, TableCommand::LastPage);
         assert!(grid.rows().last().unwrap()[1].null);
     }
 
     #[test]
     fn cells_group_numbers_and_flag_nulls() {
-        let grid = Grid::new(table(120), docs());
+        let grid = grid_of(&table(120), docs());
         let rows = grid.rows();
         assert_eq!(
             rows[0][1],
@@ -350,7 +454,7 @@ mod tests {
 
     #[test]
     fn headers_carry_types_and_docs() {
-        let headers = Grid::new(table(3), docs()).headers();
+        let headers = grid_of(&table(3), docs()).headers();
         assert_eq!(headers[0].type_name, "text");
         assert!(!headers[0].numeric);
         assert_eq!(headers[0].description, None);
@@ -361,18 +465,75 @@ mod tests {
 
     #[test]
     fn a_rerun_keeps_the_sort_and_the_page_that_still_exists() {
-        let mut grid = Grid::new(table(120), docs());
-        grid.apply(TableCommand::SortBy(1));
-        grid.apply(TableCommand::SortBy(1));
-        grid.apply(TableCommand::LastPage);
-        let shorter = grid.carry_over(table(60), docs());
+        let t = table(120);
+        let mut grid = grid_of(&t, docs());
+        act(&mut grid, &t, TableCommand::SortBy(1));
+        act(&mut grid, &t, TableCommand::SortBy(1));
+        act(&mut grid, &t, TableCommand::LastPage);
+        let short = table(60);
+        let mut shorter = grid.carry_over(2, docs(), short.schema(), 60);
         assert_eq!(shorter.direction(1), Some(Direction::Descending));
         assert_eq!(shorter.shown(), (51, 60));
-        let without_column = grid.carry_over(
-            Arc::new(Table::new().with("other", Column::Integer(vec![Some(1)]))),
-            docs(),
-        );
+        assert!(shorter.rows().is_empty(), "no rows of the previous run");
+        serve(&mut shorter, &short);
+        assert_eq!(shorter.rows().len(), 10);
+        let other = Table::new().with("other", Column::Integer(vec![Some(1)]));
+        let without_column = grid.carry_over(3, docs(), other.schema(), 1);
         assert_eq!(without_column.direction(0), None);
         assert_eq!(without_column.shown(), (1, 1));
+    }
+}
+
+#[cfg(test)]
+mod stale_pages {
+    use super::*;
+    use c360::engine::DataType;
+
+    fn page(run: u64, offset: usize) -> TablePage {
+        TablePage {
+            run,
+            table: TableRef::Finding { index: 0 },
+            columns: vec![ColumnInfo {
+                name: "n".into(),
+                data_type: DataType::Integer,
+            }],
+            total_rows: 200,
+            matching_rows: 200,
+            offset,
+            rows: vec![vec![Some(offset.to_string())]],
+            sort: None,
+            filter: None,
+        }
+    }
+
+    #[test]
+    fn a_page_of_another_run_or_offset_is_refused() {
+        let mut grid = Grid::new(2, TableRef::Finding { index: 0 }, Vec::new(), Vec::new(), 200);
+        assert!(grid.is_loading());
+        assert!(!grid.receive(page(1, 0)), "an older run's page");
+        grid.apply(TableCommand::NextPage);
+        assert!(!grid.receive(page(2, 0)), "the page before the one asked for");
+        assert!(grid.receive(page(2, 50)));
+        assert!(!grid.is_loading());
+        assert_eq!(grid.rows()[0][0].text, "50");
+    }
+
+    #[test]
+    fn a_filter_goes_back_to_the_first_page_and_counts_matching_rows() {
+        let mut grid = Grid::new(2, TableRef::Finding { index: 0 }, Vec::new(), Vec::new(), 200);
+        grid.apply(TableCommand::NextPage);
+        let filter = Filter {
+            column: "n".into(),
+            value: "7".into(),
+        };
+        grid.set_filter(Some(filter.clone()));
+        assert_eq!(grid.request().offset, 0);
+        assert_eq!(grid.num_rows(), 0, "unknown until the worker says");
+        let mut answer = page(2, 0);
+        answer.filter = Some(filter);
+        answer.matching_rows = 1;
+        assert!(grid.receive(answer));
+        assert_eq!(grid.num_rows(), 1);
+        assert_eq!(grid.total_rows(), 200);
     }
 }

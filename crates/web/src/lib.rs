@@ -34,6 +34,10 @@ pub mod schema_state;
 pub mod text_position;
 pub mod workspace;
 
+// The worker's session in-process, for the state modules' native tests.
+#[cfg(test)]
+mod loopback;
+
 // The Leptos components and the browser glue, one file each.
 #[cfg(target_arch = "wasm32")]
 mod app;

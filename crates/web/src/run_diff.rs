@@ -192,7 +192,7 @@ fn columns(node: &NodeView) -> Vec<String> {
     if node.is_skipped() {
         node.docs.iter().map(|c| c.name.clone()).collect()
     } else {
-        node.table.column_names().map(str::to_string).collect()
+        node.columns.iter().map(|c| c.name.clone()).collect()
     }
 }
 
@@ -340,7 +340,7 @@ mod tests {
     use c360::engine::schema::{parse, DEFAULT_SCHEMA};
     use c360::engine::{RunConfig, Schema};
     use crate::inputs::Inputs;
-    use crate::runner::execute;
+    use crate::loopback::execute;
     use chrono::NaiveDate;
 
     fn config() -> RunConfig {
@@ -348,7 +348,7 @@ mod tests {
     }
 
     fn run(schema: &Schema, config: &RunConfig) -> RunView {
-        execute(&Inputs::demo(), schema, config).unwrap()
+        execute(&Inputs::demo(), &schema.text, config).unwrap()
     }
 
     fn lines(before: &RunView, after: &RunView) -> Vec<String> {
@@ -431,7 +431,7 @@ mod tests {
         let run = run(&Schema::default_schema(), &config());
         for node in &run.nodes {
             let documented: Vec<&str> = node.docs.iter().map(|c| c.name.as_str()).collect();
-            let built: Vec<&str> = node.table.column_names().collect();
+            let built: Vec<&str> = node.columns.iter().map(|c| c.name.as_str()).collect();
             assert_eq!(documented, built, "{}", node.node.unique_id);
         }
     }

@@ -1,23 +1,18 @@
-//! The one place the web app runs the engine, and the shape it keeps the result in.
+//! A finished run as the page shows it, made from the worker's [`RunSummary`].
 //!
-//! [`execute`] parses the two files and builds the project like `dbt build` (models and data
-//! tests in DAG order, freshness on the side), synchronously, today on the page's thread. When
-//! the engine moves to a Web Worker, this module becomes the worker's client and nothing else
-//! in the app needs to know. The result's tables are moved (not copied) behind `Arc`s so that
-//! views can share them cheaply.
+//! The page never runs the engine and never holds a table: a run's summary has every node's
+//! result and columns, every test's result and every finding, but no rows. The rows come a
+//! page at a time from the worker ([`super::grid`]).
 
 use std::collections::HashSet;
-use std::sync::Arc;
 
 use c360::engine::data_test::{TestResult, TestStatus};
 use c360::engine::freshness::FreshnessResult;
 use c360::engine::models::ModelColumn;
 use c360::engine::project::Step;
-use c360::engine::{
-    self, Node, NodeResult, NodeStatus, RunConfig, RunError, RunOutput, Schema, Sources, Table,
-};
-
-use super::inputs::Inputs;
+use c360::engine::table::ColumnInfo;
+use c360::engine::{self, Node, NodeResult, NodeStatus, RunConfig};
+use c360_worker::protocol::{NearMiss, RunSummary, SourceSpec, TableRef};
 
 /// dbt's test statuses in the order its summary line counts them.
 pub const TEST_STATUSES: [TestStatus; 5] = [
@@ -39,130 +34,98 @@ pub fn status_word(status: TestStatus) -> &'static str {
     }
 }
 
-/// The column a relationships test adds beside its failing rows.
-pub const NEAREST_KEY_COLUMN: &str = "nearest_existing_key";
-
 /// One node after a successful run.
 #[derive(Clone, Debug)]
 pub struct NodeView {
     pub node: Node,
-    /// The node's documented columns, shared with the table views that show them.
-    pub docs: Arc<[ModelColumn]>,
-    /// Empty when the node was skipped.
-    pub table: Arc<Table>,
+    /// The node's documented columns.
+    pub docs: Vec<ModelColumn>,
+    /// The table's columns as built; empty when the node was skipped.
+    pub columns: Vec<ColumnInfo>,
     pub result: NodeResult,
+    /// Taken from the previous run because nothing it reads changed.
+    pub reused: bool,
 }
 
 impl NodeView {
     pub fn is_skipped(&self) -> bool {
         self.result.status == NodeStatus::Skipped
     }
+
+    /// Its table, to ask the worker for pages of.
+    pub fn table_ref(&self) -> TableRef {
+        TableRef::Node {
+            unique_id: self.node.unique_id.clone(),
+        }
+    }
 }
 
-/// A finding with its rows.
+/// A finding, without its rows.
 #[derive(Clone, Debug)]
 pub struct FindingView {
+    /// Its position in the run's findings: how the worker finds its rows.
+    pub index: usize,
     /// The unique id of the model that reported it.
     pub node: String,
     /// `kind` as the engine serialises it: `duplicate_contacts_removed`.
     pub slug: String,
     pub message: String,
-    pub rows: Arc<Table>,
-}
-
-/// A foreign key that matches nothing, and the existing key closest to it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NearMiss {
-    pub value: String,
-    pub nearest: Option<String>,
+    pub rows: usize,
 }
 
 /// One data test's result.
 #[derive(Clone, Debug)]
 pub struct TestView {
-    /// The engine's result; its `failing_rows` are moved to [`TestView::failing_rows`].
+    /// The engine's result, without its failing rows (they stay in the worker).
     pub result: TestResult,
     /// The unique id without `test.c360.`, as dbt's log prints it.
     pub name: String,
-    /// The failing rows kept to show, when the test kept them.
-    pub failing_rows: Option<Arc<Table>>,
+    /// How many failing rows the worker kept to show, when the test keeps them.
+    pub kept_rows: Option<usize>,
+    /// The kept rows' columns, the tested column and the nearest existing key first.
+    pub failing_columns: Vec<String>,
+    near_misses: Vec<NearMiss>,
+    pub reused: bool,
 }
 
 impl TestView {
-    fn new(mut result: TestResult) -> TestView {
-        // The tested column leads, then the nearest existing key: what a reader looks for
-        // first, and otherwise often scrolled out of view in a wide source row.
-        let column = result.column_name.clone();
-        let failing_rows = result.failing_rows.take().map(|mut rows| {
-            rows.fields.sort_by_key(|f| {
-                if Some(&f.name) == column.as_ref() {
-                    0
-                } else if f.name == NEAREST_KEY_COLUMN {
-                    1
-                } else {
-                    2
-                }
-            });
-            Arc::new(rows)
-        });
-        TestView {
-            name: result
-                .unique_id
-                .strip_prefix("test.c360.")
-                .unwrap_or(&result.unique_id)
-                .to_string(),
-            result,
-            failing_rows,
-        }
-    }
-
     pub fn status(&self) -> TestStatus {
         self.result.status
+    }
+
+    /// The failing rows' table, when the test kept rows to show.
+    pub fn failing_rows(&self) -> Option<TableRef> {
+        self.kept_rows.map(|_| TableRef::FailingRows {
+            unique_id: self.result.unique_id.clone(),
+        })
     }
 
     /// The failing rows' columns to make stand out: the tested column and the nearest
     /// existing key, when the rows have them.
     pub fn key_columns(&self) -> Vec<String> {
-        let Some(rows) = &self.failing_rows else {
-            return Vec::new();
-        };
-        rows.column_names()
-            .filter(|n| Some(*n) == self.result.column_name.as_deref() || *n == NEAREST_KEY_COLUMN)
-            .map(str::to_string)
+        self.failing_columns
+            .iter()
+            .filter(|n| Some(n.as_str()) == self.result.column_name.as_deref() || *n == NEAREST_KEY_COLUMN)
+            .cloned()
             .collect()
     }
 
     /// How many failing rows are shown out of how many there are: `Some((kept, total))` when
     /// the rows kept are fewer than all of them.
     pub fn rows_cut(&self) -> Option<(usize, usize)> {
-        let kept = self.failing_rows.as_ref().map_or(0, |t| t.num_rows());
+        let kept = self.kept_rows.unwrap_or(0);
         (self.result.failing_rows_total > kept).then_some((kept, self.result.failing_rows_total))
     }
 
     /// For a relationships test: each failing key beside the nearest key that exists (the
     /// seeds' orphan is a one-character typo of a real contact id). Empty for other tests.
-    pub fn near_misses(&self) -> Vec<NearMiss> {
-        let (Some(rows), Some(column)) = (&self.failing_rows, &self.result.column_name) else {
-            return Vec::new();
-        };
-        let names: Vec<&str> = rows.column_names().collect();
-        let (Some(value_at), Some(nearest_at)) = (
-            names.iter().position(|n| n == column),
-            names.iter().position(|n| *n == NEAREST_KEY_COLUMN),
-        ) else {
-            return Vec::new();
-        };
-        (0..rows.num_rows())
-            .map(|row| {
-                let nearest = rows.value(row, nearest_at);
-                NearMiss {
-                    value: rows.value(row, value_at).to_string(),
-                    nearest: (!nearest.is_null()).then(|| nearest.to_string()),
-                }
-            })
-            .collect()
+    pub fn near_misses(&self) -> &[NearMiss] {
+        &self.near_misses
     }
 }
+
+/// The column a relationships test adds beside its failing rows.
+pub use c360_worker::session::NEAREST_KEY_COLUMN;
 
 /// How many tests ended in each status.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -215,8 +178,12 @@ impl StatusCounts {
 /// A successful run, ready to show.
 #[derive(Clone, Debug)]
 pub struct RunView {
+    /// The id of the request that made it: what page requests name.
+    pub run: u64,
     /// The configuration in force, with the accepted categories the schema and policies gave.
     pub config: RunConfig,
+    /// The files it read.
+    pub sources: [SourceSpec; 2],
     /// In run order.
     pub nodes: Vec<NodeView>,
     pub findings: Vec<FindingView>,
@@ -229,6 +196,8 @@ pub struct RunView {
     pub steps: Vec<Step>,
     /// Seconds, sources, models and tests together.
     pub elapsed_time: f64,
+    /// The worker's wasm memory after the run, in bytes.
+    pub memory_bytes: u64,
 }
 
 impl RunView {
@@ -290,35 +259,57 @@ impl RunView {
     }
 }
 
-impl From<RunOutput> for RunView {
-    fn from(output: RunOutput) -> RunView {
+impl From<RunSummary> for RunView {
+    fn from(summary: RunSummary) -> RunView {
         RunView {
-            config: output.config,
-            nodes: output
+            run: summary.run,
+            config: summary.config,
+            sources: summary.sources,
+            nodes: summary
                 .nodes
                 .into_iter()
                 .map(|n| NodeView {
-                    docs: n.node.columns.clone().into(),
+                    docs: n.node.columns.clone(),
                     node: n.node,
-                    table: Arc::new(n.table),
+                    columns: n.columns,
                     result: n.result,
+                    reused: n.reused,
                 })
                 .collect(),
-            findings: output
+            findings: summary
                 .findings
                 .into_iter()
-                .map(|f| FindingView {
-                    slug: f.kind.as_str().to_string(),
+                .enumerate()
+                .map(|(index, f)| FindingView {
+                    index,
                     node: f.node,
+                    slug: f.slug,
                     message: f.message,
-                    rows: Arc::new(f.rows),
+                    rows: f.rows,
                 })
                 .collect(),
-            tests: output.tests.into_iter().map(TestView::new).collect(),
-            freshness: output.freshness,
-            edited_schema: output.edited_schema,
-            steps: output.steps,
-            elapsed_time: output.elapsed_time,
+            tests: summary
+                .tests
+                .into_iter()
+                .map(|t| TestView {
+                    name: t
+                        .result
+                        .unique_id
+                        .strip_prefix("test.c360.")
+                        .unwrap_or(&t.result.unique_id)
+                        .to_string(),
+                    result: t.result,
+                    kept_rows: t.kept_rows,
+                    failing_columns: t.failing_columns,
+                    near_misses: t.near_misses,
+                    reused: t.reused,
+                })
+                .collect(),
+            freshness: summary.freshness,
+            edited_schema: summary.edited_schema,
+            steps: summary.steps,
+            elapsed_time: summary.elapsed_time,
+            memory_bytes: summary.memory_bytes,
         }
     }
 }
@@ -329,15 +320,11 @@ pub fn graph(config: &RunConfig) -> Vec<Node> {
     engine::graph(config)
 }
 
-/// Parses the inputs and builds every model and data test of `schema`.
-pub fn execute(inputs: &Inputs, schema: &Schema, config: &RunConfig) -> Result<RunView, RunError> {
-    let sources = Sources::from_bytes(inputs.files())?;
-    Ok(engine::build(sources, schema, config)?.into())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inputs::Inputs;
+    use c360::engine::Schema;
     use chrono::NaiveDate;
 
     const ORPHAN: &str = "519aa94f-9102-480d-88e1-56be06de57c9";
@@ -347,7 +334,7 @@ mod tests {
 
     fn demo(schema: &Schema) -> RunView {
         let config = RunConfig::new(NaiveDate::from_ymd_opt(2026, 11, 26).unwrap());
-        execute(&Inputs::demo(), schema, &config).expect("the demo runs")
+        crate::loopback::execute(&Inputs::demo(), &schema.text, &config).expect("the demo runs")
     }
 
     #[test]
@@ -375,8 +362,10 @@ mod tests {
         let run = demo(&Schema::default_schema());
         let test = run.test(RELATIONSHIPS).unwrap();
         assert_eq!(test.name, RELATIONSHIPS.trim_start_matches("test.c360."));
-        let columns: Vec<&str> = test.failing_rows.as_ref().unwrap().column_names().collect();
-        assert_eq!(&columns[..3], ["contact_id", NEAREST_KEY_COLUMN, "id"]);
+        assert_eq!(
+            &test.failing_columns[..3],
+            ["contact_id", NEAREST_KEY_COLUMN, "id"]
+        );
         assert_eq!(test.key_columns(), ["contact_id", NEAREST_KEY_COLUMN]);
         assert_eq!(
             test.near_misses(),

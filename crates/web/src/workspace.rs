@@ -1,13 +1,17 @@
-//! The app's state as one plain type: which files, which schema and settings, the last run's
-//! result and what it changed, which node is open and how its table is sorted and paged,
-//! which test is open.
+//! The app's state as one plain type: which files, which schema and settings, the run in
+//! progress and the last run's result and what it changed, which node is open and how its
+//! table is sorted and paged, which test is open.
 //!
 //! Components hold a `RwSignal<Workspace>` and only call its methods
-//! (`ws.update(|w| w.set_as_of(day, now))`); every rule about what a change implies lives here.
-//! Any change to the inputs, the schema or the settings re-runs the DAG at once, and a failed
-//! run leaves no result behind: a stale table must never pass for the current one. Invalid
-//! schema text is the exception by design: it never reaches the engine, so the results of the
-//! last valid schema stay (and the page says so).
+//! (`ws.act(|w| w.set_as_of(day, now))`); every rule about what a change implies lives here.
+//! The engine runs in the worker: a change to the inputs, the schema or the settings queues a
+//! run request ([`Workspace::take_request`]) that the shell posts, and the worker's answers
+//! come back through [`Workspace::receive`]. While a run is pending the page keeps showing the
+//! last result. A newer change supersedes the pending run: an answer to any request but the
+//! latest is ignored, so the results on screen are always one run's. A failed run leaves no
+//! result behind: a stale table must never pass for the current one. A cancelled run leaves
+//! the previous result and puts back the settings it was made with. Invalid schema text never
+//! reaches the worker, so the results of the last valid schema stay (and the page says so).
 
 use std::ops::Deref;
 use std::sync::Arc;
@@ -16,7 +20,10 @@ use chrono::NaiveDate;
 
 use c360::engine::data_test::TestStatus;
 use c360::engine::policy::{OutsideCategories, Policies};
-use c360::engine::{Node, RunConfig, RunError, Schema};
+use c360::engine::{Node, RunConfig};
+use c360_worker::protocol::{
+    Done, Failure, PageRequest, Progress, Response, ResponseBody, RunRequest, TablePage,
+};
 
 use super::grid::{Grid, TableCommand};
 use super::inputs::{Inputs, Slot, SourceInput};
@@ -55,6 +62,29 @@ pub struct LastChange {
     pub diff: RunDiff,
 }
 
+/// A run asked for and not yet answered.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pending {
+    /// The request's id, once the shell has posted it.
+    pub id: Option<u64>,
+    /// What made it run, in words.
+    pub cause: String,
+    /// When it was asked for (milliseconds, the page's clock).
+    pub started_at: f64,
+    /// The worker's latest word on how far it got.
+    pub progress: Option<Progress>,
+    /// The user asked to stop it.
+    pub cancelling: bool,
+}
+
+/// The settings a result on screen was made with, to put back when a newer run is cancelled.
+#[derive(Clone, Debug)]
+struct Settings {
+    inputs: Inputs,
+    config: RunConfig,
+    schema: SchemaState,
+}
+
 /// Everything the page shows, and the rules for changing it.
 #[derive(Clone, Debug)]
 pub struct Workspace {
@@ -63,9 +93,18 @@ pub struct Workspace {
     schema: SchemaState,
     /// The DAG's nodes, known even when the run fails.
     nodes: Vec<Node>,
-    outcome: Result<RunHandle, RunError>,
+    /// The last run's result, or why there is none; `None` before the first run ends.
+    outcome: Option<Result<RunHandle, Failure>>,
+    /// The settings of the result on screen.
+    settled: Settings,
+    /// The run asked for and not yet answered.
+    pending: Option<Pending>,
+    /// A run request for the shell to post.
+    outbox: Option<RunRequest>,
+    /// How many runs have ended with a result (the page exposes it for tests and benchmarks).
+    runs_done: u64,
     selected: String,
-    /// The selected node's table view; `None` when the run failed or skipped the node.
+    /// The selected node's table view; `None` when there is no run or it skipped the node.
     grid: Option<Grid>,
     /// A problem that did not change the inputs (an unreadable or unrecognised file): shown,
     /// but the current result stays valid.
@@ -79,16 +118,24 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// The demo data and the shipped schema, run with `config`.
-    pub fn demo(config: RunConfig) -> Workspace {
+    /// The demo data and the shipped schema with `config`; the first run is queued.
+    pub fn demo(config: RunConfig, now: f64) -> Workspace {
         let inputs = Inputs::demo();
         let schema = SchemaState::shipped();
         let mut workspace = Workspace {
-            outcome: run(&inputs, schema.in_force(), &config),
-            nodes: Vec::new(),
+            nodes: runner::graph(&config),
+            settled: Settings {
+                inputs: inputs.clone(),
+                config: config.clone(),
+                schema: schema.clone(),
+            },
             inputs,
             config,
             schema,
+            outcome: None,
+            pending: None,
+            outbox: None,
+            runs_done: 0,
             selected: DEFAULT_NODE.into(),
             grid: None,
             notice: None,
@@ -96,7 +143,7 @@ impl Workspace {
             test_filter: None,
             open_test: None,
         };
-        workspace.show_outcome();
+        workspace.rerun("Opened the demo data", now);
         workspace
     }
 
@@ -120,9 +167,24 @@ impl Workspace {
         &self.nodes
     }
 
-    /// The last run: its result, or why there is none.
-    pub fn outcome(&self) -> &Result<RunHandle, RunError> {
-        &self.outcome
+    /// The last run's result, when it has one.
+    pub fn run(&self) -> Option<RunHandle> {
+        self.outcome.as_ref().and_then(|o| o.as_ref().ok()).cloned()
+    }
+
+    /// Why the last run has no result, when it failed.
+    pub fn failure(&self) -> Option<&Failure> {
+        self.outcome.as_ref().and_then(|o| o.as_ref().err())
+    }
+
+    /// The run asked for and not yet answered.
+    pub fn pending(&self) -> Option<&Pending> {
+        self.pending.as_ref()
+    }
+
+    /// How many runs have ended with a result.
+    pub fn runs_done(&self) -> u64 {
+        self.runs_done
     }
 
     pub fn selected(&self) -> &str {
@@ -171,12 +233,12 @@ impl Workspace {
         } else {
             self.config.with_as_of(as_of)
         };
-        self.rerun(format!("As of {as_of}"));
+        self.rerun(format!("As of {as_of}"), now as f64);
     }
 
     /// Replaces some sources with the user's files and re-runs once.
-    pub fn load(&mut self, files: Vec<(Slot, SourceInput)>) {
-        self.load_with_schema(files, None);
+    pub fn load(&mut self, files: Vec<(Slot, SourceInput)>, now: f64) {
+        self.load_with_schema(files, None, now);
     }
 
     /// Replaces some sources and, when given, the schema file (`(name, text)`) and re-runs
@@ -186,8 +248,9 @@ impl Workspace {
         &mut self,
         files: Vec<(Slot, SourceInput)>,
         schema: Option<(String, String)>,
+        now: f64,
     ) {
-        let mut names: Vec<String> = files.iter().map(|(_, f)| f.name.clone()).collect();
+        let mut names: Vec<String> = files.iter().map(|(s, f)| f.name(*s)).collect();
         let sources_changed = !files.is_empty();
         for (slot, input) in files {
             self.inputs.set(slot, input);
@@ -198,35 +261,35 @@ impl Workspace {
             schema_changed = self.schema.apply(text, SchemaOrigin::File(name));
         }
         if sources_changed || schema_changed {
-            self.rerun(format!("Loaded {}", names.join(", ")));
+            self.rerun(format!("Loaded {}", names.join(", ")), now);
         }
     }
 
     /// Goes back to the bundled demo files.
-    pub fn use_demo(&mut self) {
+    pub fn use_demo(&mut self, now: f64) {
         self.inputs = Inputs::demo();
-        self.rerun("Back to the demo data");
+        self.rerun("Back to the demo data", now);
     }
 
     /// Applies schema text typed in the editor: valid text re-runs the DAG with it; invalid
     /// text keeps its errors and leaves the results of the last valid schema on screen.
-    pub fn apply_schema(&mut self, text: String) {
+    pub fn apply_schema(&mut self, text: String, now: f64) {
         if self.schema.apply(text, SchemaOrigin::Edited) {
-            self.rerun("Applied the schema");
+            self.rerun("Applied the schema", now);
         }
     }
 
     /// Goes back to the shipped schema file.
-    pub fn reset_schema(&mut self) {
+    pub fn reset_schema(&mut self, now: f64) {
         if self.schema.reset() {
-            self.rerun("Reset to the shipped schema");
+            self.rerun("Reset to the shipped schema", now);
         }
     }
 
     /// Sets one remediation policy to a value (the engine's serde name) and re-runs.
     /// Switching "categories outside the accepted list" away from adding them undoes the
     /// schema edit that choice made.
-    pub fn set_policy(&mut self, switch: Switch, value: &str) {
+    pub fn set_policy(&mut self, switch: Switch, value: &str, now: f64) {
         let Some(policies) = switch.set(self.config.policies, value) else {
             return;
         };
@@ -237,11 +300,10 @@ impl Workspace {
             self.schema.undo_policy_edit();
         }
         self.config.policies = policies;
-        self.rerun(format!(
-            "{}: {}",
-            switch.legend(),
-            switch.current_label(&policies)
-        ));
+        self.rerun(
+            format!("{}: {}", switch.legend(), switch.current_label(&policies)),
+            now,
+        );
     }
 
     /// Reports a problem that left the inputs as they were.
@@ -259,16 +321,27 @@ impl Workspace {
             return;
         }
         self.selected = unique_id.to_string();
-        self.grid = match &self.outcome {
-            Ok(run) => built(run, unique_id).map(|n| Grid::new(n.table.clone(), n.docs.clone())),
-            Err(_) => None,
-        };
+        self.grid = self
+            .run()
+            .and_then(|run| built(&run, unique_id).map(|n| new_grid(run.run, n)));
     }
 
     /// Sorts or pages the open table.
     pub fn command(&mut self, command: TableCommand) {
         if let Some(grid) = &mut self.grid {
             grid.apply(command);
+        }
+    }
+
+    /// The page the open table needs from the worker.
+    pub fn page_request(&self) -> Option<PageRequest> {
+        self.grid.as_ref().map(Grid::request)
+    }
+
+    /// Takes a page from the worker for the open table (refused unless it is the one asked).
+    pub fn receive_page(&mut self, page: TablePage) {
+        if let Some(grid) = &mut self.grid {
+            grid.receive(page);
         }
     }
 
@@ -288,7 +361,7 @@ impl Workspace {
 
     /// Opens a test's detail, clearing a filter that would hide it.
     pub fn show_test(&mut self, unique_id: &str) {
-        let Ok(run) = &self.outcome else {
+        let Some(run) = self.run() else {
             return;
         };
         let Some(test) = run.test(unique_id) else {
@@ -300,32 +373,100 @@ impl Workspace {
         self.open_test = Some(unique_id.to_string());
     }
 
-    /// Runs the DAG on the current inputs, schema and settings, and says what changed.
-    fn rerun(&mut self, cause: impl Into<String>) {
+    /// The run request to post, once: the shell then says which id it went out with.
+    pub fn take_request(&mut self) -> Option<RunRequest> {
+        self.outbox.take()
+    }
+
+    /// The shell posted the pending run's request with this id.
+    pub fn sent(&mut self, id: u64) {
+        if let Some(pending) = &mut self.pending {
+            pending.id = Some(id);
+        }
+    }
+
+    /// Asks to stop the pending run: the id to cancel, when there is one.
+    pub fn cancel(&mut self) -> Option<u64> {
+        let pending = self.pending.as_mut()?;
+        pending.cancelling = true;
+        pending.id
+    }
+
+    /// Takes the worker's answer to a run. Answers to anything but the pending run's request
+    /// (a superseded run finishing anyway, a late `Cancelled`) are ignored.
+    pub fn receive(&mut self, response: Response) {
+        let Some(pending) = &mut self.pending else {
+            return;
+        };
+        if pending.id != Some(response.id) {
+            return;
+        }
+        match response.body {
+            ResponseBody::Progress(progress) => pending.progress = Some(progress),
+            ResponseBody::Done(Done::Run(summary)) => {
+                let cause = self.pending.take().map(|p| p.cause).unwrap_or_default();
+                self.settle(Ok(RunHandle(Arc::new(RunView::from(*summary)))), cause);
+            }
+            ResponseBody::Failed(failure) => {
+                let cause = self.pending.take().map(|p| p.cause).unwrap_or_default();
+                self.settle(Err(failure), cause);
+            }
+            ResponseBody::Cancelled => {
+                self.pending = None;
+                let Settings {
+                    inputs,
+                    config,
+                    schema,
+                } = self.settled.clone();
+                self.inputs = inputs;
+                self.config = config;
+                self.schema = schema;
+            }
+            ResponseBody::Ready | ResponseBody::Chunk { .. } | ResponseBody::Done(_) => {}
+        }
+    }
+
+    /// Queues a run of the current inputs, schema and settings; it supersedes any pending one.
+    fn rerun(&mut self, cause: impl Into<String>, now: f64) {
         self.notice = None;
-        let before = self.outcome.as_ref().ok().cloned();
-        self.outcome = run(&self.inputs, self.schema.in_force(), &self.config);
-        self.last_change = match (&before, &self.outcome) {
+        self.outbox = Some(RunRequest {
+            sources: self.inputs.specs(),
+            schema: self.schema.in_force().text.clone(),
+            config: self.config.clone(),
+        });
+        self.pending = Some(Pending {
+            id: None,
+            cause: cause.into(),
+            started_at: now,
+            progress: None,
+            cancelling: false,
+        });
+    }
+
+    /// Shows a run's result and says what it changed. Takes a policy's schema edit, then the
+    /// open node, its sort and its page carry over to a new result; a failure clears the table.
+    fn settle(&mut self, outcome: Result<RunHandle, Failure>, cause: String) {
+        let before = self.run();
+        self.last_change = match (&before, &outcome) {
             (Some(before), Ok(after)) => Some(LastChange {
-                cause: cause.into(),
+                cause,
                 diff: RunDiff::between(before, after),
             }),
             _ => None,
         };
-        self.show_outcome();
-    }
-
-    /// Points the views at the current outcome: takes a policy's schema edit, then the open
-    /// node, its sort and its page carry over to a new result; a failure clears the table.
-    fn show_outcome(&mut self) {
-        match &self.outcome {
-            Ok(run) => {
+        if outcome.is_ok() {
+            self.runs_done += 1;
+        }
+        self.outcome = Some(outcome);
+        let run = self.run();
+        match &run {
+            Some(run) => {
                 if let Some(text) = &run.edited_schema {
                     self.schema.take_policy_edit(text);
                 }
                 self.nodes = run.nodes.iter().map(|n| n.node.clone()).collect();
             }
-            Err(_) => {
+            None => {
                 // The picture still shows the columns the schema's accepted list gives.
                 let mut config = self.config.clone();
                 if let Some(list) = &self.schema.in_force().accepted_categories {
@@ -334,6 +475,11 @@ impl Workspace {
                 self.nodes = runner::graph(&config);
             }
         }
+        self.settled = Settings {
+            inputs: self.inputs.clone(),
+            config: self.config.clone(),
+            schema: self.schema.clone(),
+        };
         if !self.nodes.iter().any(|n| n.unique_id == self.selected) {
             self.selected = self
                 .nodes
@@ -341,7 +487,7 @@ impl Workspace {
                 .map(|n| n.unique_id.clone())
                 .unwrap_or_default();
         }
-        if let Ok(run) = &self.outcome {
+        if let Some(run) = &run {
             if self
                 .open_test
                 .as_deref()
@@ -351,13 +497,12 @@ impl Workspace {
             }
         }
         let previous = self.grid.take();
-        self.grid = match &self.outcome {
-            Ok(run) => built(run, &self.selected).map(|n| match &previous {
-                Some(grid) => grid.carry_over(n.table.clone(), n.docs.clone()),
-                None => Grid::new(n.table.clone(), n.docs.clone()),
-            }),
-            Err(_) => None,
-        };
+        self.grid = run.as_ref().and_then(|run| {
+            built(run, &self.selected).map(|n| match &previous {
+                Some(grid) => grid.carry_over(run.run, n.docs.clone(), n.columns.clone(), n.result.rows),
+                None => new_grid(run.run, n),
+            })
+        });
     }
 }
 
@@ -366,14 +511,21 @@ fn built<'a>(run: &'a RunView, unique_id: &str) -> Option<&'a NodeView> {
     run.node(unique_id).filter(|n| !n.is_skipped())
 }
 
-fn run(inputs: &Inputs, schema: &Schema, config: &RunConfig) -> Result<RunHandle, RunError> {
-    runner::execute(inputs, schema, config).map(|r| RunHandle(Arc::new(r)))
+fn new_grid(run: u64, node: &NodeView) -> Grid {
+    Grid::new(
+        run,
+        node.table_ref(),
+        node.docs.clone(),
+        node.columns.clone(),
+        node.result.rows,
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::grid::Direction;
+    use crate::loopback::Loopback;
 
     /// The browser's clock in these tests: 2030-01-01 12:00 UTC, a day none of them runs as of.
     const NOW: i64 = 1_893_499_200_000;
@@ -382,12 +534,16 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
     }
 
-    fn demo() -> Workspace {
-        Workspace::demo(RunConfig::new(day(26)))
+    /// The demo workspace after its first run, and the worker it talks to.
+    fn demo() -> (Workspace, Loopback) {
+        let mut lb = Loopback::new();
+        let mut ws = Workspace::demo(RunConfig::new(day(26)), 0.0);
+        lb.settle(&mut ws);
+        (ws, lb)
     }
 
     fn run(ws: &Workspace) -> RunHandle {
-        ws.outcome().clone().expect("the run succeeds")
+        ws.run().expect("the run succeeds")
     }
 
     fn status(ws: &Workspace, test: &str) -> TestStatus {
@@ -406,19 +562,18 @@ mod tests {
             )
     }
 
-    fn bad_transactions() -> SourceInput {
-        SourceInput::user(
+    fn bad_transactions(lb: &mut Loopback) -> SourceInput {
+        lb.file(
             "transactions.csv",
             b"contact_id,id,transaction_date,amount,item_count,category,_loaded_at_utc\n\
-              a,b,2023-01-01 00:00:00.000,\"12,5\",1,Books,2023-01-02 00:00:00.000\n"
-                .to_vec(),
+              a,b,2023-01-01 00:00:00.000,\"12,5\",1,Books,2023-01-02 00:00:00.000\n",
         )
     }
 
     #[test]
     fn opens_on_the_demo_customers() {
-        let ws = demo();
-        let run = ws.outcome().as_ref().expect("the demo runs");
+        let (ws, _lb) = demo();
+        let run = ws.run().expect("the demo runs");
         assert_eq!(run.nodes.len(), ws.nodes().len());
         assert_eq!(ws.selected(), DEFAULT_NODE);
         assert_eq!(ws.grid().unwrap().num_rows(), 10);
@@ -427,18 +582,19 @@ mod tests {
 
     #[test]
     fn a_new_as_of_date_reruns_and_keeps_the_view() {
-        let mut ws = demo();
+        let (mut ws, mut lb) = demo();
         let age = ws
             .grid()
             .unwrap()
-            .table()
-            .column_names()
-            .position(|c| c == "age")
+            .headers()
+            .iter()
+            .position(|h| h.name == "age")
             .unwrap();
         ws.command(TableCommand::SortBy(age));
-        let before = ws.outcome().clone().unwrap();
+        let before = ws.run().unwrap();
         ws.set_as_of(day(27), NOW);
-        let after = ws.outcome().clone().unwrap();
+        lb.settle(&mut ws);
+        let after = ws.run().unwrap();
         assert!(before != after, "a new run");
         assert_eq!(after.config.as_of, day(27));
         assert_eq!(after.config, RunConfig::new(day(27)));
@@ -447,17 +603,19 @@ mod tests {
             Some(Direction::Ascending)
         );
         ws.set_as_of(day(27), NOW);
+        lb.settle(&mut ws);
         assert!(
-            ws.outcome().clone().unwrap() == after,
+            ws.run().unwrap() == after,
             "the same day does not re-run"
         );
     }
 
     #[test]
     fn a_bad_file_leaves_no_result_and_the_demo_comes_back() {
-        let mut ws = demo();
-        ws.load(vec![(Slot::Transactions, bad_transactions())]);
-        let error = ws.outcome().as_ref().unwrap_err().to_string();
+        let (mut ws, mut lb) = demo();
+        ws.load(vec![(Slot::Transactions, bad_transactions(&mut lb))], 0.0);
+        lb.settle(&mut ws);
+        let error = ws.failure().unwrap().to_string();
         assert!(
             error.starts_with("transactions.csv line 2, column amount"),
             "{error}"
@@ -465,14 +623,15 @@ mod tests {
         assert!(ws.grid().is_none());
         ws.select("model.c360.category");
         assert!(ws.grid().is_none(), "no table from any run");
-        ws.use_demo();
+        ws.use_demo(0.0);
+        lb.settle(&mut ws);
         assert_eq!(ws.grid().unwrap().num_rows(), 7);
         assert_eq!(ws.selected(), "model.c360.category");
     }
 
     #[test]
     fn selecting_opens_a_node_at_its_first_page_and_ignores_unknown_ids() {
-        let mut ws = demo();
+        let (mut ws, _lb) = demo();
         ws.select("source.c360.web.transactions");
         ws.command(TableCommand::NextPage);
         assert_eq!(ws.grid().unwrap().shown(), (51, 100));
@@ -485,29 +644,33 @@ mod tests {
 
     #[test]
     fn a_rejected_file_is_reported_until_the_next_run() {
-        let mut ws = demo();
+        let (mut ws, mut lb) = demo();
         ws.reject("notes.csv: cannot tell which export this is".into());
         assert!(ws.notice().is_some());
-        assert!(ws.outcome().is_ok(), "the result stays");
+        assert!(ws.run().is_some(), "the result stays");
         ws.set_as_of(day(25), NOW);
+        lb.settle(&mut ws);
         assert!(ws.notice().is_none());
     }
 
     #[test]
     fn today_measures_freshness_now_and_other_days_at_midnight() {
-        let mut ws = demo();
+        let (mut ws, mut lb) = demo();
         let now_day = NaiveDate::from_ymd_opt(2030, 1, 1).unwrap();
         ws.set_as_of(now_day, NOW);
+        lb.settle(&mut ws);
         assert_eq!(run(&ws).config.freshness_at, NOW);
         ws.set_as_of(day(26), NOW);
+        lb.settle(&mut ws);
         assert_eq!(run(&ws).config, RunConfig::new(day(26)));
     }
 
     #[test]
     fn invalid_schema_text_keeps_the_results_and_the_definitions() {
-        let mut ws = demo();
+        let (mut ws, mut lb) = demo();
         let before = run(&ws);
-        ws.apply_schema("version: 2\nmodels:\n  - name: customers\n    columns: [oops\n".into());
+        ws.apply_schema("version: 2\nmodels:\n  - name: customers\n    columns: [oops\n".into(), 0.0);
+        lb.settle(&mut ws);
         assert!(!ws.schema().errors().is_empty());
         assert!(run(&ws) == before, "no re-run");
         assert_eq!(
@@ -518,9 +681,10 @@ mod tests {
 
     #[test]
     fn the_exercise_schema_skips_every_model_until_a_policy_accepts_kitchen() {
-        let mut ws = demo();
+        let (mut ws, mut lb) = demo();
         ws.toggle_test("test.c360.source_unique_salesforce_contacts_id");
-        ws.apply_schema(exercise_schema());
+        ws.apply_schema(exercise_schema(), 0.0);
+        lb.settle(&mut ws);
         assert!(ws.schema().errors().is_empty());
         assert_eq!(
             status(&ws, "source_unique_salesforce_contacts_id"),
@@ -542,7 +706,8 @@ mod tests {
             "the open test stays open"
         );
 
-        ws.set_policy(Switch::OutsideCategories, "add_to_accepted_list");
+        ws.set_policy(Switch::OutsideCategories, "add_to_accepted_list", 0.0);
+        lb.settle(&mut ws);
         assert!(ws.schema().text().contains("- Kitchen"));
         assert_eq!(ws.schema().origin(), &SchemaOrigin::Policy);
         assert_eq!(
@@ -564,16 +729,18 @@ mod tests {
             "- unique:\n                  config:\n                    severity: warn\n",
             1,
         );
-        ws.apply_schema(warned);
+        ws.apply_schema(warned, 0.0);
+        lb.settle(&mut ws);
         let customers = run(&ws);
         let customers = customers.node(DEFAULT_NODE).unwrap();
         assert!(!customers.is_skipped());
-        assert!(customers.table.column("kitchen_amount").is_some());
+        assert!(customers.columns.iter().any(|c| c.name == "kitchen_amount"));
         assert_eq!(ws.grid().unwrap().num_rows(), 10);
 
         // Switching back to counting them in other_amount undoes the policy's edit only when
         // the text is still the policy's.
-        ws.set_policy(Switch::OutsideCategories, "count_in_other");
+        ws.set_policy(Switch::OutsideCategories, "count_in_other", 0.0);
+        lb.settle(&mut ws);
         assert!(
             ws.schema().text().contains("- Kitchen"),
             "the user's applied text stays"
@@ -582,11 +749,14 @@ mod tests {
 
     #[test]
     fn switching_a_policy_back_undoes_its_schema_edit() {
-        let mut ws = demo();
-        ws.apply_schema(exercise_schema());
-        ws.set_policy(Switch::OutsideCategories, "add_to_accepted_list");
+        let (mut ws, mut lb) = demo();
+        ws.apply_schema(exercise_schema(), 0.0);
+        lb.settle(&mut ws);
+        ws.set_policy(Switch::OutsideCategories, "add_to_accepted_list", 0.0);
+        lb.settle(&mut ws);
         assert!(ws.schema().text().contains("- Kitchen"));
-        ws.set_policy(Switch::OutsideCategories, "count_in_other");
+        ws.set_policy(Switch::OutsideCategories, "count_in_other", 0.0);
+        lb.settle(&mut ws);
         assert_eq!(ws.schema().text(), exercise_schema());
         assert_eq!(
             status(&ws, "source_accepted_values_web_transactions_category"),
@@ -596,21 +766,24 @@ mod tests {
 
     #[test]
     fn a_policy_says_what_it_changed() {
-        let mut ws = demo();
-        ws.set_policy(Switch::DuplicateContacts, "drop_all");
+        let (mut ws, mut lb) = demo();
+        ws.set_policy(Switch::DuplicateContacts, "drop_all", 0.0);
+        lb.settle(&mut ws);
         let change = ws.last_change().unwrap().clone();
         assert_eq!(
             change.cause,
             "Duplicate contact ids: drop every row of a repeated id"
         );
         assert!(change.diff.lines()[0].starts_with("stg_sf__contacts 11 → 10 rows"));
-        ws.set_policy(Switch::DuplicateContacts, "drop_all");
+        ws.set_policy(Switch::DuplicateContacts, "drop_all", 0.0);
+        lb.settle(&mut ws);
         assert_eq!(
             ws.last_change(),
             Some(&change),
             "the same choice does not re-run"
         );
-        ws.set_policy(Switch::DuplicateContacts, "nonsense");
+        ws.set_policy(Switch::DuplicateContacts, "nonsense", 0.0);
+        lb.settle(&mut ws);
         assert_eq!(
             ws.policies().duplicate_contacts,
             c360::engine::policy::DuplicateContacts::DropAll
@@ -619,15 +792,17 @@ mod tests {
 
     #[test]
     fn a_schema_file_loads_with_the_sources() {
-        let mut ws = demo();
-        ws.load_with_schema(Vec::new(), Some(("mine.yml".into(), exercise_schema())));
+        let (mut ws, mut lb) = demo();
+        ws.load_with_schema(Vec::new(), Some(("mine.yml".into(), exercise_schema())), 0.0);
+        lb.settle(&mut ws);
         assert_eq!(ws.schema().origin(), &SchemaOrigin::File("mine.yml".into()));
         assert_eq!(
             status(&ws, "source_unique_salesforce_contacts_id"),
             TestStatus::Fail
         );
         assert_eq!(ws.last_change().unwrap().cause, "Loaded mine.yml");
-        ws.reset_schema();
+        ws.reset_schema(0.0);
+        lb.settle(&mut ws);
         assert_eq!(
             status(&ws, "source_unique_salesforce_contacts_id"),
             TestStatus::Warn
@@ -636,7 +811,7 @@ mod tests {
 
     #[test]
     fn the_test_filter_never_hides_the_test_opened_from_elsewhere() {
-        let mut ws = demo();
+        let (mut ws, _lb) = demo();
         ws.set_test_filter(Some(TestStatus::Warn));
         ws.show_test("test.c360.unique_customers_id");
         assert_eq!(ws.test_filter(), None);
@@ -645,5 +820,121 @@ mod tests {
         assert_eq!(ws.open_test(), None);
         ws.show_test("test.c360.nope");
         assert_eq!(ws.open_test(), None);
+    }
+}
+
+#[cfg(test)]
+mod pending {
+    //! The run in progress: what the page shows meanwhile, supersession and cancelling.
+
+    use super::*;
+    use crate::loopback::Loopback;
+    use c360_worker::protocol::{Done, Response, ResponseBody};
+    use c360_worker::session::TaskStep;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+    }
+
+    /// Runs a posted request to the end in the loopback's session and returns its answer.
+    fn finish(lb: &mut Loopback, id: u64, request: RunRequest) -> Response {
+        let mut task = lb.session.start(id, request).unwrap();
+        loop {
+            match task.step(&lb.session, &mut lb.files) {
+                TaskStep::Progress(_) => {}
+                TaskStep::Failed(f) => panic!("{f}"),
+                TaskStep::Finished => break,
+            }
+        }
+        let summary = lb.session.commit(task).unwrap_or_else(|_| panic!("commits"));
+        Response {
+            id,
+            body: ResponseBody::Done(Done::Run(Box::new(summary))),
+        }
+    }
+
+    #[test]
+    fn the_first_run_is_pending_until_the_worker_answers() {
+        let mut lb = Loopback::new();
+        let mut ws = Workspace::demo(RunConfig::new(day(26)), 5.0);
+        assert!(ws.run().is_none() && ws.failure().is_none());
+        let pending = ws.pending().unwrap();
+        assert_eq!((pending.id, pending.started_at), (None, 5.0));
+        let (id, request) = lb.post(&mut ws).unwrap();
+        assert_eq!(ws.pending().unwrap().id, Some(id));
+        assert!(ws.take_request().is_none(), "posted once");
+        let answer = finish(&mut lb, id, request);
+        ws.receive(answer);
+        assert!(ws.pending().is_none());
+        assert_eq!(ws.runs_done(), 1);
+    }
+
+    #[test]
+    fn a_newer_change_supersedes_the_pending_run_and_its_answer_is_ignored() {
+        let mut lb = Loopback::new();
+        let mut ws = Workspace::demo(RunConfig::new(day(26)), 0.0);
+        lb.settle(&mut ws);
+        ws.set_as_of(day(27), 0);
+        let (old, old_request) = lb.post(&mut ws).unwrap();
+        ws.set_as_of(day(28), 0);
+        let (new, new_request) = lb.post(&mut ws).unwrap();
+        // The superseded run finishes anyway (it was past its last yield): never shown.
+        let late = finish(&mut lb, old, old_request);
+        ws.receive(late);
+        assert!(ws.pending().is_some());
+        assert_eq!(ws.run().unwrap().config.as_of, day(26), "still the first run");
+        ws.receive(Response {
+            id: old,
+            body: ResponseBody::Cancelled,
+        });
+        assert!(ws.pending().is_some(), "a late Cancelled of the old run changes nothing");
+        let answer = finish(&mut lb, new, new_request);
+        ws.receive(answer);
+        assert!(ws.pending().is_none());
+        assert_eq!(ws.run().unwrap().config.as_of, day(28));
+        assert_eq!(ws.last_change().unwrap().cause, "As of 2026-11-28");
+    }
+
+    #[test]
+    fn cancelling_keeps_the_result_and_puts_its_settings_back() {
+        let mut lb = Loopback::new();
+        let mut ws = Workspace::demo(RunConfig::new(day(26)), 0.0);
+        lb.settle(&mut ws);
+        let before = ws.run().unwrap();
+        ws.set_policy(Switch::DuplicateContacts, "drop_all", 0.0);
+        let (id, _) = lb.post(&mut ws).unwrap();
+        assert_eq!(ws.cancel(), Some(id));
+        assert!(ws.pending().unwrap().cancelling);
+        ws.receive(Response {
+            id,
+            body: ResponseBody::Cancelled,
+        });
+        assert!(ws.pending().is_none());
+        assert!(ws.run().unwrap() == before, "the same result, untouched");
+        assert_eq!(*ws.policies(), before.config.policies, "the switch goes back");
+        assert!(ws.grid().is_some());
+    }
+
+    #[test]
+    fn progress_is_kept_for_the_pending_run_only() {
+        let mut lb = Loopback::new();
+        let mut ws = Workspace::demo(RunConfig::new(day(26)), 0.0);
+        let (id, _) = lb.post(&mut ws).unwrap();
+        let progress = Progress::Step {
+            index: 2,
+            total: 30,
+            name: "stg_sf__contacts".into(),
+            reused: false,
+        };
+        ws.receive(Response {
+            id: id + 7,
+            body: ResponseBody::Progress(progress.clone()),
+        });
+        assert_eq!(ws.pending().unwrap().progress, None);
+        ws.receive(Response {
+            id,
+            body: ResponseBody::Progress(progress.clone()),
+        });
+        assert_eq!(ws.pending().unwrap().progress, Some(progress));
     }
 }

@@ -34,7 +34,7 @@ pub enum Layer {
 }
 
 /// A documented model column.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModelColumn {
     pub name: String,
     pub data_type: DataType,

@@ -1,0 +1,370 @@
+//! The messages between the page and the worker: what the page asks, what the worker answers.
+//!
+//! Every [`Request`] carries an id that the page chooses; every [`Response`] to it carries the
+//! same id. The worker says [`ResponseBody::Ready`] first, once its wasm has loaded (a message
+//! posted to a wasm worker before that is lost, so the page queues what it sends until then).
+//! A long request then gets any number of [`ResponseBody::Progress`] and ends with exactly one
+//! of `Done`, `Failed` or `Cancelled`.
+//!
+//! The page never holds a whole table: it asks for what it shows — a page of a node's table,
+//! sorted and filtered, a test's failing rows, a finding's rows — and downloads come back in
+//! chunks. The messages are JSON (serde), so that the same types round-trip in native tests;
+//! the user's `File` objects, which cannot be serialised, travel beside the JSON and are
+//! referred to by [`FileRef::token`].
+//!
+//! This module depends on the engine's types; the engine knows nothing of it.
+
+use c360::engine::bench::BenchReport;
+use c360::engine::data_test::TestResult;
+use c360::engine::freshness::FreshnessResult;
+use c360::engine::models::ModelColumn;
+use c360::engine::project::Step;
+use c360::engine::table::ColumnInfo;
+use c360::engine::{Node, NodeResult, RunConfig, RunError};
+use serde::{Deserialize, Serialize};
+
+/// The id of the worker's unprompted `Ready`.
+pub const READY_ID: u64 = 0;
+
+/// One of the project's two sources.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Slot {
+    Contacts,
+    Transactions,
+}
+
+impl Slot {
+    /// Both slots, in the engine's load order.
+    pub const ALL: [Slot; 2] = [Slot::Contacts, Slot::Transactions];
+
+    /// The position in the engine's `SOURCES`.
+    pub fn index(self) -> usize {
+        match self {
+            Slot::Contacts => 0,
+            Slot::Transactions => 1,
+        }
+    }
+}
+
+/// A file the user chose, as the page knows it. The `File` itself is posted beside the
+/// message, under its token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRef {
+    /// Unique per file the page was given: the same token is the same bytes.
+    pub token: u64,
+    pub name: String,
+    pub size: u64,
+}
+
+/// Where a source's bytes come from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "from", rename_all = "snake_case")]
+pub enum SourceSpec {
+    /// The bundled demo export (compiled into the worker).
+    Demo,
+    File(FileRef),
+}
+
+impl SourceSpec {
+    /// The name used in messages: the user's file name, or the demo's `contacts.csv`.
+    pub fn name(&self, slot: Slot) -> String {
+        match self {
+            SourceSpec::Demo => c360::engine::dag::SOURCES[slot.index()].file_name.to_string(),
+            SourceSpec::File(f) => f.name.clone(),
+        }
+    }
+}
+
+/// Everything a run reads: the worker re-parses only the sources whose spec changed and
+/// re-runs only the nodes and tests the change reaches.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunRequest {
+    /// In [`Slot::ALL`] order.
+    pub sources: [SourceSpec; 2],
+    /// The schema file's text (already validated by the page: invalid text never runs).
+    pub schema: String,
+    pub config: RunConfig,
+}
+
+/// Which table a page or a download is of. Every one belongs to the run in force.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "of", rename_all = "snake_case")]
+pub enum TableRef {
+    /// A source's or model's table, by unique id.
+    Node { unique_id: String },
+    /// The failing rows a data test kept, by the test's unique id.
+    FailingRows { unique_id: String },
+    /// The rows of a node's `index`-th finding (in the run's list of findings).
+    Finding { index: usize },
+}
+
+/// A sort direction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Ascending,
+    Descending,
+}
+
+/// Which column the rows are ordered by. Kept by name so that it survives a re-run.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Sort {
+    pub column: String,
+    pub direction: Direction,
+}
+
+/// Only the rows whose `column` shows exactly `value` (nulls show as the empty string).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Filter {
+    pub column: String,
+    pub value: String,
+}
+
+/// One page of a table, as the page asks for it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageRequest {
+    /// The run the page is showing; a page of any other run is refused.
+    pub run: u64,
+    pub table: TableRef,
+    pub sort: Option<Sort>,
+    pub filter: Option<Filter>,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+/// What the page asks the worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Request {
+    pub id: u64,
+    pub body: RequestBody,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RequestBody {
+    /// Builds the project like `dbt build`. A run supersedes any run still going: that one is
+    /// cancelled and its result never shown.
+    Run(RunRequest),
+    /// Stops the request with this id, if it is still going. Its `Cancelled` answers it.
+    Cancel { request: u64 },
+    Page(PageRequest),
+    /// A table as CSV, in chunks ([`ResponseBody::Chunk`]) and then `Done`.
+    Download { run: u64, table: TableRef },
+    /// The engine's benchmark (`engine::bench::run`), in the worker.
+    Bench {
+        contacts: usize,
+        transactions: usize,
+        runs: usize,
+    },
+}
+
+/// What the worker answers.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Response {
+    /// The request's id; [`READY_ID`] for `Ready`.
+    pub id: u64,
+    pub body: ResponseBody,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ResponseBody {
+    /// The worker's wasm is loaded: requests sent from now on are handled.
+    Ready,
+    Progress(Progress),
+    /// A piece of a download, in order. The bytes travel beside the JSON (a transferred
+    /// `ArrayBuffer`) in the browser; natively, here.
+    Chunk {
+        #[serde(skip)]
+        bytes: Vec<u8>,
+        /// Bytes sent so far, this chunk included.
+        sent: u64,
+    },
+    Done(Done),
+    Failed(Failure),
+    Cancelled,
+}
+
+/// How far a run has got.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "phase", rename_all = "snake_case")]
+pub enum Progress {
+    /// Parsing a source file.
+    Parsing {
+        file: String,
+        bytes_read: u64,
+        total_bytes: u64,
+        rows: usize,
+    },
+    /// Node or test `index` (1-based) of `total` has run.
+    Step {
+        index: usize,
+        total: usize,
+        name: String,
+        /// Taken from the previous run, because nothing it reads changed.
+        reused: bool,
+    },
+}
+
+/// The end of a request.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum Done {
+    Run(Box<RunSummary>),
+    Page(TablePage),
+    /// A download's last chunk has been sent.
+    Download { bytes: u64, rows: usize },
+    Bench(BenchReport),
+}
+
+/// Why a request produced nothing.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "failure", rename_all = "snake_case")]
+pub enum Failure {
+    /// The run's input or a model failed: the same typed error the CLI prints.
+    Run(RunError),
+    /// The schema text did not parse (the page validates first, so this is a bug's sign).
+    Schema { message: String },
+    /// A page or download of a run that is no longer in force, or of a table it lacks.
+    NoSuchTable { run: u64, table: TableRef },
+    /// A request the worker cannot read.
+    BadRequest { message: String },
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Run(e) => e.fmt(f),
+            Failure::Schema { message } => write!(f, "the schema file is invalid: {message}"),
+            Failure::NoSuchTable { run, table } => {
+                write!(f, "run {run} has no table {table:?} (a newer run replaced it)")
+            }
+            Failure::BadRequest { message } => write!(f, "bad request: {message}"),
+        }
+    }
+}
+
+/// One node of a finished run, without its rows.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct NodeSummary {
+    pub node: Node,
+    pub result: NodeResult,
+    /// The table's columns as built (a skipped node has none).
+    pub columns: Vec<ColumnInfo>,
+    /// Taken from the previous run, because nothing it reads changed.
+    pub reused: bool,
+}
+
+impl NodeSummary {
+    pub fn is_skipped(&self) -> bool {
+        self.result.status == c360::engine::NodeStatus::Skipped
+    }
+
+    /// The documented columns, for the table's header.
+    pub fn docs(&self) -> &[ModelColumn] {
+        &self.node.columns
+    }
+}
+
+/// A finding, without its rows.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct FindingSummary {
+    /// The unique id of the model that reported it.
+    pub node: String,
+    /// `kind` as the engine serialises it: `duplicate_contacts_removed`.
+    pub slug: String,
+    pub message: String,
+    pub rows: usize,
+}
+
+/// A foreign key that matches nothing, and the existing key closest to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NearMiss {
+    pub value: String,
+    pub nearest: Option<String>,
+}
+
+/// One data test's result, without its failing rows (ask for [`TableRef::FailingRows`]).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TestSummary {
+    pub result: TestResult,
+    /// How many failing rows were kept to show (`None` when the test keeps none).
+    pub kept_rows: Option<usize>,
+    /// The kept rows' columns, the tested column and the nearest existing key first.
+    pub failing_columns: Vec<String>,
+    /// For a relationships test: each failing key beside the nearest key that exists.
+    pub near_misses: Vec<NearMiss>,
+    pub reused: bool,
+}
+
+/// A finished run, everything the page shows but the rows.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RunSummary {
+    /// The id of the request that made it: pages and downloads name it.
+    pub run: u64,
+    /// The configuration in force, with the accepted categories the schema and policies gave.
+    pub config: RunConfig,
+    /// Which files it read, in [`Slot::ALL`] order.
+    pub sources: [SourceSpec; 2],
+    /// In run order.
+    pub nodes: Vec<NodeSummary>,
+    pub findings: Vec<FindingSummary>,
+    /// In the order they ran.
+    pub tests: Vec<TestSummary>,
+    pub freshness: Vec<FreshnessResult>,
+    /// The schema text as a policy edited it (a category added to the accepted list).
+    pub edited_schema: Option<String>,
+    /// Nodes and tests in execution order.
+    pub steps: Vec<Step>,
+    /// Seconds, sources, models and tests together, as the engine measured them.
+    pub elapsed_time: f64,
+    /// The worker's wasm memory after the run, in bytes (0 natively).
+    pub memory_bytes: u64,
+}
+
+/// One page of a table's rows, formatted as the engine writes them (nulls as `None`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TablePage {
+    pub run: u64,
+    pub table: TableRef,
+    pub columns: Vec<ColumnInfo>,
+    /// Rows in the table.
+    pub total_rows: usize,
+    /// Rows that pass the filter (all of them without one).
+    pub matching_rows: usize,
+    /// The first row's position among the matching rows, after sorting.
+    pub offset: usize,
+    pub rows: Vec<Vec<Option<String>>>,
+    /// The sort and filter the rows are in (as asked, when the columns exist).
+    pub sort: Option<Sort>,
+    pub filter: Option<Filter>,
+}
+
+impl Request {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("requests are plain data")
+    }
+
+    pub fn from_json(text: &str) -> Result<Request, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+}
+
+impl Response {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("responses are plain data")
+    }
+
+    pub fn from_json(text: &str) -> Result<Response, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    /// Whether this ends its request.
+    pub fn is_final(&self) -> bool {
+        matches!(
+            self.body,
+            ResponseBody::Done(_) | ResponseBody::Failed(_) | ResponseBody::Cancelled
+        )
+    }
+}
