@@ -3,8 +3,11 @@
 //! source freshness, the findings and the run log; folded at the foot, the benchmark.
 //!
 //! It owns the one `RwSignal<Workspace>` and derives the few values several views read
-//! (the run, the open node). The whole page is a drop target for the CSV exports and a
-//! schema file.
+//! (the run, the open node), starts the worker, and writes where the runs stand on `<html>`
+//! (`data-c360-run`: loading, running, done, failed or cancelled; `data-c360-run-seq`, the
+//! number of runs that ended with a result; `data-c360-worker-memory`, the worker's wasm
+//! memory after the last) for tests and benchmarks to wait on. The whole page is a drop target
+//! for the CSV exports and a schema file.
 
 use leptos::prelude::*;
 
@@ -12,6 +15,8 @@ use c360::engine::RunConfig;
 
 use super::as_of::{now_millis, AsOfControl};
 use super::bench_panel::BenchPanel;
+use super::client::{self, Act};
+use super::run_progress::RunProgress;
 use super::dag::DagPicture;
 use super::drop_target::DropTarget;
 use super::error_alert::ErrorAlert;
@@ -29,8 +34,38 @@ use super::workspace::Workspace;
 
 #[component]
 pub fn App() -> impl IntoView {
-    let ws = RwSignal::new(Workspace::demo(RunConfig::at_instant(now_millis())));
-    let run = Memo::new(move |_| ws.with(|w| w.outcome().as_ref().ok().cloned()));
+    let ws = RwSignal::new(Workspace::demo(
+        RunConfig::at_instant(now_millis()),
+        js_sys::Date::now(),
+    ));
+    let ready = RwSignal::new(false);
+    if let Err(e) = client::start(move |response| {
+        if matches!(response.body, c360_worker::protocol::ResponseBody::Ready) {
+            ready.set(true);
+        } else {
+            web_sys::console::error_1(&format!("c360: {:?}", response.body).into());
+        }
+    }) {
+        ws.update(|w| w.reject(format!("c360 could not start its worker: {e}")));
+    }
+    // The first run, queued by `Workspace::demo`: posted now, handled once the worker is ready.
+    ws.act(|_| {});
+    let run = Memo::new(move |_| ws.with(|w| w.run()));
+    Effect::new(move |_| {
+        let (state, seq, memory) = ws.with(|w| {
+            (
+                w.run_state().as_str(),
+                w.runs_done(),
+                w.run().map_or(0, |r| r.memory_bytes),
+            )
+        });
+        let state = if ready.get() { state } else { "loading" };
+        if let Some(html) = document().document_element() {
+            let _ = html.set_attribute("data-c360-run", state);
+            let _ = html.set_attribute("data-c360-run-seq", &seq.to_string());
+            let _ = html.set_attribute("data-c360-worker-memory", &memory.to_string());
+        }
+    });
     let selected = Memo::new(move |_| ws.with(|w| w.selected().to_string()));
     let load = file_loader(ws);
 
@@ -42,6 +77,7 @@ pub fn App() -> impl IntoView {
                     <SourcesPanel ws=ws load=load/>
                     <AsOfControl ws=ws/>
                 </section>
+                <RunProgress ws=ws/>
                 <ErrorAlert ws=ws/>
                 <DagPicture ws=ws run=run selected=selected/>
                 <NodePanel ws=ws run=run/>

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use leptos::prelude::*;
 
+use super::client::Act;
 use super::workspace::Workspace;
 
 /// The browser's clock: milliseconds since the epoch.
@@ -31,7 +32,7 @@ pub fn AsOfControl(
     let on_change = move |ev: leptos::ev::Event| {
         // A date input reports "" while the date typed so far is incomplete: keep the last one.
         if let Ok(day) = NaiveDate::parse_from_str(&event_target_value(&ev), "%Y-%m-%d") {
-            ws.update(|w| w.set_as_of(day, now_millis()));
+            ws.act(|w| w.set_as_of(day, now_millis()));
         }
     };
     view! {
@@ -54,7 +55,7 @@ pub fn AsOfControl(
                 type="button"
                 class="c360-button c360-button--quiet"
                 data-testid="as-of-today"
-                on:click=move |_| ws.update(|w| w.set_as_of(today_utc(), now_millis()))
+                on:click=move |_| ws.act(|w| w.set_as_of(today_utc(), now_millis()))
             >
                 "Today"
             </button>

@@ -4,8 +4,8 @@
 //! the text to paste beside a native run.
 //!
 //! It is not part of the workflow: it measures the engine on generated data and leaves the
-//! workspace alone. The benchmark runs on the page's thread, so the page freezes while it
-//! runs; the panel says so, and paints its running state before it starts.
+//! workspace alone. The benchmark runs in the worker, like every run: the page stays
+//! responsive, and the worker answers the page's other requests once it is done.
 //!
 //! [`engine::bench::run`]: c360::engine::bench::run
 
@@ -14,8 +14,10 @@ use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
-use c360::engine::bench;
+use c360::engine::bench::BenchReport;
+use c360_worker::protocol::{Done, RequestBody, ResponseBody};
 
+use super::client;
 use super::browser_bench::{ratio, BenchSettings, BenchSize, BrowserBench, Copied, Runs};
 use super::format;
 
@@ -26,42 +28,37 @@ fn user_agent() -> String {
         .unwrap_or_default()
 }
 
-/// Resolves once the browser has painted what the page shows now. A frame callback runs just
-/// before the paint and a timer queued from it runs after: work started then leaves the
-/// running state on screen while it blocks the thread. (In a hidden tab frames stop, so the
-/// benchmark waits until the tab is shown again, where it would have been throttled anyway.)
-async fn after_next_paint() {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let frame = js_sys::Promise::new(&mut |resolve, _| {
-        if window.request_animation_frame(&resolve).is_err() {
-            let _ = resolve.call0(&JsValue::UNDEFINED);
-        }
-    });
-    let _ = JsFuture::from(frame).await;
-    let painted = js_sys::Promise::new(&mut |resolve, _| {
-        if window.set_timeout_with_callback(&resolve).is_err() {
-            let _ = resolve.call0(&JsValue::UNDEFINED);
-        }
-    });
-    let _ = JsFuture::from(painted).await;
-}
-
-/// Runs the benchmark in the page, after the running state is painted.
-async fn run_in_page(settings: BenchSettings) -> BrowserBench {
-    after_next_paint().await;
+/// Runs the benchmark in the worker and waits for its report.
+async fn run_in_worker(settings: BenchSettings) -> BrowserBench {
     let started = web_time::Instant::now();
-    let report = bench::run(
-        settings.size.contacts(),
-        settings.size.transactions(),
-        settings.runs.count(),
-    );
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        client::send(
+            RequestBody::Bench {
+                contacts: settings.size.contacts(),
+                transactions: settings.size.transactions(),
+                runs: settings.runs.count(),
+            },
+            &[],
+            move |response, _| {
+                if let ResponseBody::Done(Done::Bench(report)) = response.body {
+                    let json = serde_json::to_string(&report).unwrap_or_default();
+                    let _ = resolve.call1(&JsValue::NULL, &json.into());
+                }
+            },
+        );
+    });
+    let json = JsFuture::from(promise)
+        .await
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default();
+    let report: BenchReport =
+        serde_json::from_str(&json).expect("the worker sends the engine's report");
     BrowserBench {
         settings,
         report,
         user_agent: user_agent(),
-        blocked_seconds: started.elapsed().as_secs_f64(),
+        wall_seconds: started.elapsed().as_secs_f64(),
     }
 }
 
@@ -112,11 +109,11 @@ fn result_view(
             view! {
                 <tr
                     class=class
-                    data-bench-step=t.name
+                    data-bench-step=t.name.clone()
                     data-seconds=t.seconds.to_string()
                     data-ratio=format!("{:.2}", t.ratio_to_peer)
                 >
-                    <th scope="row" class="c360-bench__step">{t.name}</th>
+                    <th scope="row" class="c360-bench__step">{t.name.clone()}</th>
                     <td class="c360-bench__number">{format::duration(t.seconds)}</td>
                     <td class="c360-bench__number">{ratio(t.ratio_to_peer)}</td>
                 </tr>
@@ -177,7 +174,7 @@ fn result_view(
 pub fn BenchPanel() -> impl IntoView {
     let size = RwSignal::new(BenchSize::default());
     let runs = RwSignal::new(Runs::default());
-    let bench = Action::new_unsync_local(|settings: &BenchSettings| run_in_page(*settings));
+    let bench = Action::new_unsync_local(|settings: &BenchSettings| run_in_worker(*settings));
     let pre: NodeRef<Pre> = NodeRef::new();
     let copy = Action::new_unsync_local(move |text: &String| copy_text(text.clone(), pre));
     let running = bench.pending();
@@ -210,15 +207,17 @@ pub fn BenchPanel() -> impl IntoView {
         .collect_view();
     let status = move || {
         if running.get() {
-            "Running… the page does not respond until the benchmark finishes.".to_string()
+            "Running in the worker… the page stays responsive; runs of your data wait until it \
+             finishes."
+                .to_string()
         } else {
             value
                 .with(|v| {
                     v.as_ref().map(|b| {
                         format!(
-                            "Done: the page was blocked for {} (generating the data, then \
-                             every step).",
-                            format::duration(b.blocked_seconds)
+                            "Done in {} (generating the data, then every step), in the \
+                             worker.",
+                            format::duration(b.wall_seconds)
                         )
                     })
                 })
@@ -294,10 +293,10 @@ pub fn BenchPanel() -> impl IntoView {
                 </button>
             </div>
             <p class="c360-bench__warning">
-                <strong>"The page freezes while the benchmark runs."</strong>
-                " It runs on this page's thread, as the models do: a moment at 1k / 10k; at \
-                 100k / 1M, best of 3, some 10 to 30 seconds depending on the machine, and about \
-                 700 MB of memory, which the tab keeps until it is reloaded."
+                <strong>"The benchmark runs in the worker, as the models do."</strong>
+                " A moment at 1k / 10k; at 100k / 1M, best of 3, some 10 to 30 seconds \
+                 depending on the machine, and about 700 MB of memory, which the worker keeps \
+                 until the page is reloaded."
             </p>
             <p class="c360-bench__browser">
                 "Browser: "

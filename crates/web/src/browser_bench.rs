@@ -123,8 +123,9 @@ pub struct BrowserBench {
     pub report: BenchReport,
     /// The browser's `navigator.userAgent`.
     pub user_agent: String,
-    /// How long the page was blocked: generating the data, then every step's runs.
-    pub blocked_seconds: f64,
+    /// How long it took, from the click to the report: generating the data, then every
+    /// step's runs.
+    pub wall_seconds: f64,
 }
 
 impl BrowserBench {
@@ -213,7 +214,7 @@ mod tests {
             settings,
             report,
             user_agent: "Mozilla/5.0 (X11; Linux x86_64) HeadlessChrome/140".into(),
-            blocked_seconds: 0.1,
+            wall_seconds: 0.1,
         };
         let text = bench.as_text();
         assert!(text.starts_with(&native), "{text}");

@@ -3,10 +3,14 @@
 //! nulls shown as nulls.
 //!
 //! It holds no state: the [`Grid`] it shows belongs to its owner, and every click is sent
-//! back as a [`TableCommand`].
+//! back as a [`TableCommand`]. When the grid asks for rows it has not got (a new run, a sort,
+//! another page), the view asks the worker for that page and hands it to the owner.
 
 use leptos::prelude::*;
 
+use c360_worker::protocol::TablePage;
+
+use super::client;
 use super::format;
 use super::grid::{Direction, Grid, TableCommand};
 use super::pager::Pager;
@@ -19,6 +23,9 @@ pub fn DataTable(
     /// Applies a sort or paging command to the grid's owner.
     #[prop(into)]
     on_command: Callback<TableCommand>,
+    /// Gives the grid's owner a page the worker sent for it.
+    #[prop(into)]
+    on_page: Callback<TablePage>,
     /// The accessible name of the table, shown as its caption.
     #[prop(into)]
     caption: Signal<String>,
@@ -31,6 +38,13 @@ pub fn DataTable(
     highlight: Vec<String>,
 ) -> impl IntoView {
     let highlight = std::sync::Arc::new(highlight);
+    // Syncs with the worker: whenever the grid shows rows it has not got, ask for them.
+    Effect::new(move |_| {
+        if let Some(request) = grid.with(|g| g.as_ref().filter(|g| g.is_loading()).map(Grid::request)) {
+            client::page(request, move |page| on_page.run(page));
+        }
+    });
+    let loading = move || grid.with(|g| g.as_ref().is_some_and(Grid::is_loading));
     let headers = Memo::new(move |_| grid.with(|g| g.as_ref().map(Grid::headers)));
     let row_count = move || grid.with(|g| g.as_ref().map(|g| g.num_rows().to_string()));
     let direction = move |i: usize| grid.with(|g| g.as_ref().and_then(|g| g.direction(i)));
@@ -95,9 +109,10 @@ pub fn DataTable(
         let rows = grid.with(|g| g.as_ref().map(Grid::rows).unwrap_or_default());
         if rows.is_empty() {
             let span = numeric.len().max(1).to_string();
+            let text = if loading() { "Loading…" } else { "No rows" };
             return view! {
                 <tr class="c360-table__row c360-table__row--empty">
-                    <td class="c360-table__cell" colspan=span>"No rows"</td>
+                    <td class="c360-table__cell" colspan=span>{text}</td>
                 </tr>
             }
             .into_any();
@@ -137,7 +152,7 @@ pub fn DataTable(
                 format!(
                     "{} × {} columns",
                     format::rows(g.num_rows()),
-                    g.table().num_columns()
+                    g.num_columns()
                 )
             })
         })
@@ -146,7 +161,12 @@ pub fn DataTable(
     view! {
         <div class="c360-table-view">
             <div class="c360-table-scroll" tabindex="0" role="region" aria-label=caption>
-                <table class="c360-table" data-node=move || node.get() data-row-count=row_count>
+                <table
+                    class="c360-table"
+                    data-node=move || node.get()
+                    data-row-count=row_count
+                    aria-busy=move || loading().to_string()
+                >
                     <caption class="c360-table__caption">
                         {caption} <span class="c360-table__summary">{summary}</span>
                     </caption>

@@ -1,27 +1,48 @@
-//! Saving a table as a CSV file, or the schema as YAML, from the page's memory: a `blob:`
-//! URL, never a request.
+//! Saving a table as a CSV file, or the schema as YAML: a `blob:` URL, never a request.
+//!
+//! A table's CSV is written by the worker, exactly as `c360 build` writes it, and comes in
+//! chunks (transferred, not copied); the page only gathers them into one `Blob`.
 
-use wasm_bindgen::JsCast;
+use js_sys::{Array, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
 
-use c360::engine::write::to_csv_string;
-use c360::engine::Table;
+use c360_worker::protocol::{Done, RequestBody, ResponseBody, TableRef};
 
-/// Offers `table` for download as `file_name`, written exactly as `c360 build` writes it.
-pub fn download_csv(file_name: &str, table: &Table) {
-    download_text(file_name, "text/csv;charset=utf-8", &to_csv_string(table));
+use super::client;
+
+/// Offers a table of the run `run` for download as `file_name`.
+pub fn download_table(run: u64, table: TableRef, file_name: String) {
+    let parts = Array::new();
+    client::send(
+        RequestBody::Download { run, table },
+        &[],
+        move |response, bytes: Option<Uint8Array>| match response.body {
+            ResponseBody::Chunk { .. } => {
+                if let Some(bytes) = bytes {
+                    parts.push(&bytes);
+                }
+            }
+            ResponseBody::Done(Done::Download { .. }) => {
+                let _ = save(&file_name, "text/csv;charset=utf-8", &parts);
+            }
+            ResponseBody::Failed(failure) => {
+                web_sys::console::error_1(&format!("c360: download failed: {failure}").into());
+            }
+            _ => {}
+        },
+    );
 }
 
 /// Offers `text` for download as `file_name`, of media type `mime`.
 pub fn download_text(file_name: &str, mime: &str, text: &str) {
     // Failing here means the browser lacks Blob or object URLs: nothing useful to report.
-    let _ = save(file_name, mime, text);
+    let _ = save(file_name, mime, &Array::of1(&JsValue::from_str(text)));
 }
 
-fn save(file_name: &str, mime: &str, text: &str) -> Option<()> {
-    let parts = js_sys::Array::of1(&text.into());
+fn save(file_name: &str, mime: &str, parts: &Array) -> Option<()> {
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(parts, &options).ok()?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
     let document = web_sys::window()?.document()?;
     let link: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;

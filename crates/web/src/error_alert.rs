@@ -11,7 +11,7 @@ pub fn ErrorAlert(
     /// The workspace whose failed run or rejected file is reported.
     ws: RwSignal<Workspace>,
 ) -> impl IntoView {
-    let run_error = move || ws.with(|w| w.outcome().as_ref().err().map(|e| e.to_string()));
+    let run_error = move || ws.with(|w| w.failure().map(|e| e.to_string()));
     let notice = move || ws.with(|w| w.notice().map(str::to_string));
     let schema_problems = move || ws.with(|w| w.schema().errors().len());
     view! {

@@ -1,15 +1,16 @@
 //! Reading the user's files: from a picker or a drop, into the workspace.
 //!
-//! Reading is the app's only asynchronous work (the browser hands over a file's bytes as a
-//! promise). It runs as an [`Action`], so views can show that a read is pending; when every
-//! file is read the workspace loads them all (the CSV exports and a dbt schema file) and
-//! re-runs once.
+//! The page reads only what it must to tell which export a file is: its first bytes (a
+//! schema file, which is small, whole). The file itself goes to the worker, which reads it in
+//! chunks. The reading runs as an [`Action`], so views can show that it is pending; then the
+//! workspace loads every file at once (the CSV exports and a dbt schema file) and re-runs once.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use super::inputs::{Slot, SourceInput};
+use super::client::{self, Act};
+use super::inputs::{self, Slot, SourceInput, HEADER_BYTES};
 use super::workspace::Workspace;
 
 /// What a file was chosen as.
@@ -44,7 +45,9 @@ pub fn file_loader(ws: RwSignal<Workspace>) -> Action<Vec<PickedFile>, ()> {
         let files = files.clone();
         async move {
             match read_all(files).await {
-                Ok(loaded) => ws.update(|w| w.load_with_schema(loaded.sources, loaded.schema)),
+                Ok(loaded) => ws.act(|w| {
+                    w.load_with_schema(loaded.sources, loaded.schema, js_sys::Date::now())
+                }),
                 Err(message) => ws.update(|w| w.reject(message)),
             }
         }
@@ -70,22 +73,24 @@ async fn read_all(files: Vec<PickedFile>) -> Result<Loaded, String> {
     let mut loaded = Loaded::default();
     for picked in files {
         let name = picked.file.name();
-        let bytes = read_bytes(&picked.file)
+        let whole = picked.target == Target::Schema
+            || (picked.target == Target::Unknown && is_schema_file(&name));
+        let bytes = read_bytes(&picked.file, (!whole).then_some(HEADER_BYTES))
             .await
             .map_err(|why| format!("{name}: cannot read the file: {why}"))?;
         let slot = match picked.target {
             Target::Schema => None,
             Target::Source(slot) => Some(slot),
             Target::Unknown if is_schema_file(&name) => None,
-            Target::Unknown => Some(Slot::identify(&name, &bytes).ok_or_else(|| {
+            Target::Unknown => Some(inputs::identify(&name, &bytes).ok_or_else(|| {
                 format!(
                     "{name}: cannot tell which export this is. Its header has neither the \
                      columns of {} ({}) nor those of {} ({}), and its name does not end in \
                      .yml or .yaml like a dbt schema file. Choose it with one of the file \
                      pickers to load it anyway and see what is missing.",
-                    Slot::Contacts.file_name(),
+                    inputs::file_name(Slot::Contacts),
                     column_list(Slot::Contacts),
-                    Slot::Transactions.file_name(),
+                    inputs::file_name(Slot::Transactions),
                     column_list(Slot::Transactions),
                 )
             })?),
@@ -108,17 +113,19 @@ async fn read_all(files: Vec<PickedFile>) -> Result<Loaded, String> {
         if let Some((_, other)) = loaded.sources.iter().find(|(s, _)| *s == slot) {
             return Err(format!(
                 "{name} and {} are both {} exports; drop one of each at most.",
-                other.name,
-                slot.file_name()
+                other.name(slot),
+                inputs::file_name(slot)
             ));
         }
-        loaded.sources.push((slot, SourceInput::user(name, bytes)));
+        let size = picked.file.size() as u64;
+        let token = client::keep_file(picked.file);
+        loaded.sources.push((slot, SourceInput::user(token, name, size)));
     }
     Ok(loaded)
 }
 
 fn column_list(slot: Slot) -> String {
-    slot.def()
+    inputs::def(slot)
         .columns
         .iter()
         .map(|c| c.name)
@@ -126,9 +133,15 @@ fn column_list(slot: Slot) -> String {
         .join(", ")
 }
 
-/// A file's bytes, through the browser's `Blob.arrayBuffer()`.
-async fn read_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
-    let buffer = JsFuture::from(file.array_buffer()).await.map_err(|e| {
+/// A file's bytes (its first `limit` bytes, when given), through `Blob.arrayBuffer()`.
+async fn read_bytes(file: &web_sys::File, limit: Option<usize>) -> Result<Vec<u8>, String> {
+    let blob: web_sys::Blob = match limit {
+        Some(limit) => file
+            .slice_with_f64_and_f64(0.0, limit as f64)
+            .map_err(|_| "the browser refused to read it".to_string())?,
+        None => file.clone().into(),
+    };
+    let buffer = JsFuture::from(blob.array_buffer()).await.map_err(|e| {
         e.as_string()
             .or_else(|| {
                 e.dyn_ref::<js_sys::Error>()

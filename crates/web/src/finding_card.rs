@@ -1,11 +1,10 @@
 //! One finding: its kind, the model that reported it, its message and its rows, in a table
 //! view of their own.
 
-use std::sync::Arc;
-
 use leptos::prelude::*;
 
 use c360::engine::models::ModelColumn;
+use c360_worker::protocol::{TablePage, TableRef};
 
 use super::data_table::DataTable;
 use super::format;
@@ -20,12 +19,17 @@ pub fn FindingCard(
     /// The finding to show.
     finding: FindingView,
     /// The reporting model's column docs, for the rows' header tooltips.
-    docs: Arc<[ModelColumn]>,
+    docs: Vec<ModelColumn>,
+    /// The run the finding belongs to: its rows are asked of the worker for it.
+    run: u64,
 ) -> impl IntoView {
     // The card's own sort and page: they last as long as this run's result.
-    let grid = RwSignal::new(Some(Grid::new(finding.rows.clone(), docs)));
+    let table = TableRef::Finding {
+        index: finding.index,
+    };
+    let grid = RwSignal::new(Some(Grid::new(run, table, docs, Vec::new(), finding.rows)));
     let title = format::sentence_case(&finding.slug);
-    let caption = format!("{title}: {}", format::rows(finding.rows.num_rows()));
+    let caption = format!("{title}: {}", format::rows(finding.rows));
     let model = finding
         .node
         .rsplit('.')
@@ -59,6 +63,13 @@ pub fn FindingCard(
                     grid.update(|g| {
                         if let Some(g) = g {
                             g.apply(command);
+                        }
+                    })
+                }
+                on_page=move |page: TablePage| {
+                    grid.update(|g| {
+                        if let Some(g) = g {
+                            g.receive(page);
                         }
                     })
                 }

@@ -39,8 +39,8 @@ pub fn FindingsPanel(
                     let docs = run
                         .node(&f.node)
                         .map(|n| n.docs.clone())
-                        .unwrap_or_else(|| [].into());
-                    view! { <FindingCard ws=ws finding=f.clone() docs=docs/> }
+                        .unwrap_or_default();
+                    view! { <FindingCard ws=ws finding=f.clone() docs=docs run=run.run/> }
                 })
                 .collect_view()
                 .into_any(),

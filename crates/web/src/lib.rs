@@ -48,6 +48,8 @@ mod bench_panel;
 #[cfg(target_arch = "wasm32")]
 mod change_summary;
 #[cfg(target_arch = "wasm32")]
+mod client;
+#[cfg(target_arch = "wasm32")]
 mod dag;
 #[cfg(target_arch = "wasm32")]
 mod data_table;
@@ -75,6 +77,8 @@ mod pager;
 mod policies_panel;
 #[cfg(target_arch = "wasm32")]
 mod run_summary;
+#[cfg(target_arch = "wasm32")]
+mod run_progress;
 #[cfg(target_arch = "wasm32")]
 mod schema_editor;
 #[cfg(target_arch = "wasm32")]

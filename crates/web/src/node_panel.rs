@@ -10,7 +10,8 @@ use c360::engine::{Node, NodeKind};
 
 use super::dag_layout::layer_word;
 use super::data_table::DataTable;
-use super::download::download_csv;
+use super::download::download_table;
+use c360_worker::protocol::TablePage;
 use super::grid::TableCommand;
 use super::status_badge::StatusBadge;
 use super::tests_panel::reveal_test;
@@ -127,7 +128,7 @@ pub fn NodePanel(
     let download = move |_| {
         ws.with(|w| {
             if let (Some(grid), Some(node)) = (w.grid(), w.selected_node()) {
-                download_csv(&format!("{}.csv", node.name), grid.table());
+                download_table(grid.run(), grid.table().clone(), format!("{}.csv", node.name));
             }
         })
     };
@@ -240,6 +241,7 @@ pub fn NodePanel(
                     <DataTable
                         grid=grid
                         on_command=move |command: TableCommand| ws.update(|w| w.command(command))
+                        on_page=move |page: TablePage| ws.update(|w| w.receive_page(page))
                         caption=caption
                         node=unique_id
                     />

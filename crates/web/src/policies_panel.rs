@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::change_summary::ChangeSummary;
+use super::client::Act;
 use super::policy_switches::Switch;
 use super::workspace::{RunHandle, Workspace};
 
@@ -24,7 +25,7 @@ fn switch_group(ws: RwSignal<Workspace>, switch: Switch) -> impl IntoView {
             };
             let on_change = {
                 let value = value.clone();
-                move |_| ws.update(|w| w.set_policy(switch, &value))
+                move |_| ws.act(|w| w.set_policy(switch, &value, js_sys::Date::now()))
             };
             view! {
                 <label class="c360-policy__choice">

@@ -12,7 +12,8 @@ use c360::engine::models::ModelColumn;
 use c360::engine::project::Step;
 use c360::engine::table::ColumnInfo;
 use c360::engine::{self, Node, NodeResult, NodeStatus, RunConfig};
-use c360_worker::protocol::{NearMiss, RunSummary, SourceSpec, TableRef};
+pub use c360_worker::protocol::NearMiss;
+use c360_worker::protocol::{RunSummary, SourceSpec, TableRef};
 
 /// dbt's test statuses in the order its summary line counts them.
 pub const TEST_STATUSES: [TestStatus; 5] = [

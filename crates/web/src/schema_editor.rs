@@ -22,6 +22,7 @@ use super::download::download_text;
 use super::file_loading::{PickedFile, Target};
 use super::schema_state::{SchemaOrigin, SCHEMA_FILE_NAME};
 use super::text_position::{caret_offset, line_count};
+use super::client::Act;
 use super::workspace::Workspace;
 
 /// The text area's element id: other views put the caret on a line through it.
@@ -115,7 +116,7 @@ pub fn SchemaEditor(
     let apply = move || {
         if let Some(element) = textarea.get() {
             let value = element.value();
-            ws.update(|w| w.apply_schema(value));
+            ws.act(|w| w.apply_schema(value, js_sys::Date::now()));
         }
     };
     let on_input = move |ev: leptos::ev::Event| {
@@ -239,7 +240,7 @@ pub fn SchemaEditor(
                     type="button"
                     class="c360-button"
                     data-testid="schema-reset"
-                    on:click=move |_| ws.update(|w| w.reset_schema())
+                    on:click=move |_| ws.act(|w| w.reset_schema(js_sys::Date::now()))
                 >
                     "Reset to the shipped schema"
                 </button>

@@ -6,7 +6,7 @@ use web_sys::HtmlInputElement;
 
 use super::file_loading::{PickedFile, Target};
 use super::format;
-use super::inputs::{Origin, Slot};
+use super::inputs::{self, Slot};
 use super::workspace::Workspace;
 
 #[component]
@@ -19,16 +19,16 @@ pub fn SourcePicker(
     load: Action<Vec<PickedFile>, ()>,
 ) -> impl IntoView {
     let slot = source;
-    let def = slot.def();
-    let input_id = format!("c360-{}", slot.test_id());
+    let def = inputs::def(slot);
+    let input_id = format!("c360-{}", inputs::test_id(slot));
     let current = move || {
         ws.with(|w| {
             let input = w.inputs().get(slot);
-            let origin = match input.origin {
-                Origin::Demo => "demo".to_string(),
-                Origin::User => format!("yours, {}", format::bytes(input.bytes.len())),
+            let origin = match input.size() {
+                None => "demo".to_string(),
+                Some(size) => format!("yours, {}", format::bytes(size as usize)),
             };
-            (input.name.clone(), origin)
+            (input.name(slot), origin)
         })
     };
     let on_change = move |ev: leptos::ev::Event| {
@@ -56,11 +56,11 @@ pub fn SourcePicker(
                 class="c360-visually-hidden"
                 type="file"
                 accept=".csv,text/csv"
-                data-testid=slot.test_id()
+                data-testid=inputs::test_id(slot)
                 on:change=on_change
             />
             <label class="c360-button c360-button--file" for=input_id>
-                "Choose " {slot.file_name()} "…"
+                "Choose " {inputs::file_name(slot)} "…"
             </label>
         </li>
     }

@@ -3,9 +3,10 @@
 
 use leptos::prelude::*;
 
-use super::file_loading::{reading_names, PickedFile};
+use super::file_loading::{reading_names, PickedFile, Target};
 use super::inputs::Slot;
 use super::source_picker::SourcePicker;
+use super::client::Act;
 use super::workspace::Workspace;
 
 #[component]
@@ -22,6 +23,26 @@ pub fn SourcesPanel(
             view! { <p class="c360-sources__reading" role="status">"Reading " {names} "…"</p> }
         })
         };
+    // Several files at once: each is told apart by its header, as a drop is.
+    let on_files = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let files: Vec<PickedFile> = input
+            .files()
+            .map(|list| {
+                (0..list.length())
+                    .filter_map(|i| list.item(i))
+                    .map(|file| PickedFile {
+                        target: Target::Unknown,
+                        file,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        input.set_value("");
+        if !files.is_empty() {
+            load.dispatch_local(files);
+        }
+    };
     view! {
         <div class="c360-sources">
             <h2 class="c360-bar__heading">"Data"</h2>
@@ -37,10 +58,22 @@ pub fn SourcesPanel(
                     class="c360-button"
                     data-testid="use-demo"
                     disabled=is_demo
-                    on:click=move |_| ws.update(|w| w.use_demo())
+                    on:click=move |_| ws.act(|w| w.use_demo(js_sys::Date::now()))
                 >
                     "Back to demo data"
                 </button>
+                <input
+                    id="c360-files-input"
+                    class="c360-visually-hidden"
+                    type="file"
+                    multiple=true
+                    accept=".csv,text/csv,.yml,.yaml"
+                    data-testid="files-input"
+                    on:change=on_files
+                />
+                <label class="c360-button c360-button--file" for="c360-files-input">
+                    "Choose both exports…"
+                </label>
                 <span class="c360-sources__hint">"or drop CSV files (or a schema.yml) anywhere on this page"</span>
             </div>
             {reading}

@@ -3,7 +3,6 @@
 //! the cause: its line in the schema, the remediation policy for what it finds and, for a
 //! relationships test, the existing key the orphan most likely meant.
 
-use std::sync::Arc;
 
 use leptos::prelude::*;
 
@@ -11,6 +10,7 @@ use c360::engine::data_test::{Severity, TestStatus};
 use c360::engine::models::ModelColumn;
 
 use super::data_table::DataTable;
+use c360_worker::protocol::TablePage;
 use super::format::{self, diff_segments, Segment};
 use super::grid::{Grid, TableCommand};
 use super::policy_switches::Switch;
@@ -100,16 +100,17 @@ pub fn TestDetail(
     /// The test to show.
     test: TestView,
     /// The tested node's column docs, for the failing rows' header tooltips.
-    docs: Arc<[ModelColumn]>,
+    docs: Vec<ModelColumn>,
+    /// The run the test belongs to: its failing rows are asked of the worker for it.
+    run: u64,
 ) -> impl IntoView {
     let r = test.result.clone();
     let status = r.status;
     // The rows' own sort and page: they last as long as this detail is open.
     let grid = RwSignal::new(
-        test.failing_rows
-            .clone()
-            .filter(|t| t.num_rows() > 0)
-            .map(|t| Grid::new(t, docs)),
+        test.failing_rows()
+            .filter(|_| test.kept_rows.unwrap_or(0) > 0)
+            .map(|t| Grid::new(run, t, docs, Vec::new(), test.kept_rows.unwrap_or(0))),
     );
     let caption = match test.rows_cut() {
         Some((kept, total)) => format!(
@@ -213,7 +214,7 @@ pub fn TestDetail(
         }
     });
     let near = test.result.column_name.clone().and_then(|column| {
-        let misses = test.near_misses();
+        let misses = test.near_misses().to_vec();
         (!misses.is_empty()).then(|| near_miss_callout(&column, misses))
     });
 
@@ -227,6 +228,13 @@ pub fn TestDetail(
                         grid.update(|g| {
                             if let Some(g) = g {
                                 g.apply(command);
+                            }
+                        })
+                    }
+                    on_page=move |page: TablePage| {
+                        grid.update(|g| {
+                            if let Some(g) = g {
+                                g.receive(page);
                             }
                         })
                     }

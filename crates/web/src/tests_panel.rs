@@ -3,7 +3,6 @@
 //! checked, time and message. Clicking a test opens its detail below it: why it exists, the
 //! equivalent dbt SQL and the failing rows.
 
-use std::sync::Arc;
 
 use leptos::prelude::*;
 
@@ -139,11 +138,11 @@ pub fn TestsPanel(
                         .as_deref()
                         .and_then(|n| run.node(n))
                         .map(|n| n.docs.clone())
-                        .unwrap_or_else(|| Arc::from([]));
+                        .unwrap_or_default();
                     view! {
                         <tr class="c360-tests__detail-row">
                             <td colspan="7">
-                                <TestDetail ws=ws test=test.clone() docs=docs/>
+                                <TestDetail ws=ws test=test.clone() docs=docs run=run.run/>
                             </td>
                         </tr>
                     }

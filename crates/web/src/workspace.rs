@@ -77,6 +77,26 @@ pub struct Pending {
     pub cancelling: bool,
 }
 
+/// Where the runs stand, in the words the page exposes (`data-c360-run`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunState {
+    Running,
+    Done,
+    Failed,
+    Cancelled,
+}
+
+impl RunState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunState::Running => "running",
+            RunState::Done => "done",
+            RunState::Failed => "failed",
+            RunState::Cancelled => "cancelled",
+        }
+    }
+}
+
 /// The settings a result on screen was made with, to put back when a newer run is cancelled.
 #[derive(Clone, Debug)]
 struct Settings {
@@ -103,6 +123,8 @@ pub struct Workspace {
     outbox: Option<RunRequest>,
     /// How many runs have ended with a result (the page exposes it for tests and benchmarks).
     runs_done: u64,
+    /// How the last run that ended, ended.
+    ended: Option<RunState>,
     selected: String,
     /// The selected node's table view; `None` when there is no run or it skipped the node.
     grid: Option<Grid>,
@@ -136,6 +158,7 @@ impl Workspace {
             pending: None,
             outbox: None,
             runs_done: 0,
+            ended: None,
             selected: DEFAULT_NODE.into(),
             grid: None,
             notice: None,
@@ -185,6 +208,15 @@ impl Workspace {
     /// How many runs have ended with a result.
     pub fn runs_done(&self) -> u64 {
         self.runs_done
+    }
+
+    /// Whether a run is going, or how the last one ended.
+    pub fn run_state(&self) -> RunState {
+        if self.pending.is_some() {
+            RunState::Running
+        } else {
+            self.ended.unwrap_or(RunState::Running)
+        }
     }
 
     pub fn selected(&self) -> &str {
@@ -413,6 +445,7 @@ impl Workspace {
             }
             ResponseBody::Cancelled => {
                 self.pending = None;
+                self.ended = Some(RunState::Cancelled);
                 let Settings {
                     inputs,
                     config,
@@ -457,6 +490,11 @@ impl Workspace {
         if outcome.is_ok() {
             self.runs_done += 1;
         }
+        self.ended = Some(if outcome.is_ok() {
+            RunState::Done
+        } else {
+            RunState::Failed
+        });
         self.outcome = Some(outcome);
         let run = self.run();
         match &run {
@@ -910,6 +948,7 @@ mod pending {
             body: ResponseBody::Cancelled,
         });
         assert!(ws.pending().is_none());
+        assert_eq!(ws.run_state(), RunState::Cancelled);
         assert!(ws.run().unwrap() == before, "the same result, untouched");
         assert_eq!(*ws.policies(), before.config.policies, "the switch goes back");
         assert!(ws.grid().is_some());
