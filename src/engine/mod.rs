@@ -35,8 +35,8 @@ pub use dag::{graph, Node, NodeKind};
 pub use decimal::Decimal;
 pub use error::{InputError, RunError};
 pub use project::{
-    Finding, FindingKind, NodeOutput, NodeResult, NodeStatus, RunConfig, RunOutput, SourceFile,
-    SourceFiles, Sources,
+    ConfigPart, Finding, FindingKind, NodeOutput, NodeResult, NodeStatus, RunConfig, RunOutput,
+    SourceFile, SourceFiles, Sources,
 };
 pub use schema::Schema;
 pub use table::Table;

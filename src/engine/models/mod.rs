@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::column::DataType;
 use super::error::ModelError;
-use super::project::{Finding, RunConfig};
+use super::project::{ConfigPart, Finding, RunConfig};
 use super::table::Table;
 
 pub mod category;
@@ -49,6 +49,10 @@ pub trait Model: Sync {
     /// The unique ids of the nodes this model reads (`source.c360.web.transactions`,
     /// `model.c360.stg_sf__contacts`).
     fn depends_on(&self) -> &'static [&'static str];
+    /// The parts of the run's configuration its output depends on. It runs with those
+    /// alone ([`RunConfig::only`]), and a build re-runs it when one of them, or a parent,
+    /// changed; otherwise it takes the previous run's table and findings.
+    fn reads(&self) -> &'static [ConfigPart];
     /// The model's columns, as they depend on the run's configuration.
     fn columns(&self, config: &RunConfig) -> Vec<ModelColumn>;
     fn run(&self, ctx: &mut ModelContext<'_>) -> Result<Table, ModelError>;
@@ -70,7 +74,10 @@ pub static MODELS: &[&dyn Model] = &[
 /// What a model sees while it runs: its parents' tables, the run's settings, and a place to
 /// report what it did to the data.
 pub struct ModelContext<'a> {
+    /// The tables of the model's `depends_on`, and no others.
     pub(crate) tables: &'a HashMap<String, Table>,
+    /// The parts of the settings the model [`reads`](Model::reads); the others hold
+    /// placeholders.
     pub config: &'a RunConfig,
     pub(crate) node: String,
     pub(crate) findings: Vec<Finding>,
