@@ -29,7 +29,7 @@ pub mod table;
 pub mod time;
 pub mod write;
 
-pub use build::{build, run};
+pub use build::{build, run, Build, StepDone};
 pub use column::{Column, DataType, Value};
 pub use dag::{graph, Node, NodeKind};
 pub use decimal::Decimal;

@@ -297,6 +297,10 @@ pub struct NodeOutput {
     pub node: Node,
     pub table: Table,
     pub result: NodeResult,
+    /// What the table was computed from (see [`crate::engine::build::Build`]): equal
+    /// fingerprints in two runs of one process mean equal results. Not written to
+    /// `run_results.json`: a source's is derived from where its columns sit in memory.
+    pub fingerprint: u64,
 }
 
 /// Everything a run produced.
@@ -317,6 +321,14 @@ pub struct RunOutput {
     pub elapsed_time: f64,
     /// Nodes and tests in the order they ran (indexes into `nodes` and `tests`).
     pub steps: Vec<Step>,
+    /// Each test's fingerprint, in the order of `tests` (a node's is on its
+    /// [`NodeOutput`]). Kept beside the results rather than in them, so that
+    /// `run_results.json` and the results' serde form stay as they are.
+    pub test_fingerprints: Vec<u64>,
+    /// The unique ids of the nodes and tests taken unchanged from the previous run's output
+    /// (for a source: the same table as in the previous run), in run order. Empty for a
+    /// build without a previous output.
+    pub reused: Vec<String>,
 }
 
 /// One step of a build, for a log in execution order.
@@ -351,6 +363,22 @@ impl RunOutput {
     /// A test result by its unique id.
     pub fn test(&self, unique_id: &str) -> Option<&TestResult> {
         self.tests.iter().find(|t| t.unique_id == unique_id)
+    }
+
+    /// A node's or a test's fingerprint by its unique id.
+    pub fn fingerprint(&self, unique_id: &str) -> Option<u64> {
+        self.node(unique_id).map(|n| n.fingerprint).or_else(|| {
+            self.tests
+                .iter()
+                .zip(&self.test_fingerprints)
+                .find(|(t, _)| t.unique_id == unique_id)
+                .map(|(_, f)| *f)
+        })
+    }
+
+    /// Whether a node or test was taken from the previous run's output.
+    pub fn was_reused(&self, unique_id: &str) -> bool {
+        self.reused.iter().any(|r| r == unique_id)
     }
 
     /// `run_results.json`, shaped like dbt's.
