@@ -13,9 +13,11 @@
 //!   address could come back), [`source`] compares the tables themselves.
 //! - A **model**'s: its unique id, the values of the configuration parts it
 //!   [`reads`](crate::engine::models::Model::reads), and its parents' fingerprints.
-//! - A **test**'s: its whole definition (kind, arguments, config, schema line, by its
-//!   `Debug` form, so a field added later is covered without a change here), the
-//!   fingerprints of the nodes it reads and, for a singular test, the accepted list.
+//! - A **test**'s: its whole definition but its line in the schema file (kind, arguments,
+//!   config, by its `Debug` form, so that a field added later is covered without a change
+//!   here), the fingerprints of the nodes it reads and, for a singular test, the accepted
+//!   list. The line is left out so that an edit above a test does not re-run it: a reused
+//!   result takes its line from the current definition.
 //!   A macro test reads nothing: its name is its fingerprint.
 //!
 //! std's `DefaultHasher` (SipHash with fixed keys) mixes well, so distinct inputs collide
@@ -26,6 +28,7 @@ use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
+use crate::engine::data_test::generic::GenericTest;
 use crate::engine::project::{ConfigPart, NodeOutput, RunConfig};
 use crate::engine::table::Table;
 
@@ -93,7 +96,15 @@ pub(super) fn model(
 pub(super) fn test(planned: &Planned, accepted: &[String], inputs: &[Option<u64>]) -> u64 {
     match planned {
         Planned::Macro(m) => hash_of(("macro", m.name)),
-        Planned::Generic(g) => hash_of(("generic", format!("{g:?}"), inputs)),
+        Planned::Generic(g) => {
+            // Where the test is written is not what it computes: a reused result takes the
+            // line from the current definition ([`Planned::place`]).
+            let unplaced = GenericTest {
+                line: 0,
+                ..(**g).clone()
+            };
+            hash_of(("generic", format!("{unplaced:?}"), inputs))
+        }
         Planned::Singular(s) => hash_of(("singular", s.name, accepted, inputs)),
     }
 }

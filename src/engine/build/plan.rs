@@ -47,6 +47,14 @@ impl Planned {
         }
     }
 
+    /// Moves a result of this test computed from an earlier schema file to where the test
+    /// is written now (a result depends on the line only through this field).
+    pub fn place(&self, result: &mut TestResult) {
+        if let Planned::Generic(g) = self {
+            result.line = Some(g.line);
+        }
+    }
+
     /// Runs it on `tables` with the accepted list in force.
     pub fn run(&self, tables: &HashMap<String, Table>, accepted: &[String]) -> TestResult {
         match self {

@@ -407,7 +407,10 @@ impl Build {
                 (r, false)
             }
             None => match self.previous_tests[index].take() {
-                Some(r) => (r, true),
+                Some(mut r) => {
+                    planned.place(&mut r);
+                    (r, true)
+                }
                 None => (planned.run(&self.tables, accepted), false),
             },
         };
