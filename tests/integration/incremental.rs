@@ -516,7 +516,10 @@ fn schemas() -> Vec<Schema> {
         joined_id_not_null_errors(),
         edited(KITCHEN, ""),
         six_categories_warn(),
-        edited(KITCHEN, &format!("{KITCHEN}                      - Garden\n")),
+        edited(
+            KITCHEN,
+            &format!("{KITCHEN}                      - Garden\n"),
+        ),
         Schema::empty(),
     ]
 }

@@ -12,6 +12,7 @@
 mod data_tests;
 mod fingerprint;
 mod plan;
+mod reuse;
 mod step;
 
 pub use step::{Build, StepDone};

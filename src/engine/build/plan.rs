@@ -11,6 +11,7 @@ use crate::engine::data_test::generic::{GenericKind, GenericTest};
 use crate::engine::data_test::macros::{MacroTest, MACRO_TESTS};
 use crate::engine::data_test::singular::{SingularTest, SINGULAR_TESTS};
 use crate::engine::data_test::TestResult;
+use crate::engine::models::{Model, MODELS};
 use crate::engine::policy::OutsideCategories;
 use crate::engine::project::{RunConfig, Sources};
 use crate::engine::schema::Schema;
@@ -159,6 +160,14 @@ impl Plan {
             order,
         }
     }
+}
+
+/// The model a model node comes from.
+pub(super) fn model_of(node: &Node) -> &'static dyn Model {
+    *MODELS
+        .iter()
+        .find(|m| m.unique_id() == node.unique_id)
+        .expect("every model node comes from MODELS")
 }
 
 /// Categories in the transactions source outside `accepted`, in order of first appearance.

@@ -17,7 +17,7 @@ use crate::engine::dag::{Node, NodeKind, SOURCES};
 use crate::engine::data_test::{TestResult, TestStatus};
 use crate::engine::error::RunError;
 use crate::engine::freshness::{self, FreshnessResult};
-use crate::engine::models::{Model, ModelContext, MODELS};
+use crate::engine::models::ModelContext;
 use crate::engine::project::{
     Finding, NodeOutput, NodeResult, NodeStatus, RunConfig, RunOutput, Sources, Step,
 };
@@ -25,8 +25,8 @@ use crate::engine::schema::Schema;
 use crate::engine::table::Table;
 
 use super::data_tests::skipped;
-use super::fingerprint;
-use super::plan::{Plan, Todo};
+use super::plan::{model_of, Plan, Todo};
+use super::reuse::Reuse;
 
 /// What one step did, for a progress report ("step 3 of 21: stg_sf__contacts").
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,13 +45,6 @@ pub struct StepDone {
     /// Whether the result was taken from the previous output rather than computed (for a
     /// source: whether it is the previous run's table).
     pub reused: bool,
-}
-
-/// A model's result in the previous output, to take instead of running it.
-struct Reusable {
-    table: Table,
-    result: NodeResult,
-    findings: Vec<Finding>,
 }
 
 /// `dbt build`, one step at a time: a step is one node (a source's load, or a model) or one
@@ -93,14 +86,8 @@ pub struct Build {
     plan: Plan,
     /// The next step's position in `plan.order`.
     next: usize,
-    node_fingerprints: Vec<u64>,
-    test_fingerprints: Vec<u64>,
-    /// By node: for a model, the previous result with its fingerprint; for a source,
-    /// whether it is the previous run's table.
-    previous_models: Vec<Option<Reusable>>,
-    unchanged_sources: Vec<bool>,
-    /// By test: the previous result with its fingerprint.
-    previous_tests: Vec<Option<TestResult>>,
+    /// Fingerprints, and what the previous output gives.
+    reuse: Reuse,
     tables: HashMap<String, Table>,
     results: Vec<Option<NodeResult>>,
     findings: Vec<Finding>,
@@ -166,81 +153,10 @@ impl Build {
             })
             .collect();
 
-        let previous_nodes: HashMap<&str, &NodeOutput> = previous
-            .into_iter()
-            .flat_map(|p| &p.nodes)
-            .map(|n| (n.node.unique_id.as_str(), n))
-            .collect();
-        let mut fingerprint_of: HashMap<&str, u64> = HashMap::new();
-        let mut node_fingerprints = Vec::with_capacity(plan.nodes.len());
-        let mut previous_models = Vec::with_capacity(plan.nodes.len());
-        let mut unchanged_sources = Vec::with_capacity(plan.nodes.len());
-        for node in &plan.nodes {
-            let id = node.unique_id.as_str();
-            let before = previous_nodes.get(id).copied();
-            let fp = match node.kind {
-                NodeKind::Source => fingerprint::source(id, &tables[id], before),
-                NodeKind::Model => {
-                    let parents: Vec<Option<u64>> = node
-                        .depends_on
-                        .iter()
-                        .map(|d| fingerprint_of.get(d.as_str()).copied())
-                        .collect();
-                    fingerprint::model(id, model_of(node).reads(), &plan.config, &parents)
-                }
-            };
-            let same = before.filter(|b| b.fingerprint == fp);
-            unchanged_sources.push(node.kind == NodeKind::Source && same.is_some());
-            previous_models.push(
-                same.filter(|b| {
-                    node.kind == NodeKind::Model && b.result.status == NodeStatus::Success
-                })
-                .map(|b| Reusable {
-                    table: b.table.clone(),
-                    result: b.result.clone(),
-                    findings: previous
-                        .into_iter()
-                        .flat_map(|p| &p.findings)
-                        .filter(|f| f.node == id)
-                        .cloned()
-                        .collect(),
-                }),
-            );
-            fingerprint_of.insert(id, fp);
-            node_fingerprints.push(fp);
-        }
-
-        let previous_tests: HashMap<u64, &TestResult> = previous
-            .into_iter()
-            .flat_map(|p| p.test_fingerprints.iter().copied().zip(&p.tests))
-            .filter(|(_, t)| t.status != TestStatus::Skipped)
-            .collect();
-        let mut test_fingerprints = Vec::with_capacity(plan.tests.len());
-        let mut reusable_tests = Vec::with_capacity(plan.tests.len());
-        for t in &plan.tests {
-            let inputs: Vec<Option<u64>> = t
-                .depends_on()
-                .iter()
-                .map(|d| fingerprint_of.get(d.as_str()).copied())
-                .collect();
-            let fp = fingerprint::test(t, &plan.config.accepted_categories, &inputs);
-            let unique_id = t.unique_id();
-            reusable_tests.push(
-                previous_tests
-                    .get(&fp)
-                    .filter(|r| r.unique_id == unique_id)
-                    .map(|r| (*r).clone()),
-            );
-            test_fingerprints.push(fp);
-        }
-
+        let reuse = Reuse::new(&plan, &tables, previous);
         Build {
             next: 0,
-            node_fingerprints,
-            test_fingerprints,
-            previous_models,
-            unchanged_sources,
-            previous_tests: reusable_tests,
+            reuse,
             tables,
             results,
             findings: Vec::new(),
@@ -325,7 +241,7 @@ impl Build {
             .nodes
             .into_iter()
             .zip(self.results)
-            .zip(self.node_fingerprints)
+            .zip(self.reuse.node_fingerprints)
             .map(|((node, result), fingerprint)| NodeOutput {
                 table: tables.remove(&node.unique_id).unwrap_or_default(),
                 result: result.expect("every node has a result"),
@@ -343,7 +259,7 @@ impl Build {
             edited_schema: self.plan.edited_schema,
             steps: self.steps,
             elapsed_time: busy + self.load_times.iter().sum::<f64>(),
-            test_fingerprints: self.test_fingerprints,
+            test_fingerprints: self.reuse.test_fingerprints,
             reused: self.reused,
         })
     }
@@ -353,7 +269,7 @@ impl Build {
     fn node(&mut self, index: usize) -> Result<bool, RunError> {
         let node = &self.plan.nodes[index];
         if node.kind == NodeKind::Source {
-            return Ok(self.unchanged_sources[index]);
+            return Ok(self.reuse.unchanged_sources[index]);
         }
         if let Some(reason) = node.depends_on.iter().find_map(|d| self.blocked.get(d)) {
             self.results[index] = Some(NodeResult {
@@ -370,7 +286,7 @@ impl Build {
             );
             return Ok(false);
         }
-        let (table, result, findings, reused) = match self.previous_models[index].take() {
+        let (table, result, findings, reused) = match self.reuse.models[index].take() {
             Some(r) => (r.table, r.result, r.findings, true),
             None => {
                 let (table, result, findings) = run_model(node, &self.tables, &self.plan.config)?;
@@ -406,7 +322,7 @@ impl Build {
                 skipped(&mut r, &reason);
                 (r, false)
             }
-            None => match self.previous_tests[index].take() {
+            None => match self.reuse.tests[index].take() {
                 Some(mut r) => {
                     planned.place(&mut r);
                     (r, true)
@@ -428,13 +344,6 @@ impl Build {
         self.test_results.push(result);
         reused
     }
-}
-
-fn model_of(node: &Node) -> &'static dyn Model {
-    *MODELS
-        .iter()
-        .find(|m| m.unique_id() == node.unique_id)
-        .expect("every model node comes from MODELS")
 }
 
 /// Runs a model on its parents' tables alone, with the settings it reads alone, so that its
