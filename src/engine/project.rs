@@ -112,7 +112,7 @@ impl ConfigPart {
 
 impl RunConfig {
     /// Feeds one part's value to `state`, for a fingerprint of what a model read.
-    pub fn hash_part(&self, part: ConfigPart, state: &mut impl Hasher) {
+    pub(crate) fn hash_part(&self, part: ConfigPart, state: &mut impl Hasher) {
         part.hash(state);
         let p = &self.policies;
         match part {
