@@ -74,3 +74,9 @@ mod policies;
 // message's words, never skipping models in a build, and `c360 freshness`'s exit status.
 #[path = "integration/freshness.rs"]
 mod freshness;
+
+// Step-by-step and incremental builds: stepping gives what `build` gives; each kind of change
+// (as-of, policy, schema edit, one source replaced) re-runs only what reads it, and the result
+// equals a build from scratch.
+#[path = "integration/incremental.rs"]
+mod incremental;

@@ -29,14 +29,14 @@ pub mod table;
 pub mod time;
 pub mod write;
 
-pub use build::{build, run};
+pub use build::{build, run, Build, StepDone};
 pub use column::{Column, DataType, Value};
 pub use dag::{graph, Node, NodeKind};
 pub use decimal::Decimal;
 pub use error::{InputError, RunError};
 pub use project::{
-    Finding, FindingKind, NodeOutput, NodeResult, NodeStatus, RunConfig, RunOutput, SourceFile,
-    SourceFiles, Sources,
+    ConfigPart, Finding, FindingKind, NodeOutput, NodeResult, NodeStatus, RunConfig, RunOutput,
+    SourceFile, SourceFiles, Sources,
 };
 pub use schema::Schema;
 pub use table::Table;

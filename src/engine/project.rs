@@ -1,6 +1,7 @@
 //! Running the project: load the sources, run every model in DAG order, collect each node's
 //! table, result and findings. This is what `c360 build` and the web app call.
 
+use std::hash::{Hash, Hasher};
 use std::io::Read;
 
 use chrono::NaiveDate;
@@ -71,6 +72,118 @@ impl RunConfig {
         RunConfig {
             freshness_at: now_millis,
             ..RunConfig::new(as_of)
+        }
+    }
+}
+
+/// One part of a [`RunConfig`]. Each model declares the parts it reads
+/// ([`Model::reads`](super::models::Model::reads)), so that a build knows which models a
+/// change of configuration affects, and runs each model with those parts only
+/// ([`RunConfig::only`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConfigPart {
+    /// `as_of`: the day ages are computed at.
+    AsOf,
+    /// `freshness_at`: read by the freshness check, which is not a model.
+    FreshnessAt,
+    /// `accepted_categories`, as the schema file and the outside-categories policy left it.
+    AcceptedCategories,
+    /// `policies.duplicate_contacts`.
+    DuplicateContacts,
+    /// `policies.orphan_transactions`.
+    OrphanTransactions,
+    /// `policies.outside_categories`. The build applies it to the accepted list before any
+    /// model runs, so a model sees its effect through [`ConfigPart::AcceptedCategories`].
+    OutsideCategories,
+}
+
+impl ConfigPart {
+    /// Every part, in declaration order.
+    pub const ALL: [ConfigPart; 6] = [
+        ConfigPart::AsOf,
+        ConfigPart::FreshnessAt,
+        ConfigPart::AcceptedCategories,
+        ConfigPart::DuplicateContacts,
+        ConfigPart::OrphanTransactions,
+        ConfigPart::OutsideCategories,
+    ];
+}
+
+impl RunConfig {
+    /// Feeds one part's value to `state`, for a fingerprint of what a model read.
+    pub(crate) fn hash_part(&self, part: ConfigPart, state: &mut impl Hasher) {
+        part.hash(state);
+        let p = &self.policies;
+        match part {
+            ConfigPart::AsOf => self.as_of.hash(state),
+            ConfigPart::FreshnessAt => self.freshness_at.hash(state),
+            ConfigPart::AcceptedCategories => self.accepted_categories.hash(state),
+            ConfigPart::DuplicateContacts => {
+                std::mem::discriminant(&p.duplicate_contacts).hash(state)
+            }
+            ConfigPart::OrphanTransactions => {
+                std::mem::discriminant(&p.orphan_transactions).hash(state)
+            }
+            ConfigPart::OutsideCategories => {
+                std::mem::discriminant(&p.outside_categories).hash(state)
+            }
+        }
+    }
+
+    /// These settings with only `parts` kept: every other part holds a fixed placeholder
+    /// (the epoch's first day, no accepted categories, the default policies), whatever this
+    /// configuration says. A model runs with `only(model.reads())`, so its output cannot
+    /// depend on a part it does not declare — which is what lets a build reuse it when only
+    /// other parts change. A model that forgets a declaration sees the placeholder and gets
+    /// visibly wrong output (null ages, no category columns) instead of stale output.
+    pub fn only(&self, parts: &[ConfigPart]) -> RunConfig {
+        // Destructured in full so that a new setting cannot be added without a part here.
+        let RunConfig {
+            as_of,
+            freshness_at,
+            accepted_categories,
+            policies:
+                Policies {
+                    duplicate_contacts,
+                    orphan_transactions,
+                    outside_categories,
+                },
+        } = self.clone();
+        fn pick<T>(keep: bool, value: T, placeholder: T) -> T {
+            if keep {
+                value
+            } else {
+                placeholder
+            }
+        }
+        let keep = |part| parts.contains(&part);
+        let placeholder = Policies::default();
+        RunConfig {
+            as_of: pick(keep(ConfigPart::AsOf), as_of, NaiveDate::MIN),
+            freshness_at: pick(keep(ConfigPart::FreshnessAt), freshness_at, 0),
+            accepted_categories: pick(
+                keep(ConfigPart::AcceptedCategories),
+                accepted_categories,
+                Vec::new(),
+            ),
+            policies: Policies {
+                duplicate_contacts: pick(
+                    keep(ConfigPart::DuplicateContacts),
+                    duplicate_contacts,
+                    placeholder.duplicate_contacts,
+                ),
+                orphan_transactions: pick(
+                    keep(ConfigPart::OrphanTransactions),
+                    orphan_transactions,
+                    placeholder.orphan_transactions,
+                ),
+                outside_categories: pick(
+                    keep(ConfigPart::OutsideCategories),
+                    outside_categories,
+                    placeholder.outside_categories,
+                ),
+            },
         }
     }
 }
@@ -184,6 +297,10 @@ pub struct NodeOutput {
     pub node: Node,
     pub table: Table,
     pub result: NodeResult,
+    /// What the table was computed from (see [`crate::engine::build::Build`]): equal
+    /// fingerprints in two runs of one process mean equal results. Not written to
+    /// `run_results.json`: a source's is derived from where its columns sit in memory.
+    pub fingerprint: u64,
 }
 
 /// Everything a run produced.
@@ -204,6 +321,14 @@ pub struct RunOutput {
     pub elapsed_time: f64,
     /// Nodes and tests in the order they ran (indexes into `nodes` and `tests`).
     pub steps: Vec<Step>,
+    /// Each test's fingerprint, in the order of `tests` (a node's is on its
+    /// [`NodeOutput`]). Kept beside the results rather than in them, so that
+    /// `run_results.json` and the results' serde form stay as they are.
+    pub test_fingerprints: Vec<u64>,
+    /// The unique ids of the nodes and tests taken unchanged from the previous run's output
+    /// (for a source: the same table as in the previous run), in run order. Empty for a
+    /// build without a previous output.
+    pub reused: Vec<String>,
 }
 
 /// One step of a build, for a log in execution order.
@@ -238,6 +363,22 @@ impl RunOutput {
     /// A test result by its unique id.
     pub fn test(&self, unique_id: &str) -> Option<&TestResult> {
         self.tests.iter().find(|t| t.unique_id == unique_id)
+    }
+
+    /// A node's or a test's fingerprint by its unique id.
+    pub fn fingerprint(&self, unique_id: &str) -> Option<u64> {
+        self.node(unique_id).map(|n| n.fingerprint).or_else(|| {
+            self.tests
+                .iter()
+                .zip(&self.test_fingerprints)
+                .find(|(t, _)| t.unique_id == unique_id)
+                .map(|(_, f)| *f)
+        })
+    }
+
+    /// Whether a node or test was taken from the previous run's output.
+    pub fn was_reused(&self, unique_id: &str) -> bool {
+        self.reused.iter().any(|r| r == unique_id)
     }
 
     /// `run_results.json`, shaped like dbt's.

@@ -13,7 +13,7 @@ use crate::engine::column::DataType;
 use crate::engine::column::{Column, TextColumn, NULL_CODE};
 use crate::engine::decimal::Decimal;
 use crate::engine::error::ModelError;
-use crate::engine::project::RunConfig;
+use crate::engine::project::{ConfigPart, RunConfig};
 use crate::engine::table::Table;
 use crate::engine::time::age_in_years;
 
@@ -51,6 +51,11 @@ impl Model for Category {
 
     fn depends_on(&self) -> &'static [&'static str] {
         &["model.c360.contacts_joined_with_transactions"]
+    }
+
+    fn reads(&self) -> &'static [ConfigPart] {
+        // The buyers' average ages at the as-of date.
+        &[ConfigPart::AsOf]
     }
 
     fn columns(&self, _: &RunConfig) -> Vec<ModelColumn> {

@@ -13,7 +13,7 @@ use crate::engine::column::DataType;
 use crate::engine::column::{Column, NULL_CODE};
 use crate::engine::error::ModelError;
 use crate::engine::policy::OrphanTransactions;
-use crate::engine::project::{FindingKind, RunConfig};
+use crate::engine::project::{ConfigPart, FindingKind, RunConfig};
 use crate::engine::table::Table;
 
 pub struct ContactsJoinedWithTransactions;
@@ -71,6 +71,11 @@ impl Model for ContactsJoinedWithTransactions {
             "model.c360.stg_sf__contacts",
             "model.c360.stg_web__transactions",
         ]
+    }
+
+    fn reads(&self) -> &'static [ConfigPart] {
+        // The orphans policy picks the join (inner or left).
+        &[ConfigPart::OrphanTransactions]
     }
 
     fn columns(&self, _: &RunConfig) -> Vec<ModelColumn> {

@@ -13,7 +13,7 @@ use super::{Layer, Model, ModelColumn, ModelContext};
 use crate::engine::column::DataType;
 use crate::engine::column::{Column, NULL_CODE};
 use crate::engine::error::ModelError;
-use crate::engine::project::{FindingKind, RunConfig};
+use crate::engine::project::{ConfigPart, FindingKind, RunConfig};
 use crate::engine::slug::amount_column;
 use crate::engine::table::Table;
 use crate::engine::time::age_in_years;
@@ -68,6 +68,11 @@ impl Model for Customers {
 
     fn depends_on(&self) -> &'static [&'static str] {
         &["model.c360.contacts_joined_with_transactions"]
+    }
+
+    fn reads(&self) -> &'static [ConfigPart] {
+        // Ages at the as-of date; one column per accepted category.
+        &[ConfigPart::AsOf, ConfigPart::AcceptedCategories]
     }
 
     fn columns(&self, config: &RunConfig) -> Vec<ModelColumn> {

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::column::DataType;
 use super::error::ModelError;
-use super::project::{Finding, RunConfig};
+use super::project::{ConfigPart, Finding, RunConfig};
 use super::table::Table;
 
 pub mod category;
@@ -49,6 +49,10 @@ pub trait Model: Sync {
     /// The unique ids of the nodes this model reads (`source.c360.web.transactions`,
     /// `model.c360.stg_sf__contacts`).
     fn depends_on(&self) -> &'static [&'static str];
+    /// The parts of the run's configuration its output depends on. It runs with those
+    /// alone ([`RunConfig::only`]), and a build re-runs it when one of them, or a parent,
+    /// changed; otherwise it takes the previous run's table and findings.
+    fn reads(&self) -> &'static [ConfigPart];
     /// The model's columns, as they depend on the run's configuration.
     fn columns(&self, config: &RunConfig) -> Vec<ModelColumn>;
     fn run(&self, ctx: &mut ModelContext<'_>) -> Result<Table, ModelError>;
@@ -70,7 +74,10 @@ pub static MODELS: &[&dyn Model] = &[
 /// What a model sees while it runs: its parents' tables, the run's settings, and a place to
 /// report what it did to the data.
 pub struct ModelContext<'a> {
+    /// The tables of the model's `depends_on`, and no others.
     pub(crate) tables: &'a HashMap<String, Table>,
+    /// The parts of the settings the model [`reads`](Model::reads); the others hold
+    /// placeholders.
     pub config: &'a RunConfig,
     pub(crate) node: String,
     pub(crate) findings: Vec<Finding>,
@@ -115,4 +122,113 @@ pub(crate) fn columns(list: &[(&str, DataType, &str)]) -> Vec<ModelColumn> {
             description: (*d).into(),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::policy::{DuplicateContacts, OrphanTransactions, OutsideCategories};
+    use crate::engine::project::RunOutput;
+
+    fn demo(config: &RunConfig) -> RunOutput {
+        crate::engine::build::run(crate::engine::build::demo_sources(), config)
+            .expect("the demo runs")
+    }
+
+    /// `base` with `part` alone changed, in a way the demo data shows.
+    fn varied(base: &RunConfig, part: ConfigPart) -> RunConfig {
+        let mut config = base.clone();
+        let policies = &mut config.policies;
+        match part {
+            ConfigPart::AsOf => config.as_of = NaiveDate::from_ymd_opt(1999, 3, 1).unwrap(),
+            ConfigPart::FreshnessAt => config.freshness_at = 0,
+            ConfigPart::AcceptedCategories => {
+                config.accepted_categories.retain(|c| c != "Kitchen");
+                config.accepted_categories.reverse();
+            }
+            ConfigPart::DuplicateContacts => {
+                policies.duplicate_contacts = DuplicateContacts::DropAll
+            }
+            ConfigPart::OrphanTransactions => {
+                policies.orphan_transactions = OrphanTransactions::KeepWithNullContact
+            }
+            ConfigPart::OutsideCategories => {
+                policies.outside_categories = OutsideCategories::AddToAcceptedList
+            }
+        }
+        config
+    }
+
+    fn text(table: &Table) -> Vec<Vec<String>> {
+        let mut rows = vec![table.column_names().map(String::from).collect()];
+        rows.extend(table.page(None, 0, table.num_rows()));
+        rows
+    }
+
+    type Output = (Vec<Vec<String>>, Vec<(String, Vec<Vec<String>>)>);
+
+    /// One model run on the demo's tables with the whole of `config`, not only the parts it
+    /// declares (as the build would): its table and its findings, as text.
+    fn output(model: &dyn Model, tables: &RunOutput, config: &RunConfig) -> Output {
+        let tables: HashMap<String, Table> = tables
+            .nodes
+            .iter()
+            .map(|n| (n.node.unique_id.clone(), n.table.clone()))
+            .collect();
+        let mut ctx = ModelContext {
+            tables: &tables,
+            config,
+            node: model.unique_id(),
+            findings: Vec::new(),
+        };
+        let table = model.run(&mut ctx).expect("the demo's models run");
+        let findings = ctx
+            .findings
+            .iter()
+            .map(|f| (f.message.clone(), text(&f.rows)))
+            .collect();
+        (text(&table), findings)
+    }
+
+    #[test]
+    fn each_model_reads_exactly_the_settings_it_declares() {
+        let base = RunConfig::new(NaiveDate::from_ymd_opt(2026, 11, 26).unwrap());
+        let tables = demo(&base);
+        for &model in MODELS {
+            let before = output(model, &tables, &base);
+            for part in ConfigPart::ALL {
+                let after = output(model, &tables, &varied(&base, part));
+                if model.reads().contains(&part) {
+                    assert_ne!(
+                        before,
+                        after,
+                        "{} declares {part:?}, but its output on the demo data ignores it",
+                        model.name()
+                    );
+                } else {
+                    assert_eq!(
+                        before,
+                        after,
+                        "{} reads {part:?} without declaring it",
+                        model.name()
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_model_runs_with_placeholders_for_what_it_does_not_declare() {
+        let base = RunConfig::new(NaiveDate::from_ymd_opt(2026, 11, 26).unwrap());
+        for part in ConfigPart::ALL {
+            let other = varied(&base, part);
+            assert_ne!(base, other);
+            assert_eq!(base.only(&[]), other.only(&[]), "{part:?}");
+            let rest: Vec<ConfigPart> =
+                ConfigPart::ALL.into_iter().filter(|p| *p != part).collect();
+            assert_eq!(base.only(&rest), other.only(&rest), "{part:?}");
+            assert_ne!(base.only(&[part]), other.only(&[part]), "{part:?}");
+        }
+        assert_eq!(base.only(&ConfigPart::ALL), base);
+    }
 }

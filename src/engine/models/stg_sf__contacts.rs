@@ -12,7 +12,7 @@ use crate::engine::column::Column;
 use crate::engine::column::DataType;
 use crate::engine::error::ModelError;
 use crate::engine::policy::DuplicateContacts;
-use crate::engine::project::{FindingKind, RunConfig};
+use crate::engine::project::{ConfigPart, FindingKind, RunConfig};
 use crate::engine::table::Table;
 
 pub struct StgSfContacts;
@@ -82,6 +82,11 @@ impl Model for StgSfContacts {
 
     fn depends_on(&self) -> &'static [&'static str] {
         &["source.c360.salesforce.contacts"]
+    }
+
+    fn reads(&self) -> &'static [ConfigPart] {
+        // The duplicates policy picks the rows kept.
+        &[ConfigPart::DuplicateContacts]
     }
 
     fn columns(&self, _: &RunConfig) -> Vec<ModelColumn> {

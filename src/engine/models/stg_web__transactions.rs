@@ -3,7 +3,7 @@
 use super::{columns, Layer, Model, ModelColumn, ModelContext};
 use crate::engine::column::DataType;
 use crate::engine::error::ModelError;
-use crate::engine::project::RunConfig;
+use crate::engine::project::{ConfigPart, RunConfig};
 use crate::engine::table::Table;
 
 pub struct StgWebTransactions;
@@ -33,6 +33,11 @@ impl Model for StgWebTransactions {
 
     fn depends_on(&self) -> &'static [&'static str] {
         &["source.c360.web.transactions"]
+    }
+
+    fn reads(&self) -> &'static [ConfigPart] {
+        // A typed pass-through: nothing of the settings.
+        &[]
     }
 
     fn columns(&self, _: &RunConfig) -> Vec<ModelColumn> {
