@@ -21,6 +21,8 @@ struct NodeState {
     /// Why it was not built, when it was skipped.
     skipped: Option<String>,
     tests: StatusCounts,
+    /// Taken from the previous run: nothing it reads changed.
+    reused: bool,
 }
 
 /// The tests' statuses in a few symbols: `✓ 5  ⚠ 1  ✗ 1  ⊘ 2` (each class names its colour).
@@ -186,6 +188,7 @@ fn node(
                             .filter(|n| n.is_skipped())
                             .map(|n| n.result.message.clone()),
                         tests: StatusCounts::of(run.tests_of(&id)),
+                        reused: node.is_some_and(|n| n.reused),
                     }
                 })
             })
@@ -289,6 +292,7 @@ fn node(
             class=("c360-dag__node--skipped", move || status() == Some("skipped"))
             data-node=id
             data-status=status
+            data-reused=move || state.with(|s| s.as_ref().is_some_and(|s| s.reused).to_string())
             transform=format!("translate({},{})", b.x, b.y)
             role="button"
             tabindex="0"

@@ -14,7 +14,7 @@
 //!
 //! This module depends on the engine's types; the engine knows nothing of it.
 
-use c360::engine::bench::BenchReport;
+use c360::engine::bench::{BenchReport, Timing};
 use c360::engine::data_test::TestResult;
 use c360::engine::freshness::FreshnessResult;
 use c360::engine::models::ModelColumn;
@@ -215,7 +215,45 @@ pub enum Done {
     Page(TablePage),
     /// A download's last chunk has been sent.
     Download { bytes: u64, rows: usize },
-    Bench(BenchReport),
+    /// A ratio the engine could not compute (NaN) travels as `null` and reads back as NaN.
+    Bench(#[serde(deserialize_with = "read_bench")] BenchReport),
+}
+
+/// Reads a [`BenchReport`] whose ratios may be `null`. JSON has no NaN, so serde_json writes
+/// the NaN the engine gives when the peer is too fast for the timer (a browser rounds to
+/// 0.1 ms) as `null` — and the engine's own `Deserialize` then refuses the whole message.
+fn read_bench<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BenchReport, D::Error> {
+    #[derive(Deserialize)]
+    struct Report {
+        contacts: usize,
+        transactions: usize,
+        megabytes: f64,
+        runs: usize,
+        timings: Vec<TimingIn>,
+    }
+    #[derive(Deserialize)]
+    struct TimingIn {
+        name: String,
+        seconds: f64,
+        ratio_to_peer: Option<f64>,
+    }
+    let r = Report::deserialize(d)?;
+    // Struct literals: a field added to the engine's types fails to compile here.
+    Ok(BenchReport {
+        contacts: r.contacts,
+        transactions: r.transactions,
+        megabytes: r.megabytes,
+        runs: r.runs,
+        timings: r
+            .timings
+            .into_iter()
+            .map(|t| Timing {
+                name: t.name,
+                seconds: t.seconds,
+                ratio_to_peer: t.ratio_to_peer.unwrap_or(f64::NAN),
+            })
+            .collect(),
+    })
 }
 
 /// Why a request produced nothing.

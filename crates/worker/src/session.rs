@@ -15,7 +15,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::interim::{Build, SourceLoader, StepDone};
+use crate::interim::SourceLoader;
+use c360::engine::build::{Build, StepDone};
 use c360::engine::dag::SOURCES;
 use c360::engine::{RunOutput, Schema, Sources, Table};
 use web_time::Instant;
@@ -86,6 +87,8 @@ enum Phase {
     },
     Building(Box<Build>),
     Finished(Box<RunOutput>),
+    /// A step failed: stepping again gives the same failure, never a build of half the input.
+    Failed(Failure),
     /// Between two phases, while a step runs.
     Stepping,
 }
@@ -333,6 +336,14 @@ impl RunTask {
 
     /// Does one piece of the run: reads one chunk of a file, or runs one node or test.
     pub fn step(&mut self, session: &Session, files: &mut dyn FileAccess) -> TaskStep {
+        let step = self.next_step(session, files);
+        if let TaskStep::Failed(failure) = &step {
+            self.phase = Phase::Failed(failure.clone());
+        }
+        step
+    }
+
+    fn next_step(&mut self, session: &Session, files: &mut dyn FileAccess) -> TaskStep {
         match std::mem::replace(&mut self.phase, Phase::Stepping) {
             Phase::Parsing {
                 slot,
@@ -342,20 +353,24 @@ impl RunTask {
             } => self.parse_step(files, slot, loader, offset, started),
             Phase::Building(mut build) => match build.step() {
                 Some(Ok(done)) => {
-                    let progress = step_progress(&build, &done);
+                    let progress = step_progress(&done);
                     self.phase = Phase::Building(build);
                     TaskStep::Progress(progress)
                 }
                 Some(Err(e)) => TaskStep::Failed(Failure::Run(e)),
-                None => {
-                    self.phase = Phase::Finished(Box::new(build.finish()));
-                    TaskStep::Finished
-                }
+                None => match build.finish() {
+                    Ok(output) => {
+                        self.phase = Phase::Finished(Box::new(output));
+                        TaskStep::Finished
+                    }
+                    Err(e) => TaskStep::Failed(Failure::Run(e)),
+                },
             },
             Phase::Finished(output) => {
                 self.phase = Phase::Finished(output);
                 TaskStep::Finished
             }
+            Phase::Failed(failure) => TaskStep::Failed(failure),
             Phase::Stepping => self.start_build(session),
         }
     }
@@ -455,10 +470,10 @@ impl RunTask {
     }
 }
 
-fn step_progress(build: &Build, done: &StepDone) -> Progress {
+fn step_progress(done: &StepDone) -> Progress {
     Progress::Step {
         index: done.index + 1,
-        total: build.total(),
+        total: done.total,
         name: done.name.clone(),
         reused: done.reused,
     }
@@ -505,8 +520,7 @@ fn near_misses(test: &c360::engine::data_test::TestResult) -> Vec<NearMiss> {
 }
 
 fn summarize(run: u64, request: &RunRequest, output: &RunOutput) -> RunSummary {
-    let reused_ids = crate::interim::reused(output);
-    let reused = |id: &str| reused_ids.iter().any(|r| r == id);
+    let reused = |id: &str| output.was_reused(id);
     RunSummary {
         run,
         config: output.config.clone(),

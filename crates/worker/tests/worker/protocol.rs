@@ -1,0 +1,533 @@
+//! The protocol's JSON: each kind of request and response, built from a real run where it
+//! carries one, is read back as the same message (to_json → from_json → to_json gives the
+//! same text), and a failed run carries the engine's own typed error for the same input —
+//! the error the CLI prints, with its file, line and column.
+
+use std::collections::BTreeSet;
+
+use c360::engine::policy::{OrphanTransactions, Policies};
+use c360::engine::{InputError, RunError, SourceFile, SourceFiles, Sources};
+use c360_worker::protocol::{
+    Direction, Done, Failure, Filter, PageRequest, Progress, Request, RequestBody, Response,
+    ResponseBody, RunSummary, Sort, SourceSpec, TableRef, READY_ID,
+};
+use c360_worker::session::{Session, DEMO_CONTACTS, DEMO_TRANSACTIONS};
+
+use crate::support::{demo_request, model, request_with, run, Files, Run};
+
+/// The tag each kind is written with; a `match` without a wildcard, so that a new kind fails
+/// to compile here until it is given a case below.
+fn request_kind(body: &RequestBody) -> &'static str {
+    match body {
+        RequestBody::Run(_) => "run",
+        RequestBody::Cancel { .. } => "cancel",
+        RequestBody::Page(_) => "page",
+        RequestBody::Download { .. } => "download",
+        RequestBody::Bench { .. } => "bench",
+    }
+}
+
+fn response_kind(body: &ResponseBody) -> &'static str {
+    match body {
+        ResponseBody::Ready => "ready",
+        ResponseBody::Progress(Progress::Parsing { .. }) => "progress/parsing",
+        ResponseBody::Progress(Progress::Step { .. }) => "progress/step",
+        ResponseBody::Chunk { .. } => "chunk",
+        ResponseBody::Done(Done::Run(_)) => "done/run",
+        ResponseBody::Done(Done::Page(_)) => "done/page",
+        ResponseBody::Done(Done::Download { .. }) => "done/download",
+        ResponseBody::Done(Done::Bench(_)) => "done/bench",
+        ResponseBody::Failed(Failure::Run(_)) => "failed/run",
+        ResponseBody::Failed(Failure::Schema { .. }) => "failed/schema",
+        ResponseBody::Failed(Failure::NoSuchTable { .. }) => "failed/no_such_table",
+        ResponseBody::Failed(Failure::BadRequest { .. }) => "failed/bad_request",
+        ResponseBody::Cancelled => "cancelled",
+    }
+}
+
+const ALL_REQUEST_KINDS: [&str; 5] = ["run", "cancel", "page", "download", "bench"];
+
+const ALL_RESPONSE_KINDS: [&str; 13] = [
+    "ready",
+    "progress/parsing",
+    "progress/step",
+    "chunk",
+    "done/run",
+    "done/page",
+    "done/download",
+    "done/bench",
+    "failed/run",
+    "failed/schema",
+    "failed/no_such_table",
+    "failed/bad_request",
+    "cancelled",
+];
+
+/// Asserts that `response` reads back as itself and returns the text.
+fn assert_response_round_trips(response: &Response) -> String {
+    let json = response.to_json();
+    let back = Response::from_json(&json)
+        .unwrap_or_else(|e| panic!("{} does not read back: {e}\n{json}", response_kind(&response.body)));
+    assert_eq!(back.id, response.id);
+    assert_eq!(
+        response_kind(&back.body),
+        response_kind(&response.body),
+        "read back as another kind: {json}"
+    );
+    assert_eq!(back.is_final(), response.is_final());
+    let again = back.to_json();
+    if let Some(at) = first_difference(&json, &again) {
+        panic!(
+            "{}: the text changed in a round trip at byte {at}:\n  sent: …{}…\n  read: …{}…",
+            response_kind(&response.body),
+            around(&json, at),
+            around(&again, at)
+        );
+    }
+    json
+}
+
+fn first_difference(a: &str, b: &str) -> Option<usize> {
+    let at = a.bytes().zip(b.bytes()).position(|(x, y)| x != y);
+    at.or((a.len() != b.len()).then(|| a.len().min(b.len())))
+}
+
+/// The text around byte `at`, on character boundaries.
+fn around(text: &str, at: usize) -> &str {
+    let mut from = at.saturating_sub(60);
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let mut to = (at + 60).min(text.len());
+    while !text.is_char_boundary(to) {
+        to += 1;
+    }
+    &text[from..to]
+}
+
+/// A user's transactions file that fails on its first row, and the demo contacts.
+fn bad_amount() -> &'static [u8] {
+    b"contact_id,id,transaction_date,amount,item_count,category,_loaded_at_utc\n\
+      c1,t1,2023-04-15 09:57:19,\"12,5\",1,Books,2023-05-09 10:00:00\n"
+}
+
+/// The demo run, committed, with the failed run of a bad transactions file after it.
+fn demo_session() -> (Session, Files, Run) {
+    let mut session = Session::new();
+    let mut files = Files::default();
+    let demo = run(&mut session, &mut files, 1, demo_request()).expect("the demo runs");
+    (session, files, demo)
+}
+
+/// The typed error the engine gives for these two files, as the CLI loads them.
+fn engine_error(contacts: &[u8], transactions: &[u8]) -> RunError {
+    let err = Sources::from_bytes(SourceFiles {
+        contacts: SourceFile {
+            name: "contacts.csv",
+            bytes: contacts,
+        },
+        transactions: SourceFile {
+            name: "transactions.csv",
+            bytes: transactions,
+        },
+    })
+    .expect_err("the input is bad");
+    err.into()
+}
+
+/// The failure the session gives for a run of these two files (passed as the user's).
+fn session_failure(contacts: &[u8], transactions: &[u8]) -> Failure {
+    let (mut session, mut files, _) = demo_session();
+    let sources = [
+        files.add("contacts.csv", contacts),
+        files.add("transactions.csv", transactions),
+    ];
+    match run(&mut session, &mut files, 2, request_with(sources)) {
+        Ok(_) => panic!("a run of bad input succeeded"),
+        Err(failure) => failure,
+    }
+}
+
+#[test]
+fn every_request_kind_round_trips() {
+    let mut files = Files::default();
+    let user = [
+        files.add("crm export (May).csv", DEMO_CONTACTS),
+        files.add("web-shop.csv", DEMO_TRANSACTIONS),
+    ];
+    let mut keep_orphans = request_with(user);
+    keep_orphans.config.policies = Policies {
+        orphan_transactions: OrphanTransactions::KeepWithNullContact,
+        ..Policies::default()
+    };
+    keep_orphans.config.accepted_categories.push("Garden".into());
+    let tables = [
+        TableRef::Node {
+            unique_id: model("customers"),
+        },
+        TableRef::FailingRows {
+            unique_id: "test.c360.unique_web_transactions_id".into(),
+        },
+        TableRef::Finding { index: 2 },
+    ];
+    let mut bodies = vec![
+        RequestBody::Run(demo_request()),
+        RequestBody::Run(keep_orphans),
+        RequestBody::Cancel { request: 7 },
+        RequestBody::Bench {
+            contacts: 100_000,
+            transactions: 1_000_000,
+            runs: 3,
+        },
+    ];
+    for table in tables {
+        bodies.push(RequestBody::Page(PageRequest {
+            run: 3,
+            table: table.clone(),
+            sort: Some(Sort {
+                column: "total_expense".into(),
+                direction: Direction::Descending,
+            }),
+            filter: Some(Filter {
+                column: "gender".into(),
+                value: "F \"quoted\", with a comma".into(),
+            }),
+            offset: 100,
+            limit: 50,
+        }));
+        bodies.push(RequestBody::Page(PageRequest {
+            run: 3,
+            table: table.clone(),
+            sort: None,
+            filter: None,
+            offset: 0,
+            limit: usize::MAX,
+        }));
+        bodies.push(RequestBody::Download { run: 3, table });
+    }
+
+    let mut kinds = BTreeSet::new();
+    for (id, body) in bodies.into_iter().enumerate() {
+        kinds.insert(request_kind(&body));
+        let request = Request {
+            id: id as u64 + 1,
+            body,
+        };
+        let json = request.to_json();
+        let back = Request::from_json(&json)
+            .unwrap_or_else(|e| panic!("does not read back: {e}\n{json}"));
+        assert_eq!(back, request, "{json}");
+        assert_eq!(back.to_json(), json);
+    }
+    assert_eq!(kinds, BTreeSet::from(ALL_REQUEST_KINDS));
+}
+
+#[test]
+fn every_response_kind_round_trips() {
+    let (mut session, mut files, demo) = demo_session();
+    let run_id = demo.summary.run;
+    let mut bodies = vec![ResponseBody::Ready];
+    bodies.extend(demo.progress.iter().cloned().map(ResponseBody::Progress));
+
+    let customers = TableRef::Node {
+        unique_id: model("customers"),
+    };
+    let page = session
+        .page(&PageRequest {
+            run: run_id,
+            table: customers.clone(),
+            sort: Some(Sort {
+                column: "age".into(),
+                direction: Direction::Ascending,
+            }),
+            filter: Some(Filter {
+                column: "gender".into(),
+                value: "F".into(),
+            }),
+            offset: 0,
+            limit: 5,
+        })
+        .expect("a page of customers");
+    assert!(!page.rows.is_empty());
+    bodies.push(ResponseBody::Done(Done::Page(page)));
+
+    let mut download = session.download(run_id, &customers).expect("a download");
+    while let Some((bytes, sent)) = download.next_chunk() {
+        bodies.push(ResponseBody::Chunk { bytes, sent });
+    }
+    bodies.push(ResponseBody::Done(Done::Download {
+        bytes: download.bytes_sent(),
+        rows: download.rows(),
+    }));
+    bodies.push(ResponseBody::Done(Done::Bench(c360::engine::bench::run(
+        20, 200, 1,
+    ))));
+
+    let missing = session
+        .page(&PageRequest {
+            run: run_id + 1,
+            table: customers,
+            sort: None,
+            filter: None,
+            offset: 0,
+            limit: 10,
+        })
+        .expect_err("no such run");
+    bodies.push(ResponseBody::Failed(missing));
+    let schema = session
+        .start(
+            2,
+            c360_worker::protocol::RunRequest {
+                schema: "version: 2\nmodels: [".into(),
+                ..demo_request()
+            },
+        )
+        .err()
+        .expect("a schema that does not parse");
+    bodies.push(ResponseBody::Failed(schema));
+    let bad_request = Request::from_json(r#"{"id": 4, "body": {"kind": "rerun"}}"#)
+        .expect_err("an unknown kind");
+    bodies.push(ResponseBody::Failed(Failure::BadRequest {
+        message: bad_request.to_string(),
+    }));
+    let sources = [SourceSpec::Demo, files.add("transactions.csv", bad_amount())];
+    let failed = run(&mut session, &mut files, 3, request_with(sources))
+        .err()
+        .expect("the bad file fails");
+    bodies.push(ResponseBody::Failed(failed));
+    bodies.push(ResponseBody::Cancelled);
+    bodies.push(ResponseBody::Done(Done::Run(Box::new(demo.summary))));
+
+    let mut kinds = BTreeSet::new();
+    for (id, body) in bodies.into_iter().enumerate() {
+        kinds.insert(response_kind(&body));
+        let id = if matches!(body, ResponseBody::Ready) {
+            READY_ID
+        } else {
+            id as u64
+        };
+        assert_response_round_trips(&Response { id, body });
+    }
+    assert_eq!(kinds, BTreeSet::from(ALL_RESPONSE_KINDS));
+}
+
+/// A run summary read back from JSON is the summary: every node, test and finding with the
+/// same values, not only the same text.
+#[test]
+fn a_run_summary_reads_back_whole() {
+    let (_, _, demo) = demo_session();
+    let json = assert_response_round_trips(&Response {
+        id: demo.summary.run,
+        body: ResponseBody::Done(Done::Run(Box::new(demo.summary.clone()))),
+    });
+    let ResponseBody::Done(Done::Run(back)) = Response::from_json(&json).unwrap().body else {
+        panic!("not a run summary: {json}");
+    };
+    let back: RunSummary = *back;
+    let summary = demo.summary;
+    assert_eq!(back.run, summary.run);
+    assert_eq!(back.config, summary.config);
+    assert_eq!(back.sources, summary.sources);
+    assert_eq!(back.steps, summary.steps);
+    assert_eq!(back.edited_schema, summary.edited_schema);
+    assert_eq!(back.elapsed_time, summary.elapsed_time);
+    assert_eq!(back.nodes.len(), summary.nodes.len());
+    for (a, b) in back.nodes.iter().zip(&summary.nodes) {
+        assert_eq!(a.node.unique_id, b.node.unique_id);
+        assert_eq!(a.result.status, b.result.status);
+        assert_eq!(a.result.rows, b.result.rows);
+        assert_eq!(a.result.execution_time, b.result.execution_time);
+        assert_eq!(a.columns, b.columns);
+        assert_eq!(a.reused, b.reused);
+    }
+    assert_eq!(back.tests.len(), summary.tests.len());
+    for (a, b) in back.tests.iter().zip(&summary.tests) {
+        assert_eq!(a.result.unique_id, b.result.unique_id);
+        assert_eq!(a.result.status, b.result.status);
+        assert_eq!(a.result.failures, b.result.failures);
+        assert_eq!(a.result.message, b.result.message);
+        assert_eq!(a.result.line, b.result.line);
+        assert_eq!(a.kept_rows, b.kept_rows);
+        assert_eq!(a.failing_columns, b.failing_columns);
+        assert_eq!(a.near_misses, b.near_misses);
+    }
+    let findings = |s: &RunSummary| {
+        s.findings
+            .iter()
+            .map(|f| (f.node.clone(), f.slug.clone(), f.message.clone(), f.rows))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(findings(&back), findings(&summary));
+    assert!(!summary.findings.is_empty(), "the demo has findings");
+}
+
+/// Timings are measured, so any `f64` at all: each must read back as the same number, or
+/// the text of a summary changes in a round trip.
+#[test]
+fn measured_seconds_read_back_exactly() {
+    let (_, _, demo) = demo_session();
+    // A fixed sequence of durations spread over twelve orders of magnitude.
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut changed = Vec::new();
+    for _ in 0..1_000 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let mantissa = (state >> 11) as f64 / (1u64 << 53) as f64;
+        let seconds = mantissa * 10f64.powi((state % 12) as i32 - 9);
+        let mut summary = demo.summary.clone();
+        summary.elapsed_time = seconds;
+        let response = Response {
+            id: 1,
+            body: ResponseBody::Done(Done::Run(Box::new(summary))),
+        };
+        let json = response.to_json();
+        let back = Response::from_json(&json).expect("reads back");
+        let ResponseBody::Done(Done::Run(back)) = back.body else {
+            unreachable!()
+        };
+        if back.elapsed_time != seconds {
+            changed.push((seconds, back.elapsed_time));
+        }
+    }
+    assert!(
+        changed.is_empty(),
+        "{} of 1,000 durations changed in a round trip, e.g. {:?}",
+        changed.len(),
+        &changed[..changed.len().min(3)]
+    );
+}
+
+#[test]
+fn a_failed_run_carries_the_engines_error_for_a_bad_amount() {
+    let failure = session_failure(DEMO_CONTACTS, bad_amount());
+    let expected = engine_error(DEMO_CONTACTS, bad_amount());
+    let Failure::Run(error) = &failure else {
+        panic!("not a run failure: {failure:?}");
+    };
+    assert_eq!(error, &expected);
+    assert!(
+        matches!(
+            error,
+            RunError::Input(InputError::BadValue { file, line: 2, column, found, .. })
+                if file == "transactions.csv" && column == "amount" && found == "12,5"
+        ),
+        "{error:?}"
+    );
+    let text = failure.to_string();
+    assert_eq!(text, expected.to_string());
+    assert!(
+        text.starts_with("transactions.csv line 2, column amount: "),
+        "{text}"
+    );
+    assert!(text.ends_with("found \"12,5\""), "{text}");
+
+    // And the page reads the same typed error out of the message.
+    let json = assert_response_round_trips(&Response {
+        id: 2,
+        body: ResponseBody::Failed(failure),
+    });
+    let ResponseBody::Failed(Failure::Run(back)) = Response::from_json(&json).unwrap().body else {
+        panic!("not a run failure: {json}");
+    };
+    assert_eq!(back, expected);
+    assert_eq!(back.to_string(), text);
+}
+
+/// Every kind of bad input, in either file: the worker's error is the engine's.
+#[test]
+fn a_failed_run_carries_the_engines_error_for_every_kind_of_bad_input() {
+    let header = "contact_id,id,transaction_date,amount,item_count,category,_loaded_at_utc\n";
+    let cases: Vec<(&str, Vec<u8>, Vec<u8>)> = vec![
+        (
+            "a contact's birth date",
+            String::from_utf8_lossy(DEMO_CONTACTS)
+                .replacen("2003-06-15", "15/06/2003", 1)
+                .into_bytes(),
+            DEMO_TRANSACTIONS.to_vec(),
+        ),
+        (
+            "a missing column",
+            DEMO_CONTACTS.to_vec(),
+            b"contact_id,id,transaction_date,amount,category,_loaded_at_utc\n".to_vec(),
+        ),
+        ("an empty file", DEMO_CONTACTS.to_vec(), Vec::new()),
+        (
+            "a row with a field too many",
+            DEMO_CONTACTS.to_vec(),
+            format!("{header}c1,t1,2023-04-15 09:57:19,12.5,1,Books,2023-05-09 10:00:00,x\n")
+                .into_bytes(),
+        ),
+        (
+            "an item count",
+            DEMO_CONTACTS.to_vec(),
+            format!(
+                "{header}c1,t1,2023-04-15 09:57:19,12.5,1,Books,2023-05-09 10:00:00\n\
+                 c1,t2,2023-04-16 09:57:19,7.5,two,Books,2023-05-09 10:00:00\n"
+            )
+            .into_bytes(),
+        ),
+    ];
+    for (what, contacts, transactions) in cases {
+        let expected = engine_error(&contacts, &transactions);
+        match session_failure(&contacts, &transactions) {
+            Failure::Run(error) => {
+                assert_eq!(error, expected, "{what}");
+                assert_eq!(error.to_string(), expected.to_string(), "{what}");
+            }
+            other => panic!("{what}: not a run failure: {other:?}"),
+        }
+    }
+}
+
+/// A file the page did not pass (or could not read) is an input error naming the file.
+#[test]
+fn an_unreadable_file_is_an_input_error_naming_it() {
+    let (mut session, mut files, _) = demo_session();
+    let SourceSpec::File(mut file) = files.add("transactions.csv", DEMO_TRANSACTIONS) else {
+        unreachable!()
+    };
+    file.token = 999;
+    file.name = "Lost file.csv".into();
+    let sources = [SourceSpec::Demo, SourceSpec::File(file)];
+    let failure = run(&mut session, &mut files, 2, request_with(sources))
+        .err()
+        .expect("an unreadable file fails");
+    match &failure {
+        Failure::Run(RunError::Input(InputError::Io { file, message })) => {
+            assert_eq!(file, "Lost file.csv");
+            assert!(message.contains("999"), "{message}");
+        }
+        other => panic!("not an input error: {other:?}"),
+    }
+    assert!(failure.to_string().starts_with("Lost file.csv: cannot read the file: "));
+}
+
+/// A browser's timer is too coarse to time the peer on small data (it rounds to 0.1 ms), and
+/// then the engine gives no ratio (NaN, which the page shows as "–"). JSON has no NaN: the
+/// report must still read back, with no ratio, rather than fail as a message.
+#[test]
+fn a_benchmark_without_ratios_reads_back() {
+    let mut report = c360::engine::bench::run(20, 200, 1);
+    for timing in &mut report.timings {
+        timing.ratio_to_peer = f64::NAN;
+    }
+    let response = Response {
+        id: 5,
+        body: ResponseBody::Done(Done::Bench(report.clone())),
+    };
+    let json = assert_response_round_trips(&response);
+    let ResponseBody::Done(Done::Bench(back)) = Response::from_json(&json).unwrap().body else {
+        panic!("not a benchmark: {json}");
+    };
+    assert_eq!(back.timings.len(), report.timings.len());
+    for (a, b) in back.timings.iter().zip(&report.timings) {
+        assert_eq!(a.name, b.name);
+        assert_eq!(a.seconds, b.seconds);
+        assert!(a.ratio_to_peer.is_nan(), "{}: {}", a.name, a.ratio_to_peer);
+    }
+    assert_eq!(
+        (back.contacts, back.transactions, back.runs, back.megabytes),
+        (report.contacts, report.transactions, report.runs, report.megabytes)
+    );
+}
