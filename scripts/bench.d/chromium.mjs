@@ -189,12 +189,17 @@ export function fail(message) {
   throw new BenchError(message);
 }
 
-/** Runs the driver; a BenchError becomes one line on stderr and exit status 1. */
+/**
+ * Runs the driver. A failure becomes one line on stderr, `{"error": …}` on stdout (for the
+ * report to quote) and exit status 1.
+ */
 export async function main(run) {
   try {
     await run();
   } catch (error) {
-    console.error(`bench: error: ${error instanceof BenchError ? error.message : error.stack}`);
+    const message = error instanceof BenchError ? error.message : error.stack;
+    console.error(`bench: error: ${message}`);
+    process.stdout.write(`${JSON.stringify({ error: message.split('\n')[0] })}\n`);
     process.exit(1);
   }
 }

@@ -22,11 +22,15 @@ def load(path):
     return json.loads(path.read_text()) if path.exists() else None
 
 
-def error(path):
-    """The driver's own error line, if it wrote one."""
-    lines = path.read_text().splitlines() if path.exists() else []
-    found = [l.removeprefix("bench: error: ") for l in lines if l.startswith("bench: error: ")]
-    return found[-1] if found else "see the bench's output"
+def load_runs(path):
+    """A browser driver's JSON: (its runs, or None; its error, or None)."""
+    try:
+        data = load(path)
+    except json.JSONDecodeError:
+        return None, f"{path.name} is not JSON: see the bench's output"
+    if data is None:
+        return None, "it did not run: see the bench's output"
+    return (None, data["error"]) if "error" in data else (data, None)
 
 
 def seconds(s):
@@ -53,11 +57,11 @@ def ratio(a, b):
 
 def table(header, rows):
     """A markdown table whose columns line up in a terminal too."""
-    cells = [header, *rows]
+    cells = [[c.replace("|", "\\|") for c in r] for r in (header, *rows)]
     widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
     line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"
-    return "\n".join([line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|",
-                      *map(line, rows)])
+    return "\n".join([line(cells[0]), "|" + "|".join("-" * (w + 2) for w in widths) + "|",
+                      *map(line, cells[1:])])
 
 
 def machine(chromium):
@@ -79,6 +83,8 @@ def machine(chromium):
         ("CPU", cpu),
         ("memory", size(mem_kb * 1024)),
         ("OS", f"{os_name}, Linux {platform.release()}"),
+        ("load average when the report was made (1, 5, 15 min)",
+         " ".join(open("/proc/loadavg").read().split()[:3])),
         ("Chromium", version([chromium, "--version"]) if chromium else "not run"),
         ("rustc", version(["rustc", "--version"])),
         ("node", version(["node", "--version"])),
@@ -100,8 +106,8 @@ def main():
     a = p.parse_args()
 
     native = load(a.dir / "native.json")
-    page = load(a.dir / "c360-browser.json")
-    wasm = load(a.dir / "duckdb-wasm.json")
+    page, page_error = load_runs(a.dir / "c360-browser.json")
+    wasm, wasm_error = load_runs(a.dir / "duckdb-wasm.json")
     inputs = a.contacts.stat().st_size + a.transactions.stat().st_size
     n, m = (int(x) for x in a.sizes.split("-"))
 
@@ -143,14 +149,14 @@ def main():
              f"÷ first browser run: {ratio(as_of, first)}"),
         ]
     elif a.browser:
-        rows.append(("c360 in Chromium", "failed", "", error(a.dir / "c360-browser.err")))
+        rows.append(("c360 in Chromium", "failed", "", page_error))
     if wasm:
         w0 = wasm["runs"][0]
         bundle = w0["bundle"].removeprefix("duckdb-").removesuffix(".wasm")
         rows.append((f"DuckDB-WASM {w0['version']}, {bundle} bundle, 1 thread, in its worker "
                      "in Chromium: files chosen → customers", seconds(w), w_range, ""))
     elif a.browser:
-        rows.append(("DuckDB-WASM in Chromium", "failed", "", error(a.dir / "duckdb-wasm.err")))
+        rows.append(("DuckDB-WASM in Chromium", "failed", "", wasm_error))
     out += [table(("time", "median", "min–max", "ratio"), rows), ""]
 
     peak = lambda runs, key: max((r[key] for r in runs if r.get(key) is not None), default=None)
@@ -204,7 +210,10 @@ def main():
     if page or wasm:
         background = sorted({h.removesuffix(":443").removesuffix(":80")
                              for j in (page, wasm) if j for r in j["runs"] for h in r["background"]})
-        checks.append("- No page or worker requested anything off this machine. Chromium's own "
+        pages = " and ".join(n for n, j in (("c360's page", page), ("DuckDB-WASM's page", wasm)) if j)
+        checks.append(f"- {pages[0].upper()}{pages[1:]}: no request off this machine, from the "
+                      "page or its worker. "
+                      "Chromium's own "
                       "background requests, which no page made, all went to the bench's refusing "
                       "proxy: " + (", ".join(background) or "none") + ".")
     codes = sorted({r["exit"] for r in native["c360"]})
