@@ -206,7 +206,10 @@ def main():
         f"{check.get('differing_rows', 'n/a')}.",
     ]
     if wasm:
-        checks.append(f"- DuckDB-WASM's customers has {wasm['runs'][0]['rows']:,} rows.")
+        w_rows = {r["rows"] for r in wasm["runs"]}
+        same = "the same as DuckDB's" if w_rows == {check["rows"]} else "NOT the same as DuckDB's"
+        checks.append(f"- DuckDB-WASM's customers has {', '.join(f'{n:,}' for n in sorted(w_rows))} "
+                      f"rows: {same}.")
     if page or wasm:
         background = sorted({h.removesuffix(":443").removesuffix(":80")
                              for j in (page, wasm) if j for r in j["runs"] for h in r["background"]})
