@@ -47,7 +47,9 @@ async function installStopwatch(page) {
       const state = html.dataset.c360Run;
       const seq = Number(html.dataset.c360RunSeq);
       const applied = seq > b.seq0 && state === 'done';
-      const ended = b.t0 !== null && (state === 'failed' || state === 'cancelled');
+      // Not "cancelled": a run superseded by the next one (fill, then change) is cancelled, and
+      // the next one's result is what the user waits for.
+      const ended = b.t0 !== null && state === 'failed';
       if (applied || ended) {
         Object.assign(b, { t1: performance.now(), state, done: true, armed: false });
       }
