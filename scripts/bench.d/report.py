@@ -16,6 +16,7 @@ import pathlib
 import platform
 import statistics
 import subprocess
+import sys
 
 
 def load(path):
@@ -200,14 +201,21 @@ def main():
         out += [table(("wasm in dist/", "raw", "gzip -9"), wasm_rows), ""]
 
     check = native["check"]
+    problems = []
+    if check["rows"] != check["c360_rows"]:
+        problems.append("DuckDB's customers and c360's have different row counts: the peer "
+                        "does not compute the same mart")
+    differing = check.get("differing_rows", f"n/a (c360 lacks {check.get('missing_columns')})")
     checks = [
         f"- DuckDB's customers has {check['rows']:,} rows, c360's customers.csv "
-        f"{check['c360_rows']:,}; rows that differ in any column: "
-        f"{check.get('differing_rows', 'n/a')}.",
+        f"{check['c360_rows']:,}; rows that differ in any column: {differing}"
+        + ("" if differing == 0 else " (WARNING: the marts differ)") + ".",
     ]
     if wasm:
         w_rows = {r["rows"] for r in wasm["runs"]}
         same = "the same as DuckDB's" if w_rows == {check["rows"]} else "NOT the same as DuckDB's"
+        if w_rows != {check["rows"]}:
+            problems.append("DuckDB-WASM's customers row count is not native DuckDB's")
         checks.append(f"- DuckDB-WASM's customers has {', '.join(f'{n:,}' for n in sorted(w_rows))} "
                       f"rows: {same}.")
     if page or wasm:
@@ -227,7 +235,10 @@ def main():
     text = "\n".join(out)
     a.out.write_text(text)
     print(text)
+    for problem in problems:
+        print(f"bench: error: {problem}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
