@@ -211,6 +211,16 @@ def main():
         f"{check['c360_rows']:,}; rows that differ in any column: {differing}"
         + ("" if differing == 0 else " (WARNING: the marts differ)") + ".",
     ]
+    if page:
+        p_rows = {r.get("customers_rows") for r in page["runs"]}
+        if None in p_rows:
+            checks.append("- c360's page shows no customers row count to compare.")
+        else:
+            same = "the same as DuckDB's" if p_rows == {check["rows"]} else "NOT the same as DuckDB's"
+            if p_rows != {check["rows"]}:
+                problems.append("c360's page shows another customers row count than DuckDB's")
+            checks.append(f"- c360's page shows customers with "
+                          f"{', '.join(f'{n:,}' for n in sorted(p_rows))} rows: {same}.")
     if wasm:
         w_rows = {r["rows"] for r in wasm["runs"]}
         same = "the same as DuckDB's" if w_rows == {check["rows"]} else "NOT the same as DuckDB's"
