@@ -232,8 +232,8 @@ def main():
         background = sorted({h.removesuffix(":443").removesuffix(":80")
                              for j in (page, wasm) if j for r in j["runs"] for h in r["background"]})
         pages = " and ".join(n for n, j in (("c360's page", page), ("DuckDB-WASM's page", wasm)) if j)
-        checks.append(f"- {pages[0].upper()}{pages[1:]}: no request off this machine, from the "
-                      "page or its worker. "
+        checks.append(f"- Checked {pages}: no request off this machine, from a page or its "
+                      "worker. "
                       "Chromium's own "
                       "background requests, which no page made, all went to the bench's refusing "
                       "proxy: " + (", ".join(background) or "none") + ".")
