@@ -17,8 +17,8 @@ use wasm_bindgen_futures::JsFuture;
 use c360::engine::bench::BenchReport;
 use c360_worker::protocol::{Done, RequestBody, ResponseBody};
 
-use super::client;
 use super::browser_bench::{ratio, BenchSettings, BenchSize, BrowserBench, Copied, Runs};
+use super::client;
 use super::format;
 
 /// The browser's `navigator.userAgent`, so that a pasted result says where it ran.

@@ -45,7 +45,9 @@ thread_local! {
 /// The worker's script, loaded from the site's own files: Trunk writes `c360-worker.js` (the
 /// wasm-bindgen glue, no-modules target) and `c360-worker_bg.wasm` beside `index.html`.
 fn spawn_worker() -> Result<Worker, JsValue> {
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
     let base = document.base_uri()?.unwrap_or_default();
     let script = web_sys::Url::new_with_base("c360-worker.js", &base)?.href();
     let wasm = web_sys::Url::new_with_base("c360-worker_bg.wasm", &base)?.href();
@@ -93,7 +95,9 @@ fn receive(event: MessageEvent) {
     let response = match Response::from_json(&json) {
         Ok(r) => r,
         Err(e) => {
-            web_sys::console::error_1(&format!("c360: unreadable message from the worker: {e}").into());
+            web_sys::console::error_1(
+                &format!("c360: unreadable message from the worker: {e}").into(),
+            );
             return;
         }
     };
@@ -165,7 +169,11 @@ pub fn send(
         c.next_id += 1;
         c.handlers.insert(id, Box::new(handler));
         let message = Object::new();
-        let _ = Reflect::set(&message, &"json".into(), &Request { id, body }.to_json().into());
+        let _ = Reflect::set(
+            &message,
+            &"json".into(),
+            &Request { id, body }.to_json().into(),
+        );
         let files = Array::new();
         for token in tokens {
             if let Some(file) = c.files.get(token) {

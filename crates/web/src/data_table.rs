@@ -40,7 +40,9 @@ pub fn DataTable(
     let highlight = std::sync::Arc::new(highlight);
     // Syncs with the worker: whenever the grid shows rows it has not got, ask for them.
     Effect::new(move |_| {
-        if let Some(request) = grid.with(|g| g.as_ref().filter(|g| g.is_loading()).map(Grid::request)) {
+        if let Some(request) =
+            grid.with(|g| g.as_ref().filter(|g| g.is_loading()).map(Grid::request))
+        {
             client::page(request, move |page| on_page.run(page));
         }
     });

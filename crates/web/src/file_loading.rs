@@ -119,7 +119,9 @@ async fn read_all(files: Vec<PickedFile>) -> Result<Loaded, String> {
         }
         let size = picked.file.size() as u64;
         let token = client::keep_file(picked.file);
-        loaded.sources.push((slot, SourceInput::user(token, name, size)));
+        loaded
+            .sources
+            .push((slot, SourceInput::user(token, name, size)));
     }
     Ok(loaded)
 }

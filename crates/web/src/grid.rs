@@ -144,9 +144,9 @@ impl Grid {
 
     /// Whether the rows shown are not yet the ones asked for.
     pub fn is_loading(&self) -> bool {
-        self.page
-            .as_ref()
-            .is_none_or(|p| p.offset != self.offset || p.sort != self.sort || p.filter != self.filter)
+        self.page.as_ref().is_none_or(|p| {
+            p.offset != self.offset || p.sort != self.sort || p.filter != self.filter
+        })
     }
 
     /// Rows that pass the filter (all of them without one).
@@ -508,11 +508,20 @@ mod stale_pages {
 
     #[test]
     fn a_page_of_another_run_or_offset_is_refused() {
-        let mut grid = Grid::new(2, TableRef::Finding { index: 0 }, Vec::new(), Vec::new(), 200);
+        let mut grid = Grid::new(
+            2,
+            TableRef::Finding { index: 0 },
+            Vec::new(),
+            Vec::new(),
+            200,
+        );
         assert!(grid.is_loading());
         assert!(!grid.receive(page(1, 0)), "an older run's page");
         grid.apply(TableCommand::NextPage);
-        assert!(!grid.receive(page(2, 0)), "the page before the one asked for");
+        assert!(
+            !grid.receive(page(2, 0)),
+            "the page before the one asked for"
+        );
         assert!(grid.receive(page(2, 50)));
         assert!(!grid.is_loading());
         assert_eq!(grid.rows()[0][0].text, "50");
@@ -520,7 +529,13 @@ mod stale_pages {
 
     #[test]
     fn a_filter_goes_back_to_the_first_page_and_counts_matching_rows() {
-        let mut grid = Grid::new(2, TableRef::Finding { index: 0 }, Vec::new(), Vec::new(), 200);
+        let mut grid = Grid::new(
+            2,
+            TableRef::Finding { index: 0 },
+            Vec::new(),
+            Vec::new(),
+            200,
+        );
         grid.apply(TableCommand::NextPage);
         let filter = Filter {
             column: "n".into(),

@@ -169,7 +169,10 @@ mod tests {
 
     #[test]
     fn identifies_an_export_by_its_header_whatever_its_name() {
-        assert_eq!(identify("export (3).csv", DEMO_CONTACTS), Some(Slot::Contacts));
+        assert_eq!(
+            identify("export (3).csv", DEMO_CONTACTS),
+            Some(Slot::Contacts)
+        );
         assert_eq!(
             identify("contacts.csv", DEMO_TRANSACTIONS),
             Some(Slot::Transactions)
@@ -196,8 +199,14 @@ mod tests {
         assert!(inputs.is_demo());
         inputs.set(Slot::Transactions, SourceInput::user(7, "t.csv", 1));
         assert!(!inputs.is_demo());
-        assert_eq!(inputs.get(Slot::Transactions).name(Slot::Transactions), "t.csv");
-        assert_eq!(inputs.get(Slot::Contacts).name(Slot::Contacts), "contacts.csv");
+        assert_eq!(
+            inputs.get(Slot::Transactions).name(Slot::Transactions),
+            "t.csv"
+        );
+        assert_eq!(
+            inputs.get(Slot::Contacts).name(Slot::Contacts),
+            "contacts.csv"
+        );
         assert!(inputs.get(Slot::Contacts).is_demo());
         assert_eq!(inputs.tokens(), [7]);
     }

@@ -76,9 +76,9 @@ mod pager;
 #[cfg(target_arch = "wasm32")]
 mod policies_panel;
 #[cfg(target_arch = "wasm32")]
-mod run_summary;
-#[cfg(target_arch = "wasm32")]
 mod run_progress;
+#[cfg(target_arch = "wasm32")]
+mod run_summary;
 #[cfg(target_arch = "wasm32")]
 mod schema_editor;
 #[cfg(target_arch = "wasm32")]

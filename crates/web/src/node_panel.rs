@@ -11,11 +11,11 @@ use c360::engine::{Node, NodeKind};
 use super::dag_layout::layer_word;
 use super::data_table::DataTable;
 use super::download::download_table;
-use c360_worker::protocol::TablePage;
 use super::grid::TableCommand;
 use super::status_badge::StatusBadge;
 use super::tests_panel::reveal_test;
 use super::workspace::{RunHandle, Workspace};
+use c360_worker::protocol::TablePage;
 
 /// What the panel shows below the node's description.
 #[derive(Clone, Debug, PartialEq)]
@@ -128,7 +128,11 @@ pub fn NodePanel(
     let download = move |_| {
         ws.with(|w| {
             if let (Some(grid), Some(node)) = (w.grid(), w.selected_node()) {
-                download_table(grid.run(), grid.table().clone(), format!("{}.csv", node.name));
+                download_table(
+                    grid.run(),
+                    grid.table().clone(),
+                    format!("{}.csv", node.name),
+                );
             }
         })
     };

@@ -336,11 +336,11 @@ impl RunDiff {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inputs::Inputs;
+    use crate::loopback::execute;
     use c360::engine::policy::{DuplicateContacts, OrphanTransactions, OutsideCategories};
     use c360::engine::schema::{parse, DEFAULT_SCHEMA};
     use c360::engine::{RunConfig, Schema};
-    use crate::inputs::Inputs;
-    use crate::loopback::execute;
     use chrono::NaiveDate;
 
     fn config() -> RunConfig {

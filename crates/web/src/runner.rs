@@ -106,7 +106,9 @@ impl TestView {
     pub fn key_columns(&self) -> Vec<String> {
         self.failing_columns
             .iter()
-            .filter(|n| Some(n.as_str()) == self.result.column_name.as_deref() || *n == NEAREST_KEY_COLUMN)
+            .filter(|n| {
+                Some(n.as_str()) == self.result.column_name.as_deref() || *n == NEAREST_KEY_COLUMN
+            })
             .cloned()
             .collect()
     }

@@ -18,11 +18,11 @@ use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 
 use c360::engine::data_test::generic::GenericKind;
 
+use super::client::Act;
 use super::download::download_text;
 use super::file_loading::{PickedFile, Target};
 use super::schema_state::{SchemaOrigin, SCHEMA_FILE_NAME};
 use super::text_position::{caret_offset, line_count};
-use super::client::Act;
 use super::workspace::Workspace;
 
 /// The text area's element id: other views put the caret on a line through it.

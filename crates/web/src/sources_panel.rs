@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 
+use super::client::Act;
 use super::file_loading::{reading_names, PickedFile, Target};
 use super::inputs::Slot;
 use super::source_picker::SourcePicker;
-use super::client::Act;
 use super::workspace::Workspace;
 
 #[component]

@@ -3,14 +3,12 @@
 //! the cause: its line in the schema, the remediation policy for what it finds and, for a
 //! relationships test, the existing key the orphan most likely meant.
 
-
 use leptos::prelude::*;
 
 use c360::engine::data_test::{Severity, TestStatus};
 use c360::engine::models::ModelColumn;
 
 use super::data_table::DataTable;
-use c360_worker::protocol::TablePage;
 use super::format::{self, diff_segments, Segment};
 use super::grid::{Grid, TableCommand};
 use super::policy_switches::Switch;
@@ -18,6 +16,7 @@ use super::runner::{NearMiss, TestView, NEAREST_KEY_COLUMN};
 use super::schema_editor::show_schema_line;
 use super::tests_panel::{detail_id, short_node};
 use super::workspace::Workspace;
+use c360_worker::protocol::TablePage;
 
 /// How many near misses the callout lists; the rest are in the table.
 const NEAR_MISSES_SHOWN: usize = 3;

@@ -3,7 +3,6 @@
 //! checked, time and message. Clicking a test opens its detail below it: why it exists, the
 //! equivalent dbt SQL and the failing rows.
 
-
 use leptos::prelude::*;
 
 use c360::engine::data_test::{Severity, TestStatus};

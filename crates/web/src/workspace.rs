@@ -537,7 +537,9 @@ impl Workspace {
         let previous = self.grid.take();
         self.grid = run.as_ref().and_then(|run| {
             built(run, &self.selected).map(|n| match &previous {
-                Some(grid) => grid.carry_over(run.run, n.docs.clone(), n.columns.clone(), n.result.rows),
+                Some(grid) => {
+                    grid.carry_over(run.run, n.docs.clone(), n.columns.clone(), n.result.rows)
+                }
                 None => new_grid(run.run, n),
             })
         });
@@ -642,10 +644,7 @@ mod tests {
         );
         ws.set_as_of(day(27), NOW);
         lb.settle(&mut ws);
-        assert!(
-            ws.run().unwrap() == after,
-            "the same day does not re-run"
-        );
+        assert!(ws.run().unwrap() == after, "the same day does not re-run");
     }
 
     #[test]
@@ -707,7 +706,10 @@ mod tests {
     fn invalid_schema_text_keeps_the_results_and_the_definitions() {
         let (mut ws, mut lb) = demo();
         let before = run(&ws);
-        ws.apply_schema("version: 2\nmodels:\n  - name: customers\n    columns: [oops\n".into(), 0.0);
+        ws.apply_schema(
+            "version: 2\nmodels:\n  - name: customers\n    columns: [oops\n".into(),
+            0.0,
+        );
         lb.settle(&mut ws);
         assert!(!ws.schema().errors().is_empty());
         assert!(run(&ws) == before, "no re-run");
@@ -831,7 +833,11 @@ mod tests {
     #[test]
     fn a_schema_file_loads_with_the_sources() {
         let (mut ws, mut lb) = demo();
-        ws.load_with_schema(Vec::new(), Some(("mine.yml".into(), exercise_schema())), 0.0);
+        ws.load_with_schema(
+            Vec::new(),
+            Some(("mine.yml".into(), exercise_schema())),
+            0.0,
+        );
         lb.settle(&mut ws);
         assert_eq!(ws.schema().origin(), &SchemaOrigin::File("mine.yml".into()));
         assert_eq!(
@@ -884,7 +890,10 @@ mod pending {
                 TaskStep::Finished => break,
             }
         }
-        let summary = lb.session.commit(task).unwrap_or_else(|_| panic!("commits"));
+        let summary = lb
+            .session
+            .commit(task)
+            .unwrap_or_else(|_| panic!("commits"));
         Response {
             id,
             body: ResponseBody::Done(Done::Run(Box::new(summary))),
@@ -920,12 +929,19 @@ mod pending {
         let late = finish(&mut lb, old, old_request);
         ws.receive(late);
         assert!(ws.pending().is_some());
-        assert_eq!(ws.run().unwrap().config.as_of, day(26), "still the first run");
+        assert_eq!(
+            ws.run().unwrap().config.as_of,
+            day(26),
+            "still the first run"
+        );
         ws.receive(Response {
             id: old,
             body: ResponseBody::Cancelled,
         });
-        assert!(ws.pending().is_some(), "a late Cancelled of the old run changes nothing");
+        assert!(
+            ws.pending().is_some(),
+            "a late Cancelled of the old run changes nothing"
+        );
         let answer = finish(&mut lb, new, new_request);
         ws.receive(answer);
         assert!(ws.pending().is_none());
@@ -950,7 +966,11 @@ mod pending {
         assert!(ws.pending().is_none());
         assert_eq!(ws.run_state(), RunState::Cancelled);
         assert!(ws.run().unwrap() == before, "the same result, untouched");
-        assert_eq!(*ws.policies(), before.config.policies, "the switch goes back");
+        assert_eq!(
+            *ws.policies(),
+            before.config.policies,
+            "the switch goes back"
+        );
         assert!(ws.grid().is_some());
     }
 

@@ -12,17 +12,24 @@ pub struct SourceLoader {
 
 impl SourceLoader {
     pub fn new(def: &SourceDef, name: &str) -> SourceLoader {
-        SourceLoader { def: *def, name: name.into(), bytes: Vec::new() }
+        SourceLoader {
+            def: *def,
+            name: name.into(),
+            bytes: Vec::new(),
+        }
     }
     pub fn feed(&mut self, chunk: &[u8]) -> Result<(), InputError> {
         self.bytes.extend_from_slice(chunk);
         Ok(())
     }
     pub fn rows(&self) -> usize {
-        self.bytes.iter().filter(|&&b| b == b'\n').count().saturating_sub(1)
+        self.bytes
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            .saturating_sub(1)
     }
     pub fn finish(self) -> Result<Table, InputError> {
         source::load(&self.def, &self.name, &self.bytes[..])
     }
 }
-

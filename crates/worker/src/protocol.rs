@@ -70,7 +70,9 @@ impl SourceSpec {
     /// The name used in messages: the user's file name, or the demo's `contacts.csv`.
     pub fn name(&self, slot: Slot) -> String {
         match self {
-            SourceSpec::Demo => c360::engine::dag::SOURCES[slot.index()].file_name.to_string(),
+            SourceSpec::Demo => c360::engine::dag::SOURCES[slot.index()]
+                .file_name
+                .to_string(),
             SourceSpec::File(f) => f.name.clone(),
         }
     }
@@ -147,10 +149,15 @@ pub enum RequestBody {
     /// cancelled and its result never shown.
     Run(RunRequest),
     /// Stops the request with this id, if it is still going. Its `Cancelled` answers it.
-    Cancel { request: u64 },
+    Cancel {
+        request: u64,
+    },
     Page(PageRequest),
     /// A table as CSV, in chunks ([`ResponseBody::Chunk`]) and then `Done`.
-    Download { run: u64, table: TableRef },
+    Download {
+        run: u64,
+        table: TableRef,
+    },
     /// The engine's benchmark (`engine::bench::run`), in the worker.
     Bench {
         contacts: usize,
@@ -214,7 +221,10 @@ pub enum Done {
     Run(Box<RunSummary>),
     Page(TablePage),
     /// A download's last chunk has been sent.
-    Download { bytes: u64, rows: usize },
+    Download {
+        bytes: u64,
+        rows: usize,
+    },
     /// A ratio the engine could not compute (NaN) travels as `null` and reads back as NaN.
     Bench(#[serde(deserialize_with = "read_bench")] BenchReport),
 }
@@ -276,7 +286,10 @@ impl std::fmt::Display for Failure {
             Failure::Run(e) => e.fmt(f),
             Failure::Schema { message } => write!(f, "the schema file is invalid: {message}"),
             Failure::NoSuchTable { run, table } => {
-                write!(f, "run {run} has no table {table:?} (a newer run replaced it)")
+                write!(
+                    f,
+                    "run {run} has no table {table:?} (a newer run replaced it)"
+                )
             }
             Failure::BadRequest { message } => write!(f, "bad request: {message}"),
         }

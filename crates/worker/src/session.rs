@@ -21,11 +21,11 @@ use c360::engine::dag::SOURCES;
 use c360::engine::{RunOutput, Schema, Sources, Table};
 use web_time::Instant;
 
+use crate::protocol::Failure;
 use crate::protocol::{
     Direction, FileRef, Filter, FindingSummary, NearMiss, NodeSummary, PageRequest, Progress,
     RunRequest, RunSummary, Slot, Sort, SourceSpec, TablePage, TableRef, TestSummary,
 };
-use crate::protocol::Failure;
 
 /// The demo CRM export, bundled so the app works offline.
 pub const DEMO_CONTACTS: &[u8] = include_bytes!("../../../seeds/contacts.csv");
@@ -60,12 +60,15 @@ struct Committed {
     sources: [Loaded; 2],
 }
 
+/// A row order's key: which table, sorted and filtered how.
+type OrderKey = (TableRef, Option<Sort>, Option<Filter>);
+
 /// What the worker keeps: the run in force and the sort orders asked of it.
 #[derive(Default)]
 pub struct Session {
     committed: Option<Committed>,
     /// Row orders already computed for the run in force, by table, sort and filter.
-    orders: HashMap<(TableRef, Option<Sort>, Option<Filter>), Arc<[u32]>>,
+    orders: HashMap<OrderKey, Arc<[u32]>>,
 }
 
 /// One step of a run task.
@@ -136,10 +139,11 @@ impl Session {
         Ok(task)
     }
 
-    /// Makes a finished task the run in force and returns its summary.
-    pub fn commit(&mut self, task: RunTask) -> Result<RunSummary, RunTask> {
+    /// Makes a finished task the run in force and returns its summary; a task that has not
+    /// finished is handed back.
+    pub fn commit(&mut self, task: RunTask) -> Result<RunSummary, Box<RunTask>> {
         let Phase::Finished(output) = task.phase else {
-            return Err(task);
+            return Err(Box::new(task));
         };
         let mut output = *output;
         let sources = task
@@ -180,9 +184,9 @@ impl Session {
                 .node(unique_id)
                 .filter(|n| n.result.status == c360::engine::NodeStatus::Success)
                 .map(|n| &n.table),
-            TableRef::FailingRows { unique_id } => output
-                .test(unique_id)
-                .and_then(|t| t.failing_rows.as_ref()),
+            TableRef::FailingRows { unique_id } => {
+                output.test(unique_id).and_then(|t| t.failing_rows.as_ref())
+            }
             TableRef::Finding { index } => output.findings.get(*index).map(|f| &f.rows),
         }
         .ok_or_else(missing)
@@ -193,10 +197,7 @@ impl Session {
         let table = self.table(request.run, &request.table)?;
         let column = |name: &str| table.column_names().position(|n| n == name);
         // A sort or filter on a column the table no longer has (after a re-run) is dropped.
-        let sort = request
-            .sort
-            .clone()
-            .filter(|s| column(&s.column).is_some());
+        let sort = request.sort.clone().filter(|s| column(&s.column).is_some());
         let filter = request
             .filter
             .clone()
@@ -274,7 +275,10 @@ pub fn page_of(
     sort: Option<Sort>,
     filter: Option<Filter>,
 ) -> TablePage {
-    let end = request.offset.saturating_add(request.limit).min(order.len());
+    let end = request
+        .offset
+        .saturating_add(request.limit)
+        .min(order.len());
     let start = request.offset.min(end);
     let rows = order[start..end]
         .iter()
@@ -395,7 +399,11 @@ impl RunTask {
                 (Ok(bytes[from..to].to_vec()), bytes.len() as u64)
             }
             SourceSpec::File(file) => (
-                files.read(file, offset, CHUNK_BYTES.min((file.size - offset.min(file.size)) as usize)),
+                files.read(
+                    file,
+                    offset,
+                    CHUNK_BYTES.min((file.size - offset.min(file.size)) as usize),
+                ),
                 file.size,
             ),
         };

@@ -73,9 +73,7 @@ impl Worker {
             transfer.push(&array.buffer());
             let _ = Reflect::set(&message, &"bytes".into(), &array);
         }
-        let _ = self
-            .scope
-            .post_message_with_transfer(&message, &transfer);
+        let _ = self.scope.post_message_with_transfer(&message, &transfer);
     }
 
     fn answer(&self, id: u64, body: ResponseBody) {
@@ -141,7 +139,7 @@ impl Worker {
                         summary.memory_bytes = wasm_memory_bytes();
                         self.answer(id, ResponseBody::Done(Done::Run(Box::new(summary))));
                     }
-                    Err(task) => self.run = Some(task),
+                    Err(task) => self.run = Some(*task),
                 },
             }
             return true;
