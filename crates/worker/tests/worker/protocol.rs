@@ -66,15 +66,26 @@ const ALL_RESPONSE_KINDS: [&str; 13] = [
 /// Asserts that `response` reads back as itself and returns the text.
 fn assert_response_round_trips(response: &Response) -> String {
     let json = response.to_json();
-    let back = Response::from_json(&json)
-        .unwrap_or_else(|e| panic!("{} does not read back: {e}\n{json}", response_kind(&response.body)));
+    let back = Response::from_json(&json).unwrap_or_else(|e| {
+        panic!(
+            "{} does not read back: {e}\n{json}",
+            response_kind(&response.body)
+        )
+    });
     assert_eq!(back.id, response.id);
     assert_eq!(
         response_kind(&back.body),
         response_kind(&response.body),
         "read back as another kind: {json}"
     );
-    assert_eq!(back.is_final(), response.is_final());
+    let kind = response_kind(&response.body);
+    let ends = kind.starts_with("done/") || kind.starts_with("failed/") || kind == "cancelled";
+    assert_eq!(
+        response.is_final(),
+        ends,
+        "{kind}: whether it ends its request"
+    );
+    assert_eq!(back.is_final(), ends);
     let again = back.to_json();
     if let Some(at) = first_difference(&json, &again) {
         panic!(
@@ -160,7 +171,10 @@ fn every_request_kind_round_trips() {
         orphan_transactions: OrphanTransactions::KeepWithNullContact,
         ..Policies::default()
     };
-    keep_orphans.config.accepted_categories.push("Garden".into());
+    keep_orphans
+        .config
+        .accepted_categories
+        .push("Garden".into());
     let tables = [
         TableRef::Node {
             unique_id: model("customers"),
@@ -214,8 +228,8 @@ fn every_request_kind_round_trips() {
             body,
         };
         let json = request.to_json();
-        let back = Request::from_json(&json)
-            .unwrap_or_else(|e| panic!("does not read back: {e}\n{json}"));
+        let back =
+            Request::from_json(&json).unwrap_or_else(|e| panic!("does not read back: {e}\n{json}"));
         assert_eq!(back, request, "{json}");
         assert_eq!(back.to_json(), json);
     }
@@ -285,12 +299,15 @@ fn every_response_kind_round_trips() {
         .err()
         .expect("a schema that does not parse");
     bodies.push(ResponseBody::Failed(schema));
-    let bad_request = Request::from_json(r#"{"id": 4, "body": {"kind": "rerun"}}"#)
-        .expect_err("an unknown kind");
+    let bad_request =
+        Request::from_json(r#"{"id": 4, "body": {"kind": "rerun"}}"#).expect_err("an unknown kind");
     bodies.push(ResponseBody::Failed(Failure::BadRequest {
         message: bad_request.to_string(),
     }));
-    let sources = [SourceSpec::Demo, files.add("transactions.csv", bad_amount())];
+    let sources = [
+        SourceSpec::Demo,
+        files.add("transactions.csv", bad_amount()),
+    ];
     let failed = run(&mut session, &mut files, 3, request_with(sources))
         .err()
         .expect("the bad file fails");
@@ -500,7 +517,9 @@ fn an_unreadable_file_is_an_input_error_naming_it() {
         }
         other => panic!("not an input error: {other:?}"),
     }
-    assert!(failure.to_string().starts_with("Lost file.csv: cannot read the file: "));
+    assert!(failure
+        .to_string()
+        .starts_with("Lost file.csv: cannot read the file: "));
 }
 
 /// A browser's timer is too coarse to time the peer on small data (it rounds to 0.1 ms), and
@@ -528,6 +547,11 @@ fn a_benchmark_without_ratios_reads_back() {
     }
     assert_eq!(
         (back.contacts, back.transactions, back.runs, back.megabytes),
-        (report.contacts, report.transactions, report.runs, report.megabytes)
+        (
+            report.contacts,
+            report.transactions,
+            report.runs,
+            report.megabytes
+        )
     );
 }

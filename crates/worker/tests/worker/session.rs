@@ -34,7 +34,11 @@ fn download(session: &Session, table: TableRef) -> String {
 /// status, rows and message, every test's status and failures, the findings, freshness,
 /// steps, settings and edited schema; and that every built node's table is the engine's.
 fn assert_summary_is(session: &Session, summary: &RunSummary, output: &RunOutput, what: &str) {
-    assert_eq!(node_rows(summary), output_node_rows(output), "{what}: nodes");
+    assert_eq!(
+        node_rows(summary),
+        output_node_rows(output),
+        "{what}: nodes"
+    );
     for (s, o) in summary.nodes.iter().zip(&output.nodes) {
         assert_eq!(s.result.message, o.result.message, "{what}");
         assert_eq!(s.columns, o.table.schema(), "{what}: {}", s.node.unique_id);
@@ -176,7 +180,8 @@ fn a_demo_run_commits_what_the_engine_builds() {
     assert_eq!(demo.summary.sources, [SourceSpec::Demo, SourceSpec::Demo]);
     assert_summary_is(&session, &demo.summary, &output, "the demo");
     assert!(
-        demo.summary.nodes.iter().all(|n| !n.reused) && demo.summary.tests.iter().all(|t| !t.reused),
+        demo.summary.nodes.iter().all(|n| !n.reused)
+            && demo.summary.tests.iter().all(|t| !t.reused),
         "nothing is reused in a first run"
     );
     // The demo has something to show: failing tests, findings, every node built.
@@ -239,7 +244,10 @@ fn the_same_request_again_parses_nothing_and_reuses_everything() {
     let (mut session, mut files, first) = demo_session();
     let second = run(&mut session, &mut files, 2, demo_request()).expect("runs");
     assert!(
-        !second.progress.iter().any(|p| matches!(p, Progress::Parsing { .. })),
+        !second
+            .progress
+            .iter()
+            .any(|p| matches!(p, Progress::Parsing { .. })),
         "{:?}",
         second.progress
     );
@@ -262,7 +270,10 @@ fn an_as_of_change_reruns_only_the_models_that_compute_ages() {
     request.config = request.config.with_as_of(date("2024-02-29"));
     let second = run(&mut session, &mut files, 2, request.clone()).expect("runs");
     assert!(
-        !second.progress.iter().any(|p| matches!(p, Progress::Parsing { .. })),
+        !second
+            .progress
+            .iter()
+            .any(|p| matches!(p, Progress::Parsing { .. })),
         "an unchanged source is not parsed again"
     );
     let reads_as_of = [model("customers"), model("category")];
@@ -295,7 +306,13 @@ fn an_as_of_change_reruns_only_the_models_that_compute_ages() {
     }
     // The progress says the same, step by step.
     for p in &second.progress {
-        if let Progress::Step { name, reused, index, .. } = p {
+        if let Progress::Step {
+            name,
+            reused,
+            index,
+            ..
+        } = p
+        {
             if let Some(n) = second.summary.nodes.iter().find(|n| &n.node.name == name) {
                 assert_eq!(*reused, n.reused, "step {index}: {name}");
             }
@@ -325,7 +342,10 @@ fn replacing_the_transactions_file_parses_only_it_and_reuses_the_contacts_side()
     .expect("runs");
     assert_eq!(parsed_files(&second.progress), ["web-shop (May).csv"]);
     assert!(
-        files.reads.iter().all(|r| files.reads_of(&user).contains(r)),
+        files
+            .reads
+            .iter()
+            .all(|r| files.reads_of(&user).contains(r)),
         "only the new file is read"
     );
     let contacts_side = [CONTACTS_ID.to_string(), model("stg_sf__contacts")];
@@ -368,7 +388,12 @@ fn replacing_the_transactions_file_parses_only_it_and_reuses_the_contacts_side()
     assert_eq!(files.reads.len(), reads);
     let fourth = run(&mut session, &mut files, 4, demo_request()).expect("runs");
     assert_eq!(parsed_files(&fourth.progress), ["transactions.csv"]);
-    assert_summary_is(&session, &fourth.summary, &demo_output(), "back to the demo");
+    assert_summary_is(
+        &session,
+        &fourth.summary,
+        &demo_output(),
+        "back to the demo",
+    );
 }
 
 /// A file larger than a chunk is read a chunk at a time, each read starting where the last
@@ -376,7 +401,10 @@ fn replacing_the_transactions_file_parses_only_it_and_reuses_the_contacts_side()
 #[test]
 fn a_large_file_is_read_in_chunks_with_progress() {
     let data = generated();
-    assert!(data.transactions.len() > CHUNK_BYTES, "needs two chunks or more");
+    assert!(
+        data.transactions.len() > CHUNK_BYTES,
+        "needs two chunks or more"
+    );
     let mut session = Session::new();
     let mut files = Files::default();
     let contacts = files.add("contacts-2000.csv", &data.contacts);
@@ -393,7 +421,10 @@ fn a_large_file_is_read_in_chunks_with_progress() {
         ["contacts-2000.csv", "transactions-50000.csv"]
     );
 
-    for (spec, bytes) in [(&contacts, &data.contacts), (&transactions, &data.transactions)] {
+    for (spec, bytes) in [
+        (&contacts, &data.contacts),
+        (&transactions, &data.transactions),
+    ] {
         let reads = files.reads_of(spec);
         let size = bytes.len() as u64;
         let mut offset = 0;
@@ -425,7 +456,9 @@ fn a_large_file_is_read_in_chunks_with_progress() {
         assert_eq!(progress.len(), reads.len(), "one report per chunk");
         assert!(progress.iter().all(|&(_, total, _)| total == size));
         assert!(
-            progress.windows(2).all(|w| w[0].0 < w[1].0 && w[0].2 <= w[1].2),
+            progress
+                .windows(2)
+                .all(|w| w[0].0 < w[1].0 && w[0].2 <= w[1].2),
             "{progress:?}"
         );
         assert_eq!(progress.last().map(|p| p.0), Some(size));
@@ -466,7 +499,12 @@ fn short_reads_are_continued_from_where_they_ended() {
         let expected: Vec<u64> = (0..reads.len() as u64).map(|i| i * 1000).collect();
         assert_eq!(offsets, expected);
     }
-    assert_summary_is(&session, &done.summary, &demo_output(), "read 1000 bytes at a time");
+    assert_summary_is(
+        &session,
+        &done.summary,
+        &demo_output(),
+        "read 1000 bytes at a time",
+    );
 }
 
 /// A task the shell drops — cancelled, or superseded by a newer run — at any step, parsing
@@ -525,14 +563,20 @@ fn a_superseded_task_never_shows() {
         .start(2, request_with([SourceSpec::Demo, user]))
         .unwrap();
     for _ in 0..8 {
-        assert!(matches!(older.step(&session, &mut files), TaskStep::Progress(_)));
+        assert!(matches!(
+            older.step(&session, &mut files),
+            TaskStep::Progress(_)
+        ));
     }
     let mut newer_request = demo_request();
     newer_request.config = newer_request.config.with_as_of(date("2023-12-25"));
     let mut newer = session.start(3, newer_request.clone()).unwrap();
     drop(older);
     for _ in 0..5 {
-        assert!(matches!(newer.step(&session, &mut files), TaskStep::Progress(_)));
+        assert!(matches!(
+            newer.step(&session, &mut files),
+            TaskStep::Progress(_)
+        ));
     }
     assert_eq!(visible(&mut session), before);
 
@@ -562,7 +606,7 @@ fn an_unfinished_task_does_not_commit() {
     }
     let mut task = match session.commit(task) {
         Ok(summary) => panic!("an unfinished task committed run {}", summary.run),
-        Err(task) => task,
+        Err(task) => *task,
     };
     assert_eq!(visible(&mut session), before);
     // Handed back, it goes on from where it was.
@@ -601,12 +645,17 @@ fn a_file_that_fails_to_parse_fails_the_task_and_the_run_stays() {
         TaskStep::Failed(again) => assert_eq!(again.to_string(), failure.to_string()),
         other => panic!("a failed task went on: {other:?}"),
     }
-    assert!(session.commit(task).is_err(), "a failed task does not commit");
+    assert!(
+        session.commit(task).is_err(),
+        "a failed task does not commit"
+    );
     assert_eq!(session.run_id(), Some(1));
     assert_eq!(visible(&mut session), before);
 
     // The same bad file fails again: nothing of it was kept.
-    let again = run(&mut session, &mut files, 3, request).err().expect("fails again");
+    let again = run(&mut session, &mut files, 3, request)
+        .err()
+        .expect("fails again");
     assert_eq!(again.to_string(), failure.to_string());
     assert_eq!(visible(&mut session), before);
 }
@@ -634,4 +683,60 @@ fn a_schema_that_does_not_parse_fails_start() {
         }
         assert_eq!(visible(&mut session), before);
     }
+}
+
+/// A model that fails on valid input (a sum too large to hold exactly) fails the task in
+/// its building phase with the engine's own error; the run in force stays.
+#[test]
+fn a_model_that_fails_fails_the_task_and_the_run_stays() {
+    let (mut session, mut files, _) = demo_session();
+    let before = visible(&mut session);
+    let contact = std::str::from_utf8(DEMO_CONTACTS)
+        .unwrap()
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .trim_matches('"')
+        .to_string();
+    let huge = format!(
+        "contact_id,id,transaction_date,amount,item_count,category,_loaded_at_utc\n\
+         {contact},t1,2023-04-15 09:57:19,92233720368547758.07,1,Books,2023-05-09 10:00:00\n\
+         {contact},t2,2023-04-16 09:57:19,92233720368547758.07,1,Books,2023-05-09 10:00:00\n"
+    );
+    let expected = engine_build(
+        ("contacts.csv", DEMO_CONTACTS),
+        ("transactions.csv", huge.as_bytes()),
+        DEFAULT_SCHEMA,
+        &demo_config(),
+    )
+    .expect_err("the sum overflows");
+    assert!(
+        matches!(expected, c360::engine::RunError::Model(_)),
+        "{expected:?}"
+    );
+
+    let user = files.add("transactions.csv", huge.as_bytes());
+    let mut task = session
+        .start(2, request_with([SourceSpec::Demo, user]))
+        .unwrap();
+    let failure = loop {
+        match task.step(&session, &mut files) {
+            TaskStep::Progress(_) => {}
+            TaskStep::Failed(failure) => break failure,
+            TaskStep::Finished => panic!("an overflowing run finished"),
+        }
+    };
+    match &failure {
+        Failure::Run(error) => assert_eq!(error, &expected),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        task.step(&session, &mut files),
+        TaskStep::Failed(_)
+    ));
+    assert!(session.commit(task).is_err());
+    assert_eq!(visible(&mut session), before);
 }
