@@ -607,3 +607,46 @@ fn a_findings_rows_are_a_table() {
     let kept = page(&mut session, &staged, None, filter("id", &id), 0, 10).unwrap();
     assert_eq!(kept.matching_rows, 1);
 }
+
+/// A re-run that reuses the tests gives the same failing rows, in the same column order, as
+/// the run that computed them.
+#[test]
+fn failing_rows_of_a_reused_test_are_the_same() {
+    let (mut session, first) = demo_session();
+    let kept: Vec<TableRef> = first
+        .summary
+        .tests
+        .iter()
+        .filter(|t| t.kept_rows.is_some_and(|n| n > 0))
+        .map(|t| TableRef::FailingRows {
+            unique_id: t.result.unique_id.clone(),
+        })
+        .collect();
+    assert!(kept.len() >= 2, "{kept:?}");
+    let before: Vec<TablePage> = kept.iter().map(|t| all_rows(&mut session, t)).collect();
+    let second = run(&mut session, &mut Files::default(), 2, demo_request()).unwrap();
+    assert!(second.summary.tests.iter().all(|t| t.reused));
+    for (table, before) in kept.iter().zip(before) {
+        let after = all_rows(&mut session, table);
+        assert_eq!(after.run, 2);
+        assert_eq!(
+            (after.columns, after.rows),
+            (before.columns, before.rows),
+            "{table:?}"
+        );
+    }
+    let summary = |run: &Run| {
+        run.summary
+            .tests
+            .iter()
+            .map(|t| {
+                (
+                    t.failing_columns.clone(),
+                    t.near_misses.clone(),
+                    t.kept_rows,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(summary(&second), summary(&first));
+}

@@ -740,3 +740,46 @@ fn a_model_that_fails_fails_the_task_and_the_run_stays() {
     assert!(session.commit(task).is_err());
     assert_eq!(visible(&mut session), before);
 }
+
+/// What real exports look like — a BOM, CRLF line ends, no final newline, a quoted field
+/// holding a comma and a line break, characters of several bytes — read in pieces that split
+/// every one of them somewhere: the tables are the engine's for the whole file.
+#[test]
+fn pieces_that_split_rows_quotes_and_characters_give_the_engines_tables() {
+    let contacts = format!(
+        "\u{feff}{}",
+        std::str::from_utf8(DEMO_CONTACTS)
+            .unwrap()
+            .replacen("Ruby Salah", "Zoë Ångström-Salah", 1)
+            .replacen("\"722 Grace Triangle,", "\"722 Grace Triangle\nUnit 4,", 1)
+            .replace('\n', "\r\n")
+            .trim_end()
+    );
+    assert!(contacts.contains("Unit 4") && contacts.contains('ë'));
+    let transactions = std::str::from_utf8(DEMO_TRANSACTIONS)
+        .unwrap()
+        .replace('\n', "\r\n");
+    let output = engine_build(
+        ("contacts.csv", contacts.as_bytes()),
+        ("transactions.csv", transactions.as_bytes()),
+        DEFAULT_SCHEMA,
+        &demo_config(),
+    )
+    .expect("the engine reads such exports");
+    for max_read in [1, 2, 7, 4093] {
+        let mut session = Session::new();
+        let mut files = Files::default();
+        files.max_read = Some(max_read);
+        let sources = [
+            files.add("contacts.csv", contacts.as_bytes()),
+            files.add("transactions.csv", transactions.as_bytes()),
+        ];
+        let done = run(&mut session, &mut files, 1, request_with(sources)).expect("runs");
+        assert_summary_is(
+            &session,
+            &done.summary,
+            &output,
+            &format!("read {max_read} bytes at a time"),
+        );
+    }
+}
