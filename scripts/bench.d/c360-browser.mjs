@@ -16,7 +16,7 @@
 // first input or change event to the moment <html> says the next result is applied and done
 // (a MutationObserver), so the driver's own latency is not in it.
 
-import { fail, inChromium, longestTask, main, newPage, options, rendererPeakRss } from './chromium.mjs';
+import { fail, inChromium, longestTask, main, newPage, options, pageClock, rendererPeakRss } from './chromium.mjs';
 
 const FILES_INPUT = 'input[data-testid="files-input"]';
 const POLICY = 'select[data-testid="policy-duplicate_contacts"]';
@@ -133,6 +133,7 @@ async function oneRun(index) {
     await installStopwatch(page);
 
     const result = {};
+    const runsStart = await pageClock(page);
     result.first_ms = await timedRun(page, 'choosing both files', () =>
       page.locator(FILES_INPUT).setInputFiles([opts.contacts, opts.transactions]),
     );
@@ -157,7 +158,8 @@ async function oneRun(index) {
 
     // wasm memory never shrinks: the last reading is the peak.
     result.worker_memory = memory.every((m) => m === null) ? null : Math.max(...memory);
-    result.longest_task_ms = await longestTask(page);
+    result.longest_task_ms = await longestTask(page, runsStart);
+    result.longest_load_task_ms = await longestTask(page, runsStart, true);
     result.renderer_peak_rss = await rendererPeakRss(chrome.pid);
     result.errors = errors;
     result.chromium = chrome.browser.version();

@@ -82,14 +82,14 @@ export async function newPage(chrome) {
     if (!isLocal(request.url())) chrome.external.push(request.url());
   });
   await context.addInitScript(() => {
-    // The longest main-thread task since the page started (Long Tasks API; buffered, so tasks
-    // before this observer count too). null where the API is missing.
-    window.__benchLongTask = { longest: 0, count: 0 };
+    // Every main-thread task over 50 ms since the page started (Long Tasks API; buffered, so
+    // tasks before this observer count too), as [start, duration]. null where the API is
+    // missing.
+    window.__benchLongTask = { entries: [] };
     try {
       new PerformanceObserver((list) => {
         for (const entry of list.getEntries()) {
-          window.__benchLongTask.count += 1;
-          window.__benchLongTask.longest = Math.max(window.__benchLongTask.longest, entry.duration);
+          window.__benchLongTask.entries.push([entry.startTime, entry.duration]);
         }
       }).observe({ type: 'longtask', buffered: true });
     } catch {
@@ -105,9 +105,27 @@ export async function newPage(chrome) {
   return { context, page, errors };
 }
 
-/** The longest main-thread task the page has had, in ms (null without the Long Tasks API). */
-export async function longestTask(page) {
-  return page.evaluate(() => window.__benchLongTask && window.__benchLongTask.longest);
+/** The page's clock now (performance.now(), ms): where a measured window starts. */
+export async function pageClock(page) {
+  return page.evaluate(() => performance.now());
+}
+
+/**
+ * The longest main-thread task that started at or after `since` (the page's clock, ms), or
+ * before it when `before` is set; 0 when there was none, null without the Long Tasks API.
+ */
+export async function longestTask(page, since = 0, before = false) {
+  return page.evaluate(
+    ([since, before]) =>
+      window.__benchLongTask &&
+      Math.max(
+        0,
+        ...window.__benchLongTask.entries
+          .filter(([start]) => (before ? start < since : start >= since))
+          .map(([, duration]) => duration),
+      ),
+    [since, before],
+  );
 }
 
 /** The largest VmHWM (bytes) of the renderer processes that the browser `pid` started. */

@@ -8,7 +8,7 @@
 //   node scripts/bench.d/duckdb-wasm.mjs --url URL --contacts C --transactions T \
 //        --runs K [--timeout SECONDS] > duckdb-wasm.json
 
-import { fail, inChromium, longestTask, main, newPage, options, rendererPeakRss } from './chromium.mjs';
+import { fail, inChromium, longestTask, main, newPage, options, pageClock, rendererPeakRss } from './chromium.mjs';
 
 async function oneRun(opts, index, runs, timeout) {
   return inChromium(async (chrome) => {
@@ -24,6 +24,7 @@ async function oneRun(opts, index, runs, timeout) {
       const text = await page.locator('[data-testid="status"]').textContent();
       fail(`DuckDB-WASM's page is not ready (${await state()}): ${text} ${errors.join(' ')}`);
     }
+    const runsStart = await pageClock(page);
     await page.locator('[data-testid="files-input"]').setInputFiles([opts.contacts, opts.transactions]);
     await page
       .waitForFunction(() => document.documentElement.dataset.benchSeq === '1', null, {
@@ -38,7 +39,8 @@ async function oneRun(opts, index, runs, timeout) {
       const d = document.documentElement.dataset;
       return { ms: Number(d.benchMs), rows: Number(d.benchRows), bundle: d.benchBundle, version: d.benchVersion };
     });
-    result.longest_task_ms = await longestTask(page);
+    result.longest_task_ms = await longestTask(page, runsStart);
+    result.longest_load_task_ms = await longestTask(page, runsStart, true);
     result.renderer_peak_rss = await rendererPeakRss(chrome.pid);
     result.errors = errors;
     console.error(

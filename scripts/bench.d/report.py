@@ -179,12 +179,14 @@ def main():
                   [(w, size(b), per_byte(b)) for w, b in mem]), ""]
 
     longest = []
-    if page:
-        longest.append(("c360's page", peak(page["runs"], "longest_task_ms")))
-    if wasm:
-        longest.append(("DuckDB-WASM's page", peak(wasm["runs"], "longest_task_ms")))
+    for name, peer in (("c360's page", page), ("DuckDB-WASM's page", wasm)):
+        if peer:
+            longest.append((f"{name}: from the files chosen to the last result",
+                            peak(peer["runs"], "longest_task_ms")))
+            longest.append((f"{name}: loading the page, before that",
+                            peak(peer["runs"], "longest_load_task_ms")))
     if longest:
-        out += [table(("longest main-thread task (whole session, worst run)", "ms"),
+        out += [table(("longest main-thread task (worst run; 0: none over 50 ms)", "ms"),
                       [(w, "n/a" if v is None else f"{v:.0f} ms") for w, v in longest]), ""]
 
     if a.browser and a.dist and a.dist.is_dir():
