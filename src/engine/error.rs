@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// A source file that cannot be read as the source it should be.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum InputError {
     /// Occurs when the file could not be read at all.
     Io { file: String, message: String },
@@ -86,7 +86,7 @@ impl std::error::Error for InputError {}
 
 /// A model that could not be computed from valid input.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ModelError {
     /// Occurs when a sum does not fit in 64-bit units.
     Overflow { model: String, column: String },
@@ -109,7 +109,7 @@ impl std::error::Error for ModelError {}
 
 /// Why a run produced no result.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "phase", content = "error", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum RunError {
     Input(InputError),
     Model(ModelError),

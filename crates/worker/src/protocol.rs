@@ -59,7 +59,7 @@ pub struct FileRef {
 
 /// Where a source's bytes come from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "from", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum SourceSpec {
     /// The bundled demo export (compiled into the worker).
     Demo,
@@ -91,7 +91,7 @@ pub struct RunRequest {
 
 /// Which table a page or a download is of. Every one belongs to the run in force.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "of", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum TableRef {
     /// A source's or model's table, by unique id.
     Node { unique_id: String },
@@ -143,7 +143,7 @@ pub struct Request {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum RequestBody {
     /// Builds the project like `dbt build`. A run supersedes any run still going: that one is
     /// cancelled and its result never shown.
@@ -175,7 +175,7 @@ pub struct Response {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ResponseBody {
     /// The worker's wasm is loaded: requests sent from now on are handled.
     Ready,
@@ -195,7 +195,7 @@ pub enum ResponseBody {
 
 /// How far a run has got.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "phase", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Progress {
     /// Parsing a source file.
     Parsing {
@@ -216,7 +216,7 @@ pub enum Progress {
 
 /// The end of a request.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(tag = "result", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Done {
     Run(Box<RunSummary>),
     Page(TablePage),
@@ -268,7 +268,7 @@ fn read_bench<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BenchReport, D::
 
 /// Why a request produced nothing.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(tag = "failure", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Failure {
     /// The run's input or a model failed: the same typed error the CLI prints.
     Run(RunError),
