@@ -2,12 +2,15 @@
 //! rows, with the SQL a dbt project would keep in `tests/` and one line on why it exists.
 //!
 //! They recompute what they check straight from `contacts_joined_with_transactions` with
-//! plain hash maps — not through the models' own grouping code — so a bug in a model cannot
-//! hide itself.
+//! their own grouping — not through the models' code — so a bug in a model cannot hide
+//! itself. The grouping is by [`Keys`]: each distinct id or category gets a dense number once,
+//! so the loops over a million joined rows index arrays instead of hashing strings.
+
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::engine::column::{Column, TextColumn, Value};
+use crate::engine::column::{Column, TextColumn, Value, NULL_CODE};
 use crate::engine::slug::amount_column;
 use crate::engine::table::Table;
 
@@ -63,6 +66,94 @@ pub static SINGULAR_TESTS: &[SingularTest] = &[
         check: one_row_per_contact,
     },
 ];
+
+/// A dense numbering of the distinct values of a text column: `key[code]` for each code of
+/// its pool, `0..len`. Equal strings get the same key, whether or not the pool was interned.
+struct Keys<'a> {
+    column: &'a TextColumn,
+    key: Vec<u32>,
+    len: usize,
+}
+
+/// No key: a null, or a value the numbered column does not have.
+const NO_KEY: u32 = u32::MAX;
+
+impl<'a> Keys<'a> {
+    fn of(column: &'a TextColumn) -> Keys<'a> {
+        if column.pool.is_distinct() {
+            return Keys {
+                column,
+                key: (0..column.pool.len() as u32).collect(),
+                len: column.pool.len(),
+            };
+        }
+        let mut by_text: HashMap<&str, u32> = HashMap::default();
+        let key = column
+            .pool
+            .iter()
+            .map(|s| {
+                let next = by_text.len() as u32;
+                *by_text.entry(s).or_insert(next)
+            })
+            .collect();
+        Keys {
+            column,
+            key,
+            len: by_text.len(),
+        }
+    }
+
+    /// The key of each row of the numbered column.
+    fn row(&self, row: usize) -> u32 {
+        match self.column.codes[row] {
+            NULL_CODE => NO_KEY,
+            code => self.key[code as usize],
+        }
+    }
+
+    /// For another column, the key of each of its pool's codes (NO_KEY for values this
+    /// column lacks): the same numbers when both share a pool.
+    fn codes_of(&self, other: &TextColumn) -> Vec<u32> {
+        if Arc::ptr_eq(&self.column.pool, &other.pool) {
+            return self.key.clone();
+        }
+        let mut by_text: HashMap<&str, u32> = HashMap::default();
+        for (code, s) in self.column.pool.iter().enumerate() {
+            by_text.entry(s).or_insert(self.key[code]);
+        }
+        other
+            .pool
+            .iter()
+            .map(|s| by_text.get(s).copied().unwrap_or(NO_KEY))
+            .collect()
+    }
+}
+
+fn text_column<'a>(t: &'a Table, name: &str) -> Result<&'a TextColumn, String> {
+    match column(t, name)? {
+        Column::Text(c) => Ok(c),
+        other => Err(format!(
+            "column {name} is {:?}, not text",
+            other.data_type()
+        )),
+    }
+}
+
+/// Each row's key in `other`'s numbering by `keys` (NO_KEY for null or unknown).
+fn row_keys(keys: &Keys<'_>, other: &TextColumn) -> Vec<u32> {
+    let by_code = keys.codes_of(other);
+    other
+        .codes
+        .iter()
+        .map(|&c| {
+            if c == NULL_CODE {
+                NO_KEY
+            } else {
+                by_code[c as usize]
+            }
+        })
+        .collect()
+}
 
 fn model<'a>(m: &Models<'a>, name: &str) -> Result<&'a Table, String> {
     (m.get)(name).ok_or_else(|| format!("model {name} is not available"))
@@ -154,21 +245,39 @@ fn category_totals_sql(accepted: &[String]) -> String {
 fn category_totals_match(m: &Models<'_>) -> Result<(Table, usize), String> {
     let customers = model(m, "customers")?;
     let joined = model(m, "contacts_joined_with_transactions")?;
-    let categories = column(joined, "category")?;
+    let categories = text_column(joined, "category")?;
     let amounts = column(joined, "amount")?;
     let ids = column(joined, "id")?;
-    let mut joined_totals: HashMap<Option<&str>, i128> = HashMap::default();
+    // Each category's slot: its place in the accepted list, or the last slot for the rest.
+    let other = m.accepted_categories.len();
+    let slot_of: Vec<usize> = categories
+        .pool
+        .iter()
+        .map(|c| {
+            m.accepted_categories
+                .iter()
+                .position(|a| a == c)
+                .unwrap_or(other)
+        })
+        .collect();
+    let mut slot_totals = vec![0i128; other + 1];
     for r in 0..joined.num_rows() {
         if ids.is_null(r) {
             continue; // a left join's orphans belong to no customer
         }
-        let category = match categories.get(r) {
-            Value::Text(s) => Some(s),
-            _ => None,
+        let slot = match categories.codes[r] {
+            NULL_CODE => other,
+            code => slot_of[code as usize],
         };
-        let slot = category.filter(|c| m.accepted_categories.iter().any(|a| a == c));
-        *joined_totals.entry(slot).or_insert(0) += units(amounts.get(r));
+        slot_totals[slot] += units(amounts.get(r));
     }
+    let joined_totals: HashMap<Option<&str>, i128> = m
+        .accepted_categories
+        .iter()
+        .map(|c| Some(c.as_str()))
+        .chain([None])
+        .zip(slot_totals)
+        .collect();
     let mut names = Vec::new();
     let mut customer_sums = Vec::new();
     let mut joined_sums = Vec::new();
@@ -212,13 +321,16 @@ or c.last_purchase_date is distinct from s.max_date";
 fn purchase_dates_match(m: &Models<'_>) -> Result<(Table, usize), String> {
     let customers = model(m, "customers")?;
     let joined = model(m, "contacts_joined_with_transactions")?;
-    let (ids, dates) = (column(joined, "id")?, column(joined, "transaction_date")?);
-    let mut spans: HashMap<&str, (i64, i64)> = HashMap::default();
+    let ids = Keys::of(text_column(joined, "id")?);
+    let dates = column(joined, "transaction_date")?;
+    // Per id: the earliest and latest purchase, `None` while it has none.
+    let mut spans: Vec<Option<(i64, i64)>> = vec![None; ids.len];
     for r in 0..joined.num_rows() {
-        if let (Value::Text(id), Value::Timestamp(t)) = (ids.get(r), dates.get(r)) {
-            let e = spans.entry(id).or_insert((t, t));
-            e.0 = e.0.min(t);
-            e.1 = e.1.max(t);
+        let key = ids.row(r);
+        if let (true, Value::Timestamp(t)) = (key != NO_KEY, dates.get(r)) {
+            let span = spans[key as usize].get_or_insert((t, t));
+            span.0 = span.0.min(t);
+            span.1 = span.1.max(t);
         }
     }
     let (cid, first, last) = (
@@ -226,12 +338,13 @@ fn purchase_dates_match(m: &Models<'_>) -> Result<(Table, usize), String> {
         column(customers, "first_purchase_date")?,
         column(customers, "last_purchase_date")?,
     );
+    let customer_keys = row_keys(&ids, text_column(customers, "id")?);
     let mut failing = Vec::new();
     let (mut mins, mut maxs) = (Vec::new(), Vec::new());
     for r in 0..customers.num_rows() {
-        let span = match cid.get(r) {
-            Value::Text(id) => spans.get(id).copied(),
-            _ => None,
+        let span = match customer_keys[r] {
+            NO_KEY => None,
+            key => spans[key as usize],
         };
         let (f, l) = (first.get(r), last.get(r));
         let ordered = matches!((f, l), (Value::Timestamp(a), Value::Timestamp(b)) if a <= b);
@@ -263,21 +376,36 @@ where c.n_rows is null or c.n_rows != 1 or j.id is null";
 fn one_row_per_contact(m: &Models<'_>) -> Result<(Table, usize), String> {
     let customers = model(m, "customers")?;
     let joined = model(m, "contacts_joined_with_transactions")?;
-    // id → (rows in customers, present in joined).
-    let mut seen: HashMap<&str, (i64, bool)> = HashMap::default();
-    let ids = column(joined, "id")?;
+    // The joined ids, numbered; then each one's (rows in customers, present in joined).
+    let ids = Keys::of(text_column(joined, "id")?);
+    let mut in_joined = vec![false; ids.len];
     for r in 0..joined.num_rows() {
-        if let Value::Text(id) = ids.get(r) {
-            seen.entry(id).or_insert((0, false)).1 = true;
+        let key = ids.row(r);
+        if key != NO_KEY {
+            in_joined[key as usize] = true;
         }
     }
-    let cid = column(customers, "id")?;
-    let null_ids = (0..customers.num_rows())
-        .filter(|&r| cid.is_null(r))
-        .count() as i64;
-    for r in 0..customers.num_rows() {
-        if let Value::Text(id) = cid.get(r) {
-            seen.entry(id).or_insert((0, false)).0 += 1;
+    let cid = text_column(customers, "id")?;
+    let customer_keys = row_keys(&ids, cid);
+    let mut rows_in_customers = vec![0i64; ids.len];
+    let mut seen: HashMap<&str, (i64, bool)> = HashMap::default();
+    let mut null_ids = 0i64;
+    for (r, &key) in customer_keys.iter().enumerate() {
+        match (key, cid.get(r)) {
+            (_, None) => null_ids += 1,
+            (NO_KEY, Some(id)) => seen.entry(id).or_insert((0, false)).0 += 1,
+            (key, Some(_)) => rows_in_customers[key as usize] += 1,
+        }
+    }
+    // The joined ids in their column's pool (one string per key).
+    let mut key_text: Vec<Option<&str>> = vec![None; ids.len];
+    for (code, s) in ids.column.pool.iter().enumerate() {
+        key_text[ids.key[code] as usize].get_or_insert(s);
+    }
+    for (key, text) in key_text.into_iter().enumerate() {
+        let (n, present) = (rows_in_customers[key], in_joined[key]);
+        if let Some(text) = text.filter(|_| n > 0 || present) {
+            seen.insert(text, (n, present));
         }
     }
     let checked = seen.len();
