@@ -341,8 +341,8 @@ fn purchase_dates_match(m: &Models<'_>) -> Result<(Table, usize), String> {
     let customer_keys = row_keys(&ids, text_column(customers, "id")?);
     let mut failing = Vec::new();
     let (mut mins, mut maxs) = (Vec::new(), Vec::new());
-    for r in 0..customers.num_rows() {
-        let span = match customer_keys[r] {
+    for (r, &key) in customer_keys.iter().enumerate() {
+        let span = match key {
             NO_KEY => None,
             key => spans[key as usize],
         };
