@@ -15,6 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { launch, openApp, assertClean, mainTable, dagNode } from './helpers.mjs';
 
@@ -23,6 +24,8 @@ const SETS = {
   large: { contacts: 100_000, transactions: 1_000_000 },
 };
 const SET = SETS[process.env.C360_BROWSER_SET ?? 'small'];
+// The top of the page while the files are read: the bar, its line, Cancel (for the README).
+const SCREENSHOT = fileURLToPath(new URL('../../target/screenshot-progress.png', import.meta.url));
 
 let browser;
 let dir;
@@ -104,6 +107,7 @@ test('the large set: progress, cancel keeps the previous result, a full run, inc
     .getByTestId('progress-text')
     .filter({ hasText: /^Reading transactions\.csv: .+ of .+, [\d,]+ rows$/ })
     .waitFor({ timeout: 120_000 });
+  await page.screenshot({ path: SCREENSHOT, clip: { x: 0, y: 0, width: 1360, height: 460 } });
   // The page handles a click while the worker is busy: opening another node.
   await dagNode(page, 'model.c360.category').click();
   await page.locator('[data-testid="node-table"] h2', { hasText: 'category' }).waitFor();
