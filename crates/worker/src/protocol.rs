@@ -49,7 +49,7 @@ impl Slot {
 
 /// A file the user chose, as the page knows it. The `File` itself is posted beside the
 /// message, under its token.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct FileRef {
     /// Unique per file the page was given: the same token is the same bytes.
     pub token: u64,

@@ -20,24 +20,63 @@ use web_time::Instant;
 use crate::protocol::{
     Done, Failure, FileRef, Request, RequestBody, Response, ResponseBody, READY_ID,
 };
-use crate::session::{Download, FileAccess, RunTask, Session, TaskStep};
+use crate::session::{Download, FileAccess, Read, RunTask, Session, TaskStep};
 
 /// How long the loop works before it yields: short enough that a message waits at most this
 /// (plus one step) to be seen.
 const SLICE_MS: u128 = 12;
 
-/// The files the page has posted, by token.
-struct Files(HashMap<u64, File>);
+/// The files the page has posted, by token, and the pieces of them read ahead.
+#[derive(Default)]
+struct Files {
+    handles: HashMap<u64, File>,
+    /// Pieces already read, waiting for the step that parses them.
+    ready: HashMap<Read, Vec<u8>>,
+    /// Pieces being read in the background (`Blob.arrayBuffer()`), at most a couple.
+    reading: Vec<(Read, js_sys::Promise)>,
+}
+
+impl Files {
+    fn slice(&self, read: &Read) -> Result<web_sys::Blob, String> {
+        let handle = self
+            .handles
+            .get(&read.file.token)
+            .ok_or_else(|| "the page did not pass this file to the worker".to_string())?;
+        let end = read.offset + read.len as u64;
+        handle
+            .slice_with_f64_and_f64(read.offset as f64, end as f64)
+            .map_err(describe)
+    }
+
+    /// Starts reading a piece in the background, unless it is read or being read.
+    fn read_ahead(&mut self, read: Read) {
+        if self.ready.contains_key(&read) || self.reading.iter().any(|(r, _)| *r == read) {
+            return;
+        }
+        if let Ok(blob) = self.slice(&read) {
+            self.reading.push((read, blob.array_buffer()));
+        }
+    }
+
+    /// The promise of a piece being read, taken out of the list.
+    fn take_reading(&mut self, read: &Read) -> Option<js_sys::Promise> {
+        let at = self.reading.iter().position(|(r, _)| r == read)?;
+        Some(self.reading.remove(at).1)
+    }
+}
 
 impl FileAccess for Files {
     fn read(&mut self, file: &FileRef, offset: u64, len: usize) -> Result<Vec<u8>, String> {
-        let handle = self
-            .0
-            .get(&file.token)
-            .ok_or_else(|| "the page did not pass this file to the worker".to_string())?;
-        let blob = handle
-            .slice_with_f64_and_f64(offset as f64, (offset + len as u64) as f64)
-            .map_err(describe)?;
+        let read = Read {
+            file: file.clone(),
+            offset,
+            len,
+        };
+        if let Some(bytes) = self.ready.remove(&read) {
+            return Ok(bytes);
+        }
+        // Not read ahead (or that read failed): read it now, synchronously.
+        let blob = self.slice(&read)?;
         let reader = FileReaderSync::new().map_err(describe)?;
         let buffer = reader.read_as_array_buffer(&blob).map_err(describe)?;
         Ok(Uint8Array::new(&buffer).to_vec())
@@ -195,17 +234,49 @@ async fn yield_to_events() {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
+/// Makes sure the piece of a file the run's next step parses is read, waiting for it if it is
+/// still being read in the background, and starts reading the piece after it: the browser
+/// reads the file while the worker parses.
+async fn read_ahead(worker: &Rc<RefCell<Worker>>) {
+    let pending = {
+        let mut w = worker.borrow_mut();
+        let Some(read) = w.run.as_ref().and_then(RunTask::next_read) else {
+            return;
+        };
+        if let Some(after) = read.next() {
+            w.files.read_ahead(after);
+        }
+        if w.files.ready.contains_key(&read) {
+            return;
+        }
+        w.files.read_ahead(read.clone());
+        w.files.take_reading(&read).map(|p| (read, p))
+    };
+    let Some((read, promise)) = pending else {
+        return;
+    };
+    // A failed read is left to the step, whose synchronous read reports the error.
+    if let Ok(buffer) = wasm_bindgen_futures::JsFuture::from(promise).await {
+        let bytes = Uint8Array::new(&buffer).to_vec();
+        worker.borrow_mut().files.ready.insert(read, bytes);
+    }
+}
+
 /// Works until there is nothing left to do, yielding every [`SLICE_MS`].
 async fn run_loop(worker: Rc<RefCell<Worker>>) {
     loop {
         let slice = Instant::now();
         loop {
+            read_ahead(&worker).await;
             let mut w = worker.borrow_mut();
             while let Some(request) = w.inbox.pop_front() {
                 w.handle(request);
             }
             if !w.step() {
                 w.looping = false;
+                // Nothing left to read ahead for.
+                w.files.ready.clear();
+                w.files.reading.clear();
                 return;
             }
             if slice.elapsed().as_millis() >= SLICE_MS {
@@ -229,7 +300,7 @@ fn receive(worker: &Rc<RefCell<Worker>>, event: MessageEvent) {
             for pair in files.iter() {
                 let pair = Array::from(&pair);
                 if let (Some(token), Ok(file)) = (pair.get(0).as_f64(), pair.get(1).dyn_into()) {
-                    w.files.0.insert(token as u64, file);
+                    w.files.handles.insert(token as u64, file);
                 }
             }
         }
@@ -261,7 +332,7 @@ pub fn start() {
     let worker = Rc::new(RefCell::new(Worker {
         scope: scope.clone(),
         session: Session::new(),
-        files: Files(HashMap::new()),
+        files: Files::default(),
         inbox: VecDeque::new(),
         run: None,
         downloads: VecDeque::new(),

@@ -11,7 +11,7 @@ use c360_worker::session::{Session, DEMO_CONTACTS};
 
 use crate::support::{
     demo_config, demo_output, demo_request, engine_build, generated, model, request_with, run,
-    Files, CONTACTS_ID, TRANSACTIONS_ID,
+    Files, CONTACTS_ID, GENERATED_TRANSACTIONS, TRANSACTIONS_ID,
 };
 
 /// A download's pieces, each with the `sent` it reported, and its totals.
@@ -103,7 +103,7 @@ fn a_table_of_many_pieces_downloads_as_the_engines_csv() {
     let of = |id: &str| pieces.iter().find(|(i, _)| i == id).map(|(_, n)| *n);
     assert_eq!(
         output.node(TRANSACTIONS_ID).unwrap().table.num_rows(),
-        50_000
+        GENERATED_TRANSACTIONS
     );
     assert!(of(TRANSACTIONS_ID).unwrap() > 1, "{pieces:?}");
     assert!(

@@ -16,7 +16,7 @@ use c360_worker::session::{Session, TaskStep, CHUNK_BYTES, DEMO_CONTACTS, DEMO_T
 use crate::support::{
     date, demo_config, demo_output, demo_request, engine_build, generated, model, node_rows,
     output_node_rows, parsed_files, request_with, reused_nodes, run, step_to_end, Files, Run,
-    CONTACTS_ID, TRANSACTIONS_ID,
+    CONTACTS_ID, GENERATED_TRANSACTIONS, TRANSACTIONS_ID,
 };
 
 /// A table of the run in force as CSV, through the session's download.
@@ -477,7 +477,7 @@ fn a_large_file_is_read_in_chunks_with_progress() {
             .map(|n| n.result.rows)
     };
     assert_eq!(rows(CONTACTS_ID), Some(2_000));
-    assert_eq!(rows(TRANSACTIONS_ID), Some(50_000));
+    assert_eq!(rows(TRANSACTIONS_ID), Some(GENERATED_TRANSACTIONS));
 }
 
 /// A reader may give fewer bytes than asked: the session goes on from where it got to, and

@@ -211,13 +211,17 @@ pub struct Generated {
     pub transactions: Vec<u8>,
 }
 
-/// 2,000 contacts and 50,000 transactions, defects planted: made once per test binary.
+/// How many transactions [`generated`] makes: enough (about 150 bytes each) for the file to
+/// span two chunks of the session's reads or more.
+pub const GENERATED_TRANSACTIONS: usize = 2 * c360_worker::session::CHUNK_BYTES / 150;
+
+/// 2,000 contacts and [`GENERATED_TRANSACTIONS`], defects planted: made once per test binary.
 pub fn generated() -> &'static Generated {
     static GENERATED: OnceLock<Generated> = OnceLock::new();
     GENERATED.get_or_init(|| {
         let options = GenerateOptions {
             contacts: 2_000,
-            transactions: 50_000,
+            transactions: GENERATED_TRANSACTIONS,
             seed: 7,
             plant_defects: true,
         };
