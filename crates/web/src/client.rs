@@ -51,7 +51,7 @@ fn spawn_worker() -> Result<Worker, JsValue> {
     let base = document.base_uri()?.unwrap_or_default();
     let script = web_sys::Url::new_with_base("c360-worker.js", &base)?.href();
     let wasm = web_sys::Url::new_with_base("c360-worker_bg.wasm", &base)?.href();
-    let source = format!("importScripts({script:?});wasm_bindgen({wasm:?});");
+    let source = format!("importScripts({script:?});wasm_bindgen({{ module_or_path: {wasm:?} }});");
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("text/javascript");
     let blob =
