@@ -1,0 +1,179 @@
+//! Native only: a second thread that builds some of a file's columns from the same bytes.
+//!
+//! The loader's own thread finds the records (it must, to know where a block of whole records
+//! ends), builds its share of the columns and hands each block of bytes on; the worker splits
+//! the block into the same records again and builds the other columns. Splitting the work by
+//! column, not by row, needs no merge afterwards: each column is built in file order by one
+//! thread, so interned codes come out exactly as a single thread assigns them. Whichever
+//! thread finds the first bad field in file order reports it.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use super::builder::Builder;
+use super::record::{count_newlines, Scan, Tokenizer};
+use super::{bad_value, FieldError, Part};
+use crate::engine::error::InputError;
+
+/// Below this many bytes a file is parsed on one thread: a thread is not worth starting.
+pub(super) const PARALLEL_FROM: u64 = 4 << 20;
+
+/// Blocks waiting for the worker at most (each about one read, 1 MiB).
+const IN_FLIGHT: usize = 4;
+
+/// Whether a second thread would run on a core of its own.
+pub(super) fn has_two_cores() -> bool {
+    std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
+}
+
+/// A rough relative cost of building one field of a column.
+fn cost(builder: &Builder) -> u32 {
+    match builder {
+        Builder::Text(b) if b.interns() => 4,
+        Builder::Text(_) | Builder::Decimal { .. } | Builder::Date(_) | Builder::Timestamp(_) => 2,
+        Builder::Integer(_) | Builder::Boolean(_) => 1,
+    }
+}
+
+/// The columns as a share for this thread and one for the worker, of about equal cost.
+type Share = Vec<(usize, Builder)>;
+
+/// Splits the columns in two shares of about equal cost: (this thread's, the worker's).
+pub(super) fn share(mut builders: Share) -> (Share, Share) {
+    builders.sort_by_key(|(field, b)| (std::cmp::Reverse(cost(b)), *field));
+    let (mut mine, mut theirs) = (Vec::new(), Vec::new());
+    let (mut my_cost, mut their_cost) = (0, 0);
+    for (field, builder) in builders {
+        let c = cost(&builder);
+        // This thread also finds the records and reads the input: the worker takes ties.
+        if their_cost <= my_cost {
+            their_cost += c;
+            theirs.push((field, builder));
+        } else {
+            my_cost += c;
+            mine.push((field, builder));
+        }
+    }
+    mine.sort_by_key(|(field, _)| *field);
+    theirs.sort_by_key(|(field, _)| *field);
+    (mine, theirs)
+}
+
+/// What the worker is sent: first its columns, then blocks of whole records.
+enum Message {
+    Start(Part),
+    Block {
+        bytes: Vec<u8>,
+        /// The line `bytes[0]` is on.
+        line: u64,
+        /// The row number of the first record.
+        first_row: usize,
+    },
+}
+
+/// The worker's first error, keyed by (row, 1 + field) like the loader's.
+pub(super) type KeyedError = ((usize, usize), InputError);
+
+/// The worker thread and the way to it.
+pub(super) struct Worker {
+    messages: SyncSender<Message>,
+    thread: JoinHandle<(Part, Option<KeyedError>)>,
+    failed: Arc<AtomicBool>,
+}
+
+impl Worker {
+    /// Starts the thread (it waits for its columns), or `None` if none can be had.
+    pub(super) fn spawn(file: String, header: Vec<String>) -> Option<Worker> {
+        let (messages, incoming) = sync_channel::<Message>(IN_FLIGHT);
+        let failed = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&failed);
+        let thread = std::thread::Builder::new()
+            .name("c360-parse".into())
+            .spawn(move || {
+                let mut part = Part {
+                    builders: Vec::new(),
+                };
+                let width = header.len();
+                let mut tok = Tokenizer::default();
+                let mut error: Option<KeyedError> = None;
+                for message in incoming {
+                    let (bytes, line, mut row) = match message {
+                        Message::Start(p) => {
+                            part = p;
+                            continue;
+                        }
+                        Message::Block { .. } if error.is_some() => continue,
+                        Message::Block {
+                            bytes,
+                            line,
+                            first_row,
+                        } => (bytes, line, first_row),
+                    };
+                    let mut pos = 0;
+                    while let Scan::Record { start, end } = tok.next(&bytes, pos, true) {
+                        if tok.len() != width {
+                            break; // the loader's thread reports it
+                        }
+                        if let Err(FieldError { field, why }) = part.push_record(&tok, &bytes) {
+                            let line = line + count_newlines(&bytes[..start]);
+                            let found = tok.field(&bytes, field);
+                            let e = bad_value(&file, line, &header[field], found, why);
+                            error = Some(((row, field + 1), e));
+                            flag.store(true, Ordering::Release);
+                            break;
+                        }
+                        row += 1;
+                        pos = end;
+                    }
+                }
+                (part, error)
+            })
+            .ok()?;
+        Some(Worker {
+            messages,
+            thread,
+            failed,
+        })
+    }
+
+    /// Hands the worker its columns.
+    pub(super) fn start(&self, part: Part) {
+        // A worker that is gone has panicked: `finish` reports it.
+        let _ = self.messages.send(Message::Start(part));
+    }
+
+    /// Hands on a block of whole records; `false` once the worker has found a bad field.
+    pub(super) fn send(&mut self, bytes: Vec<u8>, line: u64, first_row: usize) -> bool {
+        if self.failed.load(Ordering::Acquire) {
+            return false;
+        }
+        let message = Message::Block {
+            bytes,
+            line,
+            first_row,
+        };
+        // A worker that is gone has panicked: `finish` reports it.
+        let _ = self.messages.send(message);
+        true
+    }
+
+    /// Hands on the `last` block, if any, waits for the worker and takes its columns back,
+    /// with its first error.
+    pub(super) fn finish(self, last: Option<(Vec<u8>, u64, usize)>) -> (Part, Option<KeyedError>) {
+        if let Some((bytes, line, first_row)) = last {
+            let _ = self.messages.send(Message::Block {
+                bytes,
+                line,
+                first_row,
+            });
+        }
+        drop(self.messages);
+        match self.thread.join() {
+            Ok(outcome) => outcome,
+            // A bug, not bad input: surface it as the single-threaded loader would.
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    }
+}
