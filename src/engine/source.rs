@@ -338,7 +338,6 @@ impl SourceLoader {
             }
             self.bom_checked = true;
         }
-        let mut pos = 0;
         if self.columns.is_none() {
             match self.tok.next(&self.buf, 0, eof) {
                 Scan::Incomplete => return self.wait(),
@@ -349,7 +348,9 @@ impl SourceLoader {
                 }
                 Scan::Record { end, .. } => {
                     self.read_header()?;
-                    pos = end;
+                    // From here on `buf` holds only data records (a worker's blocks too).
+                    self.line += count_newlines(&self.buf[..end]);
+                    self.buf.drain(..end);
                 }
             }
         }
@@ -360,6 +361,7 @@ impl SourceLoader {
         };
         let width = columns.header.len();
         let block_rows = self.rows;
+        let mut pos = 0;
         // The first error: where this thread's share of the bytes ends, and the error keyed
         // by (row, 0 for the record or 1 + the field) to compare with the worker's.
         let mut failed: Option<(usize, (usize, usize), InputError)> = None;

@@ -18,7 +18,7 @@ use super::{bad_value, FieldError, Part};
 use crate::engine::error::InputError;
 
 /// Below this many bytes a file is parsed on one thread: a thread is not worth starting.
-pub(super) const PARALLEL_FROM: u64 = 4 << 20;
+pub(super) const PARALLEL_FROM: u64 = 1 << 20;
 
 /// Blocks waiting for the worker at most (each about one read, 1 MiB).
 const IN_FLIGHT: usize = 4;
