@@ -705,11 +705,15 @@ pub(crate) fn reference_load(
         .has_headers(true)
         .terminator(csv::Terminator::Any(b'\n'))
         .from_reader(bytes);
-    let line_of = |csv: &csv::Reader<&[u8]>, record: &ByteRecord| {
-        let end = csv.position().line();
-        let inside = record.iter().flatten().filter(|&&b| b == b'\n').count() as u64;
-        end.saturating_sub(inside + u64::from(!csv.is_done()))
-            .max(record.position().map_or(1, |p| p.line()))
+    // The line a record starts on: one more than the line ends before its first byte, which
+    // is where the reader started looking plus the blank lines it skipped.
+    let line_of = |_: &csv::Reader<&[u8]>, record: &ByteRecord| {
+        let from = record.position().map_or(0, |p| p.byte() as usize);
+        let blank = bytes[from..].iter().take_while(|&&b| b == b'\n').count();
+        1 + bytes[..from + blank]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64
     };
     let header: Vec<String> = csv
         .byte_headers()
