@@ -27,7 +27,7 @@ mod parallel;
 mod record;
 
 use builder::{Builder, Rejected};
-use record::{count_newlines, Scan, Tokenizer};
+use record::{count_newlines, Fields, Read as Record, Scan, Tokenizer};
 
 /// One column a source must have.
 #[derive(Clone, Copy, Debug, Serialize)]
@@ -162,11 +162,11 @@ struct FieldError {
 }
 
 impl Part {
-    /// Adds the record `tok` holds to every column of this part.
+    /// Adds a record to every column of this part.
     #[inline]
-    fn push_record(&mut self, tok: &Tokenizer, input: &[u8]) -> Result<(), FieldError> {
+    fn push_record(&mut self, record: &impl Fields) -> Result<(), FieldError> {
         for (field, builder) in &mut self.builders {
-            if let Err(why) = builder.push(tok.field(input, *field).trim_ascii()) {
+            if let Err(why) = builder.push(record.field(*field).trim_ascii()) {
                 return Err(FieldError { field: *field, why });
             }
         }
@@ -218,6 +218,9 @@ pub struct SourceLoader {
     /// Whether the start of the file was checked for a byte-order mark.
     bom_checked: bool,
     tok: Tokenizer,
+    /// Where the fields of the records in `buf` are, for the worker.
+    #[cfg(not(target_arch = "wasm32"))]
+    layout: record::Layout,
     columns: Option<Columns>,
     rows: usize,
     /// The first error; the loader stops at it and reports it again.
@@ -236,6 +239,8 @@ impl SourceLoader {
             line: 1,
             bom_checked: false,
             tok: Tokenizer::default(),
+            #[cfg(not(target_arch = "wasm32"))]
+            layout: record::Layout::default(),
             columns: None,
             rows: 0,
             error: None,
@@ -381,8 +386,12 @@ impl SourceLoader {
                         failed = Some((pos, (self.rows, 0), e));
                         break;
                     }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    if columns.worker.is_some() {
+                        self.layout.push(&self.tok, start);
+                    }
                     if let Err(FieldError { field, why }) =
-                        columns.part.push_record(&self.tok, &self.buf)
+                        columns.part.push_record(&Record(&self.tok, &self.buf))
                     {
                         let e = bad_value(
                             &self.file,
@@ -425,7 +434,8 @@ impl SourceLoader {
                 block.truncate(pos);
                 let line = self.line;
                 self.line += lines;
-                if !worker.send(block, line, block_rows) {
+                let layout = std::mem::take(&mut self.layout).usable();
+                if !worker.send(block, layout, line, block_rows) {
                     // The worker found a bad field: it is the first, this thread found none.
                     if let Some(worker) = columns.worker.take() {
                         if let (_, Some((_, e))) = worker.finish(None) {
@@ -454,7 +464,8 @@ impl SourceLoader {
         #[cfg(not(target_arch = "wasm32"))]
         if let Some(worker) = self.columns.as_mut().and_then(|c| c.worker.take()) {
             let block = self.buf[..end].to_vec();
-            let (_, theirs) = worker.finish(Some((block, self.line, block_rows)));
+            let layout = std::mem::take(&mut self.layout).usable();
+            let (_, theirs) = worker.finish(Some((block, layout, self.line, block_rows)));
             if let Some((their_key, e)) = theirs {
                 if their_key < key {
                     return e;

@@ -706,14 +706,19 @@ pub(crate) fn reference_load(
         .terminator(csv::Terminator::Any(b'\n'))
         .from_reader(bytes);
     // The line a record starts on: one more than the line ends before its first byte, which
-    // is where the reader started looking plus the blank lines it skipped.
-    let line_of = |_: &csv::Reader<&[u8]>, record: &ByteRecord| {
+    // is where the reader started looking plus the blank lines it skipped. Records come in
+    // order, so the line ends are counted on from the last record's.
+    let mut counted = (0usize, 1u64);
+    let mut line_of = |_: &csv::Reader<&[u8]>, record: &ByteRecord| {
         let from = record.position().map_or(0, |p| p.byte() as usize);
         let blank = bytes[from..].iter().take_while(|&&b| b == b'\n').count();
-        1 + bytes[..from + blank]
+        let (at, line) = &mut counted;
+        *line += bytes[*at..from + blank]
             .iter()
             .filter(|&&b| b == b'\n')
-            .count() as u64
+            .count() as u64;
+        *at = from + blank;
+        *line
     };
     let header: Vec<String> = csv
         .byte_headers()

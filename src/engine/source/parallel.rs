@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use super::builder::Builder;
-use super::record::{count_newlines, Scan, Tokenizer};
+use super::record::{count_newlines, Fields, Layout, Read as Record, Scan, Tokenizer};
 use super::{bad_value, FieldError, Part};
 use crate::engine::error::InputError;
 
@@ -37,6 +37,9 @@ fn cost(builder: &Builder) -> u32 {
     }
 }
 
+/// What splitting the records costs the loader's thread, in the units of [`cost`].
+const SPLITTING: u32 = 4;
+
 /// The columns as a share for this thread and one for the worker, of about equal cost.
 type Share = Vec<(usize, Builder)>;
 
@@ -44,10 +47,10 @@ type Share = Vec<(usize, Builder)>;
 pub(super) fn share(mut builders: Share) -> (Share, Share) {
     builders.sort_by_key(|(field, b)| (std::cmp::Reverse(cost(b)), *field));
     let (mut mine, mut theirs) = (Vec::new(), Vec::new());
-    let (mut my_cost, mut their_cost) = (0, 0);
+    // This thread also splits the records and reads the input, for about a column's worth.
+    let (mut my_cost, mut their_cost) = (SPLITTING, 0);
     for (field, builder) in builders {
         let c = cost(&builder);
-        // This thread also finds the records and reads the input: the worker takes ties.
         if their_cost <= my_cost {
             their_cost += c;
             theirs.push((field, builder));
@@ -66,12 +69,17 @@ enum Message {
     Start(Part),
     Block {
         bytes: Vec<u8>,
+        /// Where the records' fields are, when they could be written down.
+        layout: Option<Layout>,
         /// The line `bytes[0]` is on.
         line: u64,
         /// The row number of the first record.
         first_row: usize,
     },
 }
+
+/// A block handed on with `finish`: bytes, layout, line and first row as in a message.
+pub(super) type LastBlock = (Vec<u8>, Option<Layout>, u64, usize);
 
 /// The worker's first error, keyed by (row, 1 + field) like the loader's.
 pub(super) type KeyedError = ((usize, usize), InputError);
@@ -99,7 +107,7 @@ impl Worker {
                 let mut tok = Tokenizer::default();
                 let mut error: Option<KeyedError> = None;
                 for message in incoming {
-                    let (bytes, line, mut row) = match message {
+                    let (bytes, layout, line, mut row) = match message {
                         Message::Start(p) => {
                             part = p;
                             continue;
@@ -107,21 +115,37 @@ impl Worker {
                         Message::Block { .. } if error.is_some() => continue,
                         Message::Block {
                             bytes,
+                            layout,
                             line,
                             first_row,
-                        } => (bytes, line, first_row),
+                        } => (bytes, layout, line, first_row),
                     };
+                    let fail = |record: &dyn Fields, start: usize, row, e: FieldError| {
+                        let line = line + count_newlines(&bytes[..start]);
+                        let found = record.field(e.field);
+                        let bad = bad_value(&file, line, &header[e.field], found, e.why);
+                        flag.store(true, Ordering::Release);
+                        Some(((row, e.field + 1), bad))
+                    };
+                    if let Some(layout) = &layout {
+                        for record in layout.records(&bytes, width) {
+                            if let Err(e) = part.push_record(&record) {
+                                error = fail(&record, record.start(), row, e);
+                                break;
+                            }
+                            row += 1;
+                        }
+                        continue;
+                    }
+                    // No layout (a block too large for one): split the records here.
                     let mut pos = 0;
                     while let Scan::Record { start, end } = tok.next(&bytes, pos, true) {
                         if tok.len() != width {
                             break; // the loader's thread reports it
                         }
-                        if let Err(FieldError { field, why }) = part.push_record(&tok, &bytes) {
-                            let line = line + count_newlines(&bytes[..start]);
-                            let found = tok.field(&bytes, field);
-                            let e = bad_value(&file, line, &header[field], found, why);
-                            error = Some(((row, field + 1), e));
-                            flag.store(true, Ordering::Release);
+                        let record = Record(&tok, &bytes);
+                        if let Err(e) = part.push_record(&record) {
+                            error = fail(&record, start, row, e);
                             break;
                         }
                         row += 1;
@@ -145,12 +169,19 @@ impl Worker {
     }
 
     /// Hands on a block of whole records; `false` once the worker has found a bad field.
-    pub(super) fn send(&mut self, bytes: Vec<u8>, line: u64, first_row: usize) -> bool {
+    pub(super) fn send(
+        &mut self,
+        bytes: Vec<u8>,
+        layout: Option<Layout>,
+        line: u64,
+        first_row: usize,
+    ) -> bool {
         if self.failed.load(Ordering::Acquire) {
             return false;
         }
         let message = Message::Block {
             bytes,
+            layout,
             line,
             first_row,
         };
@@ -161,10 +192,11 @@ impl Worker {
 
     /// Hands on the `last` block, if any, waits for the worker and takes its columns back,
     /// with its first error.
-    pub(super) fn finish(self, last: Option<(Vec<u8>, u64, usize)>) -> (Part, Option<KeyedError>) {
-        if let Some((bytes, line, first_row)) = last {
+    pub(super) fn finish(self, last: Option<LastBlock>) -> (Part, Option<KeyedError>) {
+        if let Some((bytes, layout, line, first_row)) = last {
             let _ = self.messages.send(Message::Block {
                 bytes,
+                layout,
                 line,
                 first_row,
             });

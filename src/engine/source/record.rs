@@ -10,7 +10,7 @@
 //! a quoted field ends the field and the record. Nothing here can fail: the caller checks the
 //! number of fields.
 
-use memchr::{memchr, memchr2};
+use memchr::memchr2;
 
 /// Where one field's bytes are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,17 +39,50 @@ pub(super) struct Tokenizer {
     pub scratch: Vec<u8>,
 }
 
-/// The position of the first `,` or `\n` at or after `from`. Fields are short, so a plain
-/// loop beats a vectorised search's set-up.
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `word` that is zero (exactly: no false positives).
+#[inline(always)]
+fn zero_bytes(word: u64) -> u64 {
+    !(((word & !HIGH).wrapping_add(!HIGH)) | word) & HIGH
+}
+
+/// The first byte at or after `from` that is `a` or `b`, eight bytes at a time: fields are
+/// short, and a vectorised search's set-up costs more than a word-at-a-time scan of them.
+#[inline(always)]
+fn find2(input: &[u8], from: usize, a: u8, b: u8) -> Option<usize> {
+    let (wa, wb) = (ONES * u64::from(a), ONES * u64::from(b));
+    let mut i = from;
+    while let Some(chunk) = input.get(i..i + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let hits = zero_bytes(word ^ wa) | zero_bytes(word ^ wb);
+        if hits != 0 {
+            return Some(i + (hits.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+        if i - from >= 64 {
+            // A long field: the vectorised search pays from here.
+            return memchr2(a, b, input.get(i..)?).map(|j| i + j);
+        }
+    }
+    input
+        .get(i..)?
+        .iter()
+        .position(|&c| c == a || c == b)
+        .map(|j| i + j)
+}
+
+/// The position of the first `,` or `\n` at or after `from`.
 #[inline(always)]
 fn field_end(input: &[u8], from: usize) -> Option<usize> {
-    let rest = input.get(from..)?;
-    if rest.len() > 64 {
-        return memchr2(b',', b'\n', rest).map(|i| from + i);
-    }
-    rest.iter()
-        .position(|&b| b == b',' || b == b'\n')
-        .map(|i| from + i)
+    find2(input, from, b',', b'\n')
+}
+
+/// The position of the first `"` at or after `from`.
+#[inline(always)]
+fn next_quote(input: &[u8], from: usize) -> Option<usize> {
+    find2(input, from, b'"', b'"')
 }
 
 impl Tokenizer {
@@ -103,7 +136,7 @@ impl Tokenizer {
             let mut seg = pos;
             let mut copied: Option<usize> = None;
             loop {
-                let Some(q) = memchr(b'"', &input[pos..]).map(|i| pos + i) else {
+                let Some(q) = next_quote(input, pos) else {
                     if !eof {
                         return Scan::Incomplete;
                     }
@@ -168,6 +201,124 @@ impl Tokenizer {
                 self.scratch.extend_from_slice(&input[seg..end]);
                 self.spans.push(Span::Scratch(from, self.scratch.len()));
             }
+        }
+    }
+}
+
+/// A record's fields, wherever they are kept.
+pub(super) trait Fields {
+    /// Field `i`, untrimmed.
+    fn field(&self, i: usize) -> &[u8];
+}
+
+/// The record a tokenizer just read, over its input.
+pub(super) struct Read<'a>(pub &'a Tokenizer, pub &'a [u8]);
+
+impl Fields for Read<'_> {
+    #[inline(always)]
+    fn field(&self, i: usize) -> &[u8] {
+        self.0.field(self.1, i)
+    }
+}
+
+/// The top bit of an offset in a [`Layout`]: the offset is into its unescaped bytes.
+const UNESCAPED: u32 = 1 << 31;
+
+/// Where the fields of a block's records are, written down by the thread that split the
+/// records so that another thread reads the same fields without splitting them again.
+pub(super) struct Layout {
+    /// Per record: where it starts, then each field's start and end; an offset with the top
+    /// bit set is into `unescaped`.
+    offsets: Vec<u32>,
+    unescaped: Vec<u8>,
+    /// False once an offset did not fit in 31 bits (a block of 2 GiB): the reader must split
+    /// the records itself.
+    fits: bool,
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Layout {
+            offsets: Vec::new(),
+            unescaped: Vec::new(),
+            fits: true,
+        }
+    }
+}
+
+impl Layout {
+    /// Writes down the record `tok` holds, which starts at `start`.
+    #[inline]
+    pub fn push(&mut self, tok: &Tokenizer, start: usize) {
+        let fit = |v: usize| u32::try_from(v).ok().filter(|&v| v < UNESCAPED);
+        if !self.fits {
+            return;
+        }
+        let base = self.unescaped.len();
+        let Some(start) = fit(start) else {
+            self.fits = false;
+            return;
+        };
+        self.offsets.push(start);
+        for span in &tok.spans {
+            let (a, b, flag) = match *span {
+                Span::Input(a, b) => (a, b, 0),
+                Span::Scratch(a, b) => (base + a, base + b, UNESCAPED),
+            };
+            let (Some(a), Some(b)) = (fit(a), fit(b)) else {
+                self.fits = false;
+                return;
+            };
+            self.offsets.push(a | flag);
+            self.offsets.push(b | flag);
+        }
+        self.unescaped.extend_from_slice(&tok.scratch);
+    }
+
+    /// The layout, if every offset fitted.
+    pub fn usable(self) -> Option<Layout> {
+        self.fits.then_some(self)
+    }
+
+    /// The records of `bytes` laid out here, each `width` fields wide.
+    pub fn records<'a>(
+        &'a self,
+        bytes: &'a [u8],
+        width: usize,
+    ) -> impl Iterator<Item = LaidOut<'a>> {
+        self.offsets
+            .chunks_exact(1 + 2 * width)
+            .map(move |offsets| LaidOut {
+                offsets,
+                bytes,
+                unescaped: &self.unescaped,
+            })
+    }
+}
+
+/// One record of a [`Layout`].
+pub(super) struct LaidOut<'a> {
+    offsets: &'a [u32],
+    bytes: &'a [u8],
+    unescaped: &'a [u8],
+}
+
+impl LaidOut<'_> {
+    /// Where the record starts in its block.
+    pub fn start(&self) -> usize {
+        self.offsets[0] as usize
+    }
+}
+
+impl Fields for LaidOut<'_> {
+    #[inline(always)]
+    fn field(&self, i: usize) -> &[u8] {
+        let (a, b) = (self.offsets[1 + 2 * i], self.offsets[2 + 2 * i]);
+        let range = (a & !UNESCAPED) as usize..(b & !UNESCAPED) as usize;
+        if a & UNESCAPED == 0 {
+            &self.bytes[range]
+        } else {
+            &self.unescaped[range]
         }
     }
 }
