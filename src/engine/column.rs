@@ -278,14 +278,6 @@ impl TextBuilder {
         self.index.is_some()
     }
 
-    /// Reserves room for `rows` more rows.
-    pub fn reserve(&mut self, rows: usize) {
-        self.codes.reserve(rows);
-        if self.index.is_none() {
-            self.pool.ends.reserve(rows);
-        }
-    }
-
     pub fn push(&mut self, value: Option<&str>) {
         match value {
             None => self.push_null(),

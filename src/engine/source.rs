@@ -370,44 +370,39 @@ impl SourceLoader {
         // The first error: where this thread's share of the bytes ends, and the error keyed
         // by (row, 0 for the record or 1 + the field) to compare with the worker's.
         let mut failed: Option<(usize, (usize, usize), InputError)> = None;
-        loop {
-            match self.tok.next(&self.buf, pos, eof) {
-                Scan::Record { start, end } => {
-                    if self.tok.len() != width {
-                        let found = self.tok.len();
-                        let e = InputError::Malformed {
-                            file: self.file.clone(),
-                            line: self.line + count_newlines(&self.buf[..start]),
-                            message: format!(
-                                "expected {width} fields as in the header, found {found} \
-                                 (is a field with a comma missing its quotes?)"
-                            ),
-                        };
-                        failed = Some((pos, (self.rows, 0), e));
-                        break;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    if columns.worker.is_some() {
-                        self.layout.push(&self.tok, start);
-                    }
-                    if let Err(FieldError { field, why }) =
-                        columns.part.push_record(&Record(&self.tok, &self.buf))
-                    {
-                        let e = bad_value(
-                            &self.file,
-                            self.line + count_newlines(&self.buf[..start]),
-                            &columns.header[field],
-                            self.tok.field(&self.buf, field),
-                            why,
-                        );
-                        failed = Some((end, (self.rows, field + 1), e));
-                        break;
-                    }
-                    self.rows += 1;
-                    pos = end;
-                }
-                Scan::Incomplete | Scan::End => break,
+        while let Scan::Record { start, end } = self.tok.next(&self.buf, pos, eof) {
+            if self.tok.len() != width {
+                let found = self.tok.len();
+                let e = InputError::Malformed {
+                    file: self.file.clone(),
+                    line: self.line + count_newlines(&self.buf[..start]),
+                    message: format!(
+                        "expected {width} fields as in the header, found {found} \
+                         (is a field with a comma missing its quotes?)"
+                    ),
+                };
+                failed = Some((pos, (self.rows, 0), e));
+                break;
             }
+            #[cfg(not(target_arch = "wasm32"))]
+            if columns.worker.is_some() {
+                self.layout.push(&self.tok, start);
+            }
+            if let Err(FieldError { field, why }) =
+                columns.part.push_record(&Record(&self.tok, &self.buf))
+            {
+                let e = bad_value(
+                    &self.file,
+                    self.line + count_newlines(&self.buf[..start]),
+                    &columns.header[field],
+                    self.tok.field(&self.buf, field),
+                    why,
+                );
+                failed = Some((end, (self.rows, field + 1), e));
+                break;
+            }
+            self.rows += 1;
+            pos = end;
         }
         if let Some((end, key, e)) = failed {
             return Err(self.first_error(end, block_rows, key, e));

@@ -148,18 +148,6 @@ impl Builder {
         }
     }
 
-    /// Reserves room for `rows` more rows.
-    pub fn reserve(&mut self, rows: usize) {
-        match self {
-            Builder::Text(b) => b.reserve(rows),
-            Builder::Integer(v) => v.reserve(rows),
-            Builder::Decimal { values, .. } => values.reserve(rows),
-            Builder::Date(v) => v.reserve(rows),
-            Builder::Timestamp(t) => t.values.reserve(rows),
-            Builder::Boolean(v) => v.reserve(rows),
-        }
-    }
-
     /// Adds one trimmed field (empty is null).
     #[inline]
     pub fn push(&mut self, field: &[u8]) -> Result<(), Rejected> {

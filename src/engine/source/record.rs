@@ -221,9 +221,11 @@ impl Fields for Read<'_> {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// The top bit of an offset in a [`Layout`]: the offset is into its unescaped bytes.
 const UNESCAPED: u32 = 1 << 31;
 
+#[cfg(not(target_arch = "wasm32"))]
 /// Where the fields of a block's records are, written down by the thread that split the
 /// records so that another thread reads the same fields without splitting them again.
 pub(super) struct Layout {
@@ -236,6 +238,7 @@ pub(super) struct Layout {
     fits: bool,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl Default for Layout {
     fn default() -> Self {
         Layout {
@@ -246,6 +249,7 @@ impl Default for Layout {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl Layout {
     /// Writes down the record `tok` holds, which starts at `start`.
     #[inline]
@@ -296,6 +300,7 @@ impl Layout {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// One record of a [`Layout`].
 pub(super) struct LaidOut<'a> {
     offsets: &'a [u32],
@@ -303,6 +308,7 @@ pub(super) struct LaidOut<'a> {
     unescaped: &'a [u8],
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl LaidOut<'_> {
     /// Where the record starts in its block.
     pub fn start(&self) -> usize {
@@ -310,6 +316,7 @@ impl LaidOut<'_> {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl Fields for LaidOut<'_> {
     #[inline(always)]
     fn field(&self, i: usize) -> &[u8] {
