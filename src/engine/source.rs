@@ -264,10 +264,31 @@ impl SourceLoader {
         }
         self.bytes_read += chunk.len() as u64;
         self.buf.extend_from_slice(chunk);
+        self.received()
+    }
+
+    /// Parses what has arrived if there is enough of it.
+    fn received(&mut self) -> Result<(), InputError> {
         if self.buf.len() >= self.scan_at {
             self.parse(false)?;
         }
         Ok(())
+    }
+
+    /// Reads the next chunk of the file from `reader` straight into the loader's buffer (no
+    /// copy through a chunk of its own): the number of bytes read, 0 at the end.
+    fn read_from(&mut self, reader: &mut impl Read) -> Result<usize, ReadError> {
+        if let Some(e) = &self.error {
+            return Err(ReadError::Input(e.clone()));
+        }
+        let len = self.buf.len();
+        self.buf.resize(len + READ_SIZE, 0);
+        let read = reader.read(&mut self.buf[len..]);
+        self.buf.truncate(len + *read.as_ref().unwrap_or(&0));
+        let n = read.map_err(ReadError::Io)?;
+        self.bytes_read += n as u64;
+        self.received().map_err(ReadError::Input)?;
+        Ok(n)
     }
 
     /// Parses what has arrived, as [`SourceLoader::feed`] would once enough has: so that
@@ -424,12 +445,16 @@ impl SourceLoader {
         #[cfg(not(target_arch = "wasm32"))]
         if let Some(columns) = self.columns.as_mut() {
             if let Some(worker) = columns.worker.as_mut() {
-                let rest = self.buf[pos..].to_vec();
+                let (mut rest, spare_layout) = worker.spare().unwrap_or_default();
+                rest.clear();
+                rest.extend_from_slice(&self.buf[pos..]);
                 let mut block = std::mem::replace(&mut self.buf, rest);
                 block.truncate(pos);
                 let line = self.line;
                 self.line += lines;
-                let layout = std::mem::take(&mut self.layout).usable();
+                let mut next_layout = spare_layout.unwrap_or_default();
+                next_layout.clear();
+                let layout = std::mem::replace(&mut self.layout, next_layout).usable();
                 if !worker.send(block, layout, line, block_rows) {
                     // The worker found a bad field: it is the first, this thread found none.
                     if let Some(worker) = columns.worker.take() {
@@ -583,22 +608,28 @@ pub fn load_bytes(def: &SourceDef, file: &str, bytes: &[u8]) -> Result<Table, In
 /// `Trim::All` does): in exports, spaces around a value are noise, never data.
 pub fn load(def: &SourceDef, file: &str, mut reader: impl Read) -> Result<Table, InputError> {
     let mut loader = SourceLoader::new(def, file);
-    let mut chunk = vec![0u8; READ_SIZE];
     loop {
-        match reader.read(&mut chunk) {
+        match loader.read_from(&mut reader) {
             Ok(0) => break,
-            Ok(n) => loader.feed(&chunk[..n])?,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => {
+            Ok(_) => {}
+            Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(ReadError::Io(e)) => {
                 loader.parse_pending()?;
                 return Err(InputError::Io {
                     file: file.into(),
                     message: e.to_string(),
                 });
             }
+            Err(ReadError::Input(e)) => return Err(e),
         }
     }
     loader.finish()
+}
+
+/// Why [`SourceLoader::read_from`] stopped.
+enum ReadError {
+    Io(std::io::Error),
+    Input(InputError),
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 //! thread finds the first bad field in file order reports it.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
@@ -84,9 +84,13 @@ pub(super) type LastBlock = (Vec<u8>, Option<Layout>, u64, usize);
 /// The worker's first error, keyed by (row, 1 + field) like the loader's.
 pub(super) type KeyedError = ((usize, usize), InputError);
 
+/// A block's buffers, handed back for reuse: fresh memory costs a page fault per page.
+type Spare = (Vec<u8>, Option<Layout>);
+
 /// The worker thread and the way to it.
 pub(super) struct Worker {
     messages: SyncSender<Message>,
+    spares: Receiver<Spare>,
     thread: JoinHandle<(Part, Option<KeyedError>)>,
     failed: Arc<AtomicBool>,
 }
@@ -95,6 +99,7 @@ impl Worker {
     /// Starts the thread (it waits for its columns), or `None` if none can be had.
     pub(super) fn spawn(file: String, header: Vec<String>) -> Option<Worker> {
         let (messages, incoming) = sync_channel::<Message>(IN_FLIGHT);
+        let (give_back, spares) = sync_channel::<Spare>(IN_FLIGHT);
         let failed = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&failed);
         let thread = std::thread::Builder::new()
@@ -127,14 +132,16 @@ impl Worker {
                         flag.store(true, Ordering::Release);
                         Some(((row, e.field + 1), bad))
                     };
-                    if let Some(layout) = &layout {
-                        for record in layout.records(&bytes, width) {
+                    if let Some(laid_out) = &layout {
+                        for record in laid_out.records(&bytes, width) {
                             if let Err(e) = part.push_record(&record) {
                                 error = fail(&record, record.start(), row, e);
                                 break;
                             }
                             row += 1;
                         }
+                        // Dropped when the loader has enough spares already.
+                        let _ = give_back.try_send((bytes, layout));
                         continue;
                     }
                     // No layout (a block too large for one): split the records here.
@@ -157,9 +164,15 @@ impl Worker {
             .ok()?;
         Some(Worker {
             messages,
+            spares,
             thread,
             failed,
         })
+    }
+
+    /// A block's buffers the worker is done with, if any, to reuse.
+    pub(super) fn spare(&self) -> Option<Spare> {
+        self.spares.try_recv().ok()
     }
 
     /// Hands the worker its columns.

@@ -279,6 +279,13 @@ impl Layout {
         self.unescaped.extend_from_slice(&tok.scratch);
     }
 
+    /// Empties the layout, keeping its allocations for the next block.
+    pub fn clear(&mut self) {
+        self.offsets.clear();
+        self.unescaped.clear();
+        self.fits = true;
+    }
+
     /// The layout, if every offset fitted.
     pub fn usable(self) -> Option<Layout> {
         self.fits.then_some(self)
