@@ -31,14 +31,14 @@ pub(super) fn has_two_cores() -> bool {
 /// A rough relative cost of building one field of a column.
 fn cost(builder: &Builder) -> u32 {
     match builder {
-        Builder::Text(b) if b.interns() => 4,
+        Builder::Text(b) if b.interns() => 5,
         Builder::Text(_) | Builder::Decimal { .. } | Builder::Date(_) | Builder::Timestamp(_) => 2,
         Builder::Integer(_) | Builder::Boolean(_) => 1,
     }
 }
 
 /// What splitting the records costs the loader's thread, in the units of [`cost`].
-const SPLITTING: u32 = 4;
+const SPLITTING: u32 = 5;
 
 /// The columns as a share for this thread and one for the worker, of about equal cost.
 type Share = Vec<(usize, Builder)>;
@@ -51,7 +51,7 @@ pub(super) fn share(mut builders: Share) -> (Share, Share) {
     let (mut my_cost, mut their_cost) = (SPLITTING, 0);
     for (field, builder) in builders {
         let c = cost(&builder);
-        if their_cost <= my_cost {
+        if their_cost < my_cost {
             their_cost += c;
             theirs.push((field, builder));
         } else {
