@@ -977,23 +977,29 @@ fn a_large_file_gives_the_reference_table_read_whole_or_in_pieces() {
 }
 
 /// Whichever thread builds the column, the first bad field in file order is the one reported,
-/// with its line: the loader's thread builds the ids, dates, amounts and item counts, the
-/// worker the contact ids, categories and load times.
+/// with its line. The pairs of columns below go both ways between the two threads however the
+/// columns are shared out (today the worker builds the contact ids, amounts, item counts and
+/// categories, the loader's thread the ids, transaction dates and load times).
 #[test]
 fn in_a_large_file_the_first_error_in_file_order_is_reported() {
-    let loaded = 6; // built by the worker
-    let (contact_id, transaction_date, amount) = (0, 2, 3);
+    let (contact_id, id, transaction_date, amount, item_count, loaded) = (0, 1, 2, 3, 4, 6);
     let short = usize::MAX;
-    let cases: [&[(usize, usize, &[u8])]; 7] = [
+    let cases: [&[(usize, usize, &[u8])]; 10] = [
         &[(50_000, amount, b"x"), (45_000, loaded, b"later")],
         &[(45_000, amount, b"x"), (50_000, loaded, b"later")],
+        &[
+            (50_000, contact_id, b"\xff"),
+            (45_000, transaction_date, b"2023-02-30 00:00:00.000"),
+        ],
         &[
             (50_000, transaction_date, b"2023-02-30 00:00:00.000"),
             (50_000, contact_id, b"\xff"),
         ],
         &[(50_000, amount, b"1,5"), (50_000, loaded, b"2023-05-09")],
+        &[(50_000, id, b"\xfe"), (50_000, item_count, b"1.5")],
+        &[(50_000, short, b""), (49_999, item_count, b"many")],
         &[(50_000, short, b""), (49_999, loaded, b"now")],
-        &[(45_000, short, b""), (50_000, loaded, b"now")],
+        &[(45_000, short, b""), (50_000, amount, b"x")],
         &[(100, loaded, b"early"), (59_999, amount, b"late")],
     ];
     for bad in cases {
