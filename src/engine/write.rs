@@ -4,13 +4,19 @@
 //! It writes the same bytes as the `csv` crate's writer with `QuoteStyle::Necessary` (a
 //! field is quoted when it holds a comma, a quote, `\r` or `\n`; a record that would be empty
 //! is written as `""`), but column by column type straight into one buffer: no `String` per
-//! cell, integers and decimals formatted with `itoa`, and a timestamp's date part formatted
-//! once per day rather than once per cell.
+//! cell, integers and decimals formatted with `itoa`, a timestamp's date part formatted once
+//! per day rather than once per cell, and the strings of rows ahead prefetched.
 
 use std::io::Write;
 
-use super::column::{Column, NULL_CODE};
+use super::column::{Column, TextColumn, NULL_CODE};
 use super::table::Table;
+
+/// How many days' dates the writer keeps formatted.
+const DAYS: usize = 64;
+
+/// How many rows ahead the writer prefetches text.
+const AHEAD: usize = 32;
 
 /// Bytes buffered before a write to the output.
 const FLUSH_AT: usize = 1 << 20;
@@ -27,6 +33,36 @@ const fn special_bytes() -> [bool; 256] {
 
 const SPECIAL: [bool; 256] = special_bytes();
 
+/// `YYYY-MM-DD` of the day `days` after 1970-01-01, for years 0 to 9999 (Howard Hinnant's
+/// `civil_from_days`).
+fn date_text(days: i64) -> Option<[u8; 10]> {
+    let z = days.checked_add(719_468)?;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    if !(0..=9999).contains(&year) {
+        return None;
+    }
+    let digit = |v: i64| b'0' + (v % 10) as u8;
+    Some([
+        digit(year / 1000),
+        digit(year / 100),
+        digit(year / 10),
+        digit(year),
+        b'-',
+        digit(month / 10),
+        digit(month),
+        b'-',
+        digit(day / 10),
+        digit(day),
+    ])
+}
+
 /// One output buffer and what the current record has written.
 struct Out<W: Write> {
     out: W,
@@ -35,26 +71,28 @@ struct Out<W: Write> {
     record_start: usize,
     /// A reusable cell for the rare types formatted through [`super::column::Value`].
     cell: String,
-    /// The date part of the last timestamp written: its day number and text.
-    day: Option<(i64, [u8; 10])>,
+    /// The date parts of recent timestamps by day number (modulo the size): exports span a
+    /// few days, in any order.
+    days: [(i64, [u8; 10]); DAYS],
     itoa: itoa::Buffer,
 }
 
 impl<W: Write> Out<W> {
     #[inline]
     fn field(&mut self, bytes: &[u8]) {
-        if bytes.iter().any(|&b| SPECIAL[b as usize]) {
-            self.buf.push(b'"');
-            for &b in bytes {
-                if b == b'"' {
-                    self.buf.push(b'"');
-                }
-                self.buf.push(b);
-            }
-            self.buf.push(b'"');
-        } else {
+        if !bytes.iter().any(|&b| SPECIAL[b as usize]) {
             self.buf.extend_from_slice(bytes);
+            return;
         }
+        self.buf.push(b'"');
+        // Each piece ends with a quote (but the last), which is doubled.
+        for piece in bytes.split_inclusive(|&b| b == b'"') {
+            self.buf.extend_from_slice(piece);
+            if piece.last() == Some(&b'"') {
+                self.buf.push(b'"');
+            }
+        }
+        self.buf.push(b'"');
     }
 
     #[inline]
@@ -105,32 +143,28 @@ impl<W: Write> Out<W> {
         }
     }
 
-    /// `YYYY-MM-DD HH:MM:SS.mmm`, the date part formatted once per day.
+    /// `YYYY-MM-DD HH:MM:SS.mmm`, the date part by arithmetic (chrono's calendar, which the
+    /// tests check it against) for years 0 to 9999, as the value formats itself otherwise.
     #[inline]
     fn timestamp(&mut self, millis: i64) {
         let day = millis.div_euclid(86_400_000);
-        let date = match self.day {
-            Some((d, text)) if d == day => text,
-            _ => {
-                self.cell.clear();
-                super::column::Value::Timestamp(millis).write_to(&mut self.cell);
-                match self.cell.as_bytes().get(..11) {
-                    // Years 0 to 9999 give a ten-byte date and a space.
-                    Some([date @ .., b' ']) => {
-                        let mut text = [0u8; 10];
-                        text.copy_from_slice(date);
-                        self.day = Some((day, text));
-                        text
-                    }
-                    // Out of the four-digit range: as the value formats itself.
-                    _ => {
-                        let cell = std::mem::take(&mut self.cell);
-                        self.field(cell.as_bytes());
-                        self.cell = cell;
-                        return;
-                    }
+        let slot = day.rem_euclid(DAYS as i64) as usize;
+        let date = match self.days[slot] {
+            (d, text) if d == day => text,
+            _ => match date_text(day) {
+                Some(text) => {
+                    self.days[slot] = (day, text);
+                    text
                 }
-            }
+                None => {
+                    let mut cell = std::mem::take(&mut self.cell);
+                    cell.clear();
+                    super::column::Value::Timestamp(millis).write_to(&mut cell);
+                    self.field(cell.as_bytes());
+                    self.cell = cell;
+                    return;
+                }
+            },
         };
         let ms = millis.rem_euclid(86_400_000);
         let (secs, ms) = (ms / 1000, ms % 1000);
@@ -156,7 +190,7 @@ impl<W: Write> Out<W> {
         match column {
             Column::Text(t) => match t.codes[row] {
                 NULL_CODE => {}
-                code => self.field(t.pool.get(code).as_bytes()),
+                code => self.field(t.pool.get_bytes(code)),
             },
             Column::Integer(v) => {
                 if let Some(i) = v[row] {
@@ -191,7 +225,8 @@ pub fn write_csv(table: &Table, out: impl Write) -> std::io::Result<()> {
         buf: Vec::with_capacity(FLUSH_AT + (64 << 10)),
         record_start: 0,
         cell: String::new(),
-        day: None,
+        // No day is `i64::MIN` milliseconds' day, so no slot matches before it is filled.
+        days: [(i64::MIN, [0; 10]); DAYS],
         itoa: itoa::Buffer::new(),
     };
     for (i, name) in table.column_names().enumerate() {
@@ -202,7 +237,27 @@ pub fn write_csv(table: &Table, out: impl Write) -> std::io::Result<()> {
     }
     out.end_record()?;
     let columns: Vec<&Column> = table.fields.iter().map(|f| &*f.column).collect();
-    for row in 0..table.num_rows() {
+    let texts: Vec<&TextColumn> = columns
+        .iter()
+        .filter_map(|c| match c {
+            Column::Text(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    let rows = table.num_rows();
+    for row in 0..rows {
+        // Rows are written in order but their strings sit anywhere in the pools: fetch where
+        // a string of a later row lies, then its bytes, so the misses overlap.
+        if let Some(ahead) = Some(row + AHEAD).filter(|&r| r < rows) {
+            for t in &texts {
+                t.pool.prefetch_offsets(t.codes[ahead]);
+            }
+        }
+        if let Some(ahead) = Some(row + AHEAD / 2).filter(|&r| r < rows) {
+            for t in &texts {
+                t.pool.prefetch_bytes(t.codes[ahead]);
+            }
+        }
         for (i, column) in columns.iter().enumerate() {
             if i > 0 {
                 out.delimiter();
@@ -353,6 +408,34 @@ mod tests {
             );
         assert_eq!(t.num_rows(), n);
         assert_eq!(to_csv_string(&t), csv_crate(&t));
+    }
+
+    #[test]
+    fn dates_by_arithmetic_are_chronos() {
+        use chrono::Datelike;
+        let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+        let first = chrono::NaiveDate::from_ymd_opt(0, 1, 1).unwrap();
+        let last = chrono::NaiveDate::from_ymd_opt(9999, 12, 31).unwrap();
+        let mut day = first;
+        while day <= last {
+            let n = (day - epoch).num_days();
+            let want = day.format("%Y-%m-%d").to_string();
+            assert_eq!(
+                date_text(n).map(|t| t.to_vec()),
+                Some(want.into_bytes()),
+                "{day}"
+            );
+            // Every day of the years around the edges and the turns of centuries, every
+            // eleventh day elsewhere.
+            let edge =
+                matches!(day.year() % 100, 99 | 0 | 1) || day.year() >= 9998 || day.year() < 2;
+            day = day + chrono::Duration::days(if edge { 1 } else { 11 });
+        }
+        let before = (first - epoch).num_days() - 1;
+        assert_eq!(date_text(before), None);
+        assert_eq!(date_text((last - epoch).num_days() + 1), None);
+        assert_eq!(date_text(i64::MAX), None);
+        assert_eq!(date_text(i64::MIN / 86_400_000), None);
     }
 
     #[test]
