@@ -429,7 +429,7 @@ mod tests {
             // eleventh day elsewhere.
             let edge =
                 matches!(day.year() % 100, 99 | 0 | 1) || day.year() >= 9998 || day.year() < 2;
-            day = day + chrono::Duration::days(if edge { 1 } else { 11 });
+            day += chrono::Duration::days(if edge { 1 } else { 11 });
         }
         let before = (first - epoch).num_days() - 1;
         assert_eq!(date_text(before), None);
