@@ -1,11 +1,13 @@
 //! Native only: a second thread that builds some of a file's columns from the same bytes.
 //!
-//! The loader's own thread finds the records (it must, to know where a block of whole records
-//! ends), builds its share of the columns and hands each block of bytes on; the worker splits
-//! the block into the same records again and builds the other columns. Splitting the work by
-//! column, not by row, needs no merge afterwards: each column is built in file order by one
-//! thread, so interned codes come out exactly as a single thread assigns them. Whichever
-//! thread finds the first bad field in file order reports it.
+//! The loader's own thread splits the records (it must, to know where a block of whole
+//! records ends), writes down where each field is (a [`Layout`]), builds its share of the
+//! columns and hands each block of bytes on with its layout; the worker reads the same fields
+//! there and builds the other columns, then hands the buffers back for reuse. Splitting the
+//! work by column, not by row, needs no merge afterwards: each column is built in file order
+//! by one thread, so interned codes come out exactly as a single thread assigns them.
+//! Whichever thread finds the first bad field in file order (by row, then by column) reports
+//! it. Not for wasm32, which has no threads here: there the loader builds every column.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
