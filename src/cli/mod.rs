@@ -38,8 +38,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run every model and data test like `dbt build`; write one CSV per model plus
-    /// run_results.json.
+    /// Run every model and data test like `dbt build`; write the marts' CSVs (every
+    /// model's with --all-models) plus run_results.json.
     Build(build::Args),
     /// Run the data tests only (`dbt test`); write run_results.json.
     Test(test::Args),

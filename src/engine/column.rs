@@ -8,7 +8,6 @@
 use std::cmp::Ordering;
 use std::hash::BuildHasher;
 
-use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
 use std::fmt::Write;
 use std::sync::Arc;
@@ -76,7 +75,7 @@ impl StrPool {
     }
 
     /// The string's bytes: slicing bytes skips `str`'s char-boundary checks, for hot loops.
-    fn get_bytes(&self, code: u32) -> &[u8] {
+    pub(crate) fn get_bytes(&self, code: u32) -> &[u8] {
         &self.bytes.as_bytes()[self.range(code)]
     }
 
@@ -90,6 +89,25 @@ impl StrPool {
         self.bytes.push_str(value);
         self.ends.push(self.bytes.len());
         (self.ends.len() - 1) as u32
+    }
+
+    /// Hints the processor to fetch where string `code` lies, ahead of a [`StrPool::get`] of
+    /// it (then [`StrPool::prefetch_bytes`], once this has arrived): a writer that reads rows
+    /// in order reads a large pool at random.
+    #[inline]
+    pub fn prefetch_offsets(&self, code: u32) {
+        if code != NULL_CODE {
+            prefetch(self.ends.as_ptr().wrapping_add(code as usize));
+        }
+    }
+
+    /// Hints the processor to fetch string `code`'s first bytes.
+    #[inline]
+    pub fn prefetch_bytes(&self, code: u32) {
+        if let Some(&end) = self.ends.get(code as usize) {
+            let len = self.get_bytes(code).len();
+            prefetch(self.bytes.as_ptr().wrapping_add(end - len));
+        }
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &str> {
@@ -128,16 +146,137 @@ impl TextColumn {
 }
 
 /// Builds a [`TextColumn`]; with `intern`, equal values share one pool entry.
+///
+/// Interning is memory-bound: a value's slot in the index, its place in the pool and its
+/// bytes are three cache misses on a large column. So interned values are staged and looked
+/// up a batch at a time, each lookup's memory prefetched a few values ahead, so that the
+/// misses of neighbouring values overlap instead of following one another. Codes are given in
+/// order of first appearance, as one value at a time would give them.
 pub struct TextBuilder {
     pool: StrPool,
     codes: Vec<u32>,
-    /// The pool's strings by hash, as (hash, code): no string is stored twice. Keeping the
-    /// hash means growing the table never re-reads the strings.
-    index: Option<HashTable<(u64, u32)>>,
+    index: Option<Index>,
+    /// Interned values not yet looked up: their bytes back to back, and where each ends.
+    staged: String,
+    staged_ends: Vec<usize>,
+    /// The first row of `codes` with a staged value (rows after it are staged or null).
+    staged_from: usize,
+    /// The staged values' hash tags (kept to reuse the allocation).
+    tags: Vec<u32>,
 }
 
-fn hash_str(s: &str) -> u64 {
-    FxBuildHasher.hash_one(s)
+/// How many values are staged before a batch lookup.
+const BATCH: usize = 256;
+
+/// How many values ahead each stage of a batch lookup prefetches.
+const AHEAD: usize = 8;
+
+/// An open-addressing index of an interned pool, with linear probing. A slot holds
+/// `(tag << 32) | (code + 1)`, 0 when empty; the tag is the top 32 bits of the value's hash
+/// and its top bits also choose the slot, so growing needs no string re-read.
+struct Index {
+    slots: Vec<u64>,
+    /// log2 of `slots.len()`.
+    bits: u32,
+    len: usize,
+}
+
+fn hash_str(s: &[u8]) -> u32 {
+    (FxBuildHasher.hash_one(s) >> 32) as u32
+}
+
+/// Hints the processor to fetch `p`'s cache line: a prefetch never faults and has no
+/// effect on the program's values.
+#[inline(always)]
+fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: `_mm_prefetch` only hints the cache; it does not access memory architecturally,
+    // so any address, even a dangling one, is sound. SSE is part of the x86_64 baseline.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast())
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
+/// `a == b`, compared eight bytes at a time inline for the short strings columns hold
+/// (a call to `memcmp` costs more than the comparison).
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() > 64 {
+        return a == b;
+    }
+    let (mut a8, mut b8) = (a.chunks_exact(8), b.chunks_exact(8));
+    let words_equal = a8.by_ref().zip(b8.by_ref()).all(|(x, y)| {
+        u64::from_ne_bytes(x.try_into().unwrap_or_default())
+            == u64::from_ne_bytes(y.try_into().unwrap_or_default())
+    });
+    words_equal
+        && a8
+            .remainder()
+            .iter()
+            .zip(b8.remainder())
+            .all(|(x, y)| x == y)
+}
+
+impl Index {
+    fn new() -> Self {
+        Index {
+            slots: vec![0; 16],
+            bits: 4,
+            len: 0,
+        }
+    }
+
+    #[inline(always)]
+    fn home(&self, tag: u32) -> usize {
+        (tag >> (32 - self.bits)) as usize
+    }
+
+    /// Grows (keeping a load of at most a half) so that `more` values can be added.
+    fn reserve(&mut self, more: usize) {
+        if (self.len + more) * 2 <= self.slots.len() {
+            return;
+        }
+        let mut bits = self.bits;
+        while (self.len + more) * 2 > 1usize << bits {
+            bits += 1;
+        }
+        let old = std::mem::replace(&mut self.slots, vec![0; 1 << bits]);
+        self.bits = bits;
+        let mask = self.slots.len() - 1;
+        for slot in old.into_iter().filter(|&s| s != 0) {
+            let mut i = self.home((slot >> 32) as u32);
+            while self.slots[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = slot;
+        }
+    }
+
+    /// The code of `value` in `pool`, adding it when new. Room must have been reserved.
+    #[inline(always)]
+    fn intern(&mut self, pool: &mut StrPool, tag: u32, value: &str) -> u32 {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(tag);
+        loop {
+            let slot = self.slots[i];
+            if slot == 0 {
+                let code = pool.push(value);
+                self.slots[i] = (u64::from(tag) << 32) | (u64::from(code) + 1);
+                self.len += 1;
+                return code;
+            }
+            let code = (slot as u32).wrapping_sub(1);
+            if (slot >> 32) as u32 == tag && same_bytes(pool.get_bytes(code), value.as_bytes()) {
+                return code;
+            }
+            i = (i + 1) & mask;
+        }
+    }
 }
 
 impl TextBuilder {
@@ -145,33 +284,105 @@ impl TextBuilder {
         TextBuilder {
             pool: StrPool::default(),
             codes: Vec::new(),
-            index: intern.then(HashTable::new),
+            index: intern.then(Index::new),
+            staged: String::new(),
+            staged_ends: Vec::new(),
+            staged_from: 0,
+            tags: Vec::new(),
         }
     }
 
+    /// Whether equal values share one pool entry.
+    pub fn interns(&self) -> bool {
+        self.index.is_some()
+    }
+
     pub fn push(&mut self, value: Option<&str>) {
-        let code = match (value, &mut self.index) {
-            (None, _) => NULL_CODE,
-            (Some(v), None) => self.pool.push(v),
-            (Some(v), Some(index)) => {
-                let hash = hash_str(v);
-                let pool = &mut self.pool;
-                match index.find(hash, |&(h, code)| {
-                    h == hash && pool.get_bytes(code) == v.as_bytes()
-                }) {
-                    Some(&(_, code)) => code,
-                    None => {
-                        let code = pool.push(v);
-                        index.insert_unique(hash, (hash, code), |&(h, _)| h);
-                        code
+        match value {
+            None => self.push_null(),
+            Some(v) => self.push_str(v),
+        }
+    }
+
+    #[inline]
+    pub fn push_null(&mut self) {
+        self.codes.push(NULL_CODE);
+    }
+
+    #[inline]
+    pub fn push_str(&mut self, v: &str) {
+        if self.index.is_none() {
+            let code = self.pool.push(v);
+            self.codes.push(code);
+            return;
+        }
+        if self.staged_ends.is_empty() {
+            self.staged_from = self.codes.len();
+        }
+        self.staged.push_str(v);
+        self.staged_ends.push(self.staged.len());
+        // A placeholder other than NULL_CODE: `flush` fills it in.
+        self.codes.push(0);
+        if self.staged_ends.len() == BATCH {
+            self.flush();
+        }
+    }
+
+    /// Looks up the staged values, a batch at a time with their memory prefetched.
+    fn flush(&mut self) {
+        let Some(index) = &mut self.index else {
+            return;
+        };
+        let n = self.staged_ends.len();
+        if n == 0 {
+            return;
+        }
+        index.reserve(n);
+        let (staged, ends) = (&self.staged, &self.staged_ends);
+        let value = |k: usize| &staged[if k == 0 { 0 } else { ends[k - 1] }..ends[k]];
+        let tags = &mut self.tags;
+        tags.clear();
+        tags.extend((0..n).map(|k| hash_str(value(k).as_bytes())));
+        let mut row = self.staged_from;
+        let (pool, codes) = (&mut self.pool, &mut self.codes);
+        // Three stages run ahead of the lookup: the slot, then the pool's offsets of the
+        // value the slot holds, then that value's bytes.
+        for k in 0..n + 3 * AHEAD {
+            if k < n {
+                prefetch(&index.slots[index.home(tags[k])]);
+            }
+            if let Some(j) = k.checked_sub(AHEAD).filter(|&j| j < n) {
+                let slot = index.slots[index.home(tags[j])];
+                if slot != 0 {
+                    let code = (slot as u32).wrapping_sub(1) as usize;
+                    prefetch(pool.ends.as_ptr().wrapping_add(code.saturating_sub(1)));
+                }
+            }
+            if let Some(j) = k.checked_sub(2 * AHEAD).filter(|&j| j < n) {
+                let slot = index.slots[index.home(tags[j])];
+                if slot != 0 {
+                    let code = (slot as u32).wrapping_sub(1);
+                    if let Some(&start) = pool.ends.get(code as usize) {
+                        let start = start - pool.get_bytes(code).len();
+                        prefetch(pool.bytes.as_ptr().wrapping_add(start));
                     }
                 }
             }
-        };
-        self.codes.push(code);
+            if let Some(j) = k.checked_sub(3 * AHEAD).filter(|&j| j < n) {
+                let code = index.intern(pool, tags[j], value(j));
+                while codes[row] == NULL_CODE {
+                    row += 1;
+                }
+                codes[row] = code;
+                row += 1;
+            }
+        }
+        self.staged.clear();
+        self.staged_ends.clear();
     }
 
     pub fn finish(mut self) -> TextColumn {
+        self.flush();
         self.pool.distinct = self.index.is_some();
         TextColumn {
             pool: Arc::new(self.pool),

@@ -1,6 +1,7 @@
-//! The `c360` binary's contract, which scripts rely on: `c360 build` writes one CSV per model
-//! plus `run_results.json` and exits 0; unreadable or invalid input and bad usage exit 2 with a
-//! message on stderr and nothing written; `c360 generate` is deterministic.
+//! The `c360` binary's contract, which scripts rely on: `c360 build` writes the marts' CSVs
+//! (every model's with `--all-models`) plus `run_results.json` and exits 0; unreadable or
+//! invalid input and bad usage exit 2 with a message on stderr and nothing written;
+//! `c360 generate` is deterministic.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -68,23 +69,83 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
     path.display().to_string()
 }
 
+/// `c360 build` on the seeds into `out/`, with `extra` arguments.
+fn build_seeds(dir: &Path, extra: &[&str]) -> Output {
+    let (c, t) = (seeds("contacts.csv"), seeds("transactions.csv"));
+    let mut args = vec![
+        "build",
+        "--contacts",
+        &c,
+        "--transactions",
+        &t,
+        "--as-of",
+        GOLDEN_AS_OF,
+        "--out",
+        "out",
+    ];
+    args.extend_from_slice(extra);
+    c360(&args, dir)
+}
+
+/// The marts, the models `c360 build` writes by default.
+const MARTS: [&str; 2] = ["customers", "category"];
+
 #[test]
-fn build_writes_every_model_and_run_results() {
+fn build_writes_the_marts_and_run_results_by_default() {
     let tmp = tempdir();
-    let out = c360(
-        &[
-            "build",
-            "--contacts",
-            &seeds("contacts.csv"),
-            "--transactions",
-            &seeds("transactions.csv"),
-            "--as-of",
-            GOLDEN_AS_OF,
-            "--out",
-            "out",
-        ],
-        tmp.path(),
+    let out = build_seeds(tmp.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let dir = tmp.path().join("out");
+    let mut expected: BTreeSet<String> = MARTS.iter().map(|m| format!("{m}.csv")).collect();
+    expected.insert("run_results.json".into());
+    assert_eq!(files_in(&dir), expected);
+    for name in MARTS {
+        assert_eq!(
+            read(dir.join(format!("{name}.csv"))),
+            read(
+                repo()
+                    .join("tests/golden/seeds")
+                    .join(format!("{name}.csv"))
+            ),
+            "{name}.csv"
+        );
+    }
+    // The other models still ran and were tested, like dbt's views.
+    let json: serde_json::Value =
+        serde_json::from_str(&read(dir.join("run_results.json"))).expect("valid JSON");
+    let results = json["results"].as_array().expect("a results array");
+    for m in MODELS {
+        let r = results
+            .iter()
+            .find(|r| r["unique_id"] == format!("model.c360.{m}"))
+            .unwrap_or_else(|| panic!("{m} has a result"));
+        assert_eq!(r["status"], "success", "{r}");
+    }
+    assert!(
+        stdout(&out).contains("Wrote 2 model CSVs and run_results.json to out"),
+        "{}",
+        stdout(&out)
     );
+}
+
+#[test]
+fn a_default_build_removes_the_model_csvs_an_all_models_build_left() {
+    let tmp = tempdir();
+    let out = build_seeds(tmp.path(), &["--all-models"]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    assert_eq!(files_in(&tmp.path().join("out")).len(), MODELS.len() + 1);
+    let out = build_seeds(tmp.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    assert_eq!(
+        files_in(&tmp.path().join("out")),
+        BTreeSet::from(["category.csv", "customers.csv", "run_results.json"].map(String::from))
+    );
+}
+
+#[test]
+fn build_with_all_models_writes_every_model_and_run_results() {
+    let tmp = tempdir();
+    let out = build_seeds(tmp.path(), &["--all-models"]);
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     let dir = tmp.path().join("out");
     let mut expected: BTreeSet<String> = MODELS.iter().map(|m| format!("{m}.csv")).collect();
@@ -185,6 +246,7 @@ fn build_writes_rfc4180_csv_with_millisecond_timestamps() {
             GOLDEN_AS_OF,
             "--out",
             "out",
+            "--all-models",
         ],
         tmp.path(),
     );
@@ -212,6 +274,15 @@ fn build_writes_rfc4180_csv_with_millisecond_timestamps() {
     assert_eq!(row.get("total_expense"), "351.9");
     assert_eq!(row.get("first_purchase_date"), "2023-04-15 09:57:19.000");
     assert_eq!(row.get("last_purchase_date"), "2023-04-17 11:00:00.123");
+}
+
+#[test]
+fn build_help_names_the_all_models_flag() {
+    let out = c360(&["build", "--help"], &repo());
+    assert_eq!(out.status.code(), Some(0));
+    let help = stdout(&out);
+    assert!(help.contains("--all-models"), "{help}");
+    assert!(help.contains("only the marts"), "{help}");
 }
 
 #[test]

@@ -509,7 +509,10 @@ fn the_cli_flags_set_the_policies() {
     let dir = tmp.path();
     let csv = |name: &str| Csv::read(dir.join("out").join(name));
 
-    assert_exit(&c360_seeds("build", &["--duplicates", "keep-last"], dir), 0);
+    assert_exit(
+        &c360_seeds("build", &["--duplicates", "keep-last", "--all-models"], dir),
+        0,
+    );
     assert_eq!(
         csv("stg_sf__contacts.csv")
             .row("id", SEED_DUPLICATE_ID)
@@ -517,7 +520,11 @@ fn the_cli_flags_set_the_policies() {
         "cchen"
     );
     assert_exit(
-        &c360_seeds("build", &["--duplicates", "keep-first"], dir),
+        &c360_seeds(
+            "build",
+            &["--duplicates", "keep-first", "--all-models"],
+            dir,
+        ),
         0,
     );
     assert_eq!(
@@ -566,12 +573,20 @@ fn the_cli_flags_set_the_policies() {
     );
     let path = write_file(dir, "keep.yml", &keep_schema);
     assert_exit(
-        &c360_seeds("build", &["--schema", &path, "--orphans", "keep"], dir),
+        &c360_seeds(
+            "build",
+            &["--schema", &path, "--orphans", "keep", "--all-models"],
+            dir,
+        ),
         0,
     );
     assert_eq!(csv("contacts_joined_with_transactions.csv").rows.len(), 100);
     assert_exit(
-        &c360_seeds("build", &["--schema", &path, "--orphans", "exclude"], dir),
+        &c360_seeds(
+            "build",
+            &["--schema", &path, "--orphans", "exclude", "--all-models"],
+            dir,
+        ),
         0,
     );
     assert_eq!(csv("contacts_joined_with_transactions.csv").rows.len(), 99);

@@ -1,7 +1,8 @@
 //! Property tests over generated inputs: the `customers` invariants (category columns sum to
 //! `total_expense`; spend is neither lost nor invented; one row per joined contact), CSV
-//! quoting round trips, ingestion never panicking on arbitrary bytes, and age against an
-//! independent definition.
+//! quoting round trips, ingestion never panicking on arbitrary bytes, agreeing with the `csv`
+//! crate's reading and giving the same table or error however its input is split into
+//! chunks, and age against an independent definition.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -9,7 +10,112 @@ use c360::engine::time::age_in_years;
 use chrono::{Datelike, NaiveDate};
 use proptest::prelude::*;
 
+use c360::engine::source::{load_bytes, SourceLoader, TRANSACTIONS};
+
+use crate::ingestion::{outcome, reference_load};
 use crate::util::*;
+
+/// Values each transactions column is drawn from, as an export may write them.
+const COLUMN_VALUES: [&[&str]; 7] = [
+    &["c1", "c2", "\"c3\"", ""],
+    &["t1", "t2", " t3 "],
+    &[
+        "2023-04-15 09:57:19.000",
+        "2023-04-16 10:00:00",
+        "2023-04-16T10:00:00.5",
+        "",
+    ],
+    &["66.3", "43.6", "1.25", "-2", "\"7\"", ""],
+    &["1", "2", "+3", ""],
+    &[
+        "Books",
+        "\"Sports, Fitness & Outdoors\"",
+        "\"Apps &\nGames\"",
+        "",
+    ],
+    &["2023-05-09 10:05:28.875", "2023-05-09 10:05:28"],
+];
+
+/// Fields any column may get instead: bad values and the CSV quirks around quotes.
+const ODD_VALUES: [&str; 14] = [
+    "x",
+    "1,5",
+    "\"12,5\"",
+    "2023-02-30 00:00:00.000",
+    "2023-04-15 09:57:19.0001",
+    "\"a\"\"b\"",
+    "\"ab\"cd",
+    "a\"b",
+    "\"multi\nline\"",
+    "\"crlf\r\ninside\"",
+    " padded ",
+    "\"unterminated",
+    "99999999999999999999",
+    "Ren\u{e9}e",
+];
+
+/// A transactions export as bytes: the header (quoted or not, after a BOM or not), rows of
+/// mostly valid fields with some odd ones and now and then a short or long row, blank lines,
+/// LF or CRLF, a final newline or not, and now and then a byte that is not UTF-8.
+fn transactions_bytes() -> impl Strategy<Value = Vec<u8>> {
+    let row = (
+        prop::collection::vec((0u8..12, any::<prop::sample::Index>()), 6..=8),
+        0u8..8,
+    );
+    (
+        any::<bool>(),
+        any::<bool>(),
+        prop::collection::vec(row, 0..12),
+        any::<bool>(),
+        prop::option::weighted(0.1, any::<prop::sample::Index>()),
+    )
+        .prop_map(|(bom, quoted_header, rows, final_newline, not_utf8)| {
+            let mut text = String::new();
+            if bom {
+                text.push('\u{feff}');
+            }
+            let header: Vec<String> = TRANSACTIONS_HEADER
+                .split(',')
+                .map(|h| {
+                    if quoted_header {
+                        format!("\"{h}\"")
+                    } else {
+                        h.to_string()
+                    }
+                })
+                .collect();
+            text.push_str(&header.join(","));
+            for (fields, end) in rows {
+                text.push_str(match end {
+                    0..=3 => "\n",
+                    4 | 5 => "\r\n",
+                    6 => "\n\n",
+                    _ => "\r\n\r\n",
+                });
+                let fields: Vec<&str> = fields
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (pick, index))| match *pick {
+                        0..=9 => {
+                            let values = COLUMN_VALUES[i % 7];
+                            values[index.index(values.len())]
+                        }
+                        _ => ODD_VALUES[index.index(ODD_VALUES.len())],
+                    })
+                    .collect();
+                text.push_str(&fields.join(","));
+            }
+            if final_newline {
+                text.push('\n');
+            }
+            let mut bytes = text.into_bytes();
+            if let Some(at) = not_utf8 {
+                let at = at.index(bytes.len() + 1);
+                bytes.insert(at, 0xFF);
+            }
+            bytes
+        })
+}
 
 /// Categories drawn for transactions: the accepted seven and some that are not accepted
 /// (a near miss in case, an unknown one, a null).
@@ -208,5 +314,46 @@ proptest! {
             }
             Err(_) => prop_assert!(birth > as_of, "born {}, as of {}", birth, as_of),
         }
+    }
+
+    /// The hand-written tokenizer reads what the `csv` crate reads: the same table, or the
+    /// same error at the same line and column.
+    #[test]
+    fn the_loader_agrees_with_the_csv_crate(bytes in transactions_bytes()) {
+        let got = outcome(load_bytes(&TRANSACTIONS, "transactions.csv", &bytes));
+        let want = outcome(reference_load(&TRANSACTIONS, "transactions.csv", &bytes));
+        prop_assert_eq!(got, want, "{:?}", String::from_utf8_lossy(&bytes));
+    }
+
+    /// Fed in chunks split anywhere (inside a record, a quoted field, a UTF-8 character, a
+    /// CRLF or the BOM), the loader gives what it gives for the bytes in one piece.
+    #[test]
+    fn any_split_gives_the_same_table_or_error(
+        bytes in transactions_bytes(),
+        cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..12),
+    ) {
+        let whole = outcome(load_bytes(&TRANSACTIONS, "transactions.csv", &bytes));
+        let mut cuts: Vec<usize> = cuts.iter().map(|c| c.index(bytes.len() + 1)).collect();
+        cuts.push(bytes.len());
+        cuts.sort_unstable();
+        let mut loader = SourceLoader::new(&TRANSACTIONS, "transactions.csv");
+        let mut from = 0;
+        let mut fed = Ok(());
+        for cut in cuts {
+            fed = fed.and_then(|()| loader.feed(&bytes[from..cut]));
+            from = cut;
+        }
+        let split = match fed {
+            Ok(()) => {
+                prop_assert_eq!(loader.bytes_read(), bytes.len() as u64);
+                outcome(loader.finish())
+            }
+            // An error is final: the loader says it again when finished.
+            Err(e) => {
+                prop_assert_eq!(loader.finish().err(), Some(e.clone()));
+                Err(e)
+            }
+        };
+        prop_assert_eq!(split, whole, "{:?}", String::from_utf8_lossy(&bytes));
     }
 }
