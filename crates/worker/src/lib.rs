@@ -5,7 +5,6 @@
 //! The page never runs the engine: every run, table page, download and benchmark is a request
 //! to this worker, so the page's thread only ever renders.
 
-mod interim;
 pub mod protocol;
 pub mod session;
 
