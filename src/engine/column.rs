@@ -182,7 +182,12 @@ struct Index {
 }
 
 fn hash_str(s: &[u8]) -> u32 {
-    (FxBuildHasher.hash_one(s) >> 32) as u32
+    // FxHash is as wide as the platform's word: on wasm32 the hash has 32 bits, and taking the
+    // top half of a u64 would give every value the tag 0 (and the index linear probes over
+    // everything). Folding the halves keeps the well-mixed high bits on 64-bit platforms and
+    // the whole hash on 32-bit ones.
+    let h = FxBuildHasher.hash_one(s);
+    (h ^ (h >> 32)) as u32
 }
 
 /// Hints the processor to fetch `p`'s cache line: a prefetch never faults and has no
@@ -565,6 +570,23 @@ impl Column {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tags_spread_whatever_the_width_of_the_platforms_hash() {
+        // The index finds a value's slot by its tag: tags that collide make it probe. (Taking
+        // the top half of a 64-bit hash gave every value the tag 0 on wasm32.)
+        let tags: std::collections::HashSet<u32> = (0..10_000)
+            .map(|i| hash_str(format!("5d0c{i:04x}-9b1e-4c2a-8f00-{i:012}").as_bytes()))
+            .collect();
+        assert!(tags.len() > 9_900, "{} distinct tags of 10,000", tags.len());
+        let homes: std::collections::HashSet<u32> = tags.iter().map(|t| t >> 18).collect();
+        // 10,000 values in 16,384 homes fill some 7,500 of them when the top bits are uniform.
+        assert!(
+            homes.len() > 7_000,
+            "the top bits choose the slot: {}",
+            homes.len()
+        );
+    }
 
     #[test]
     fn interning_stores_each_value_once() {
