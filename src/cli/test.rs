@@ -20,5 +20,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let output = args.project.build()?;
     report::write_run_results(&output, &args.out).map_err(Failure::Input)?;
     report::print_log(&output, false);
-    report::exit_for_tests(&output)
+    let status = report::exit_for_tests(&output);
+    // As `c360 build` does: the process ends here, and the OS frees the run at once.
+    std::mem::forget(output);
+    status
 }

@@ -302,6 +302,18 @@ impl TextBuilder {
         self.index.is_some()
     }
 
+    /// The share of the rows so far that brought a new value (1 when every value differs;
+    /// 0 before any row).
+    pub fn distinct_share(&mut self) -> f64 {
+        self.flush();
+        let rows = self.codes.iter().filter(|&&c| c != NULL_CODE).count();
+        if rows == 0 {
+            0.0
+        } else {
+            self.pool.len() as f64 / rows as f64
+        }
+    }
+
     pub fn push(&mut self, value: Option<&str>) {
         match value {
             None => self.push_null(),

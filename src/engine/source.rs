@@ -505,7 +505,9 @@ impl SourceLoader {
         let Some(columns) = &mut self.columns else {
             return;
         };
+        // The first rows tell how costly each column is (see `parallel::share`).
         if columns.worker.is_some()
+            || self.rows == 0
             || self.bytes_read < parallel::PARALLEL_FROM
             || columns.part.builders.len() < 2
             || !parallel::has_two_cores()
