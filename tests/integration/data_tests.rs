@@ -1376,14 +1376,7 @@ fn a_build_runs_macros_then_each_node_followed_by_its_tests() {
 
 /// The seeds with the exercise's six accepted categories at `severity`.
 fn six_categories(severity: &str) -> RunOutput {
-    let text = DEFAULT_SCHEMA.replace(
-        "                      - Kitchen\n",
-        "",
-    )
-    .replace(
-        "                      - Sports, Fitness & Outdoors\n",
-        &format!("                      - Sports, Fitness & Outdoors\n                  config:\n                    severity: {severity}\n"),
-    );
+    let text = six_categories_text(severity);
     let s = schema(&text);
     assert_eq!(
         s.accepted_categories.as_deref().unwrap(),
