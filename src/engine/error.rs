@@ -88,7 +88,8 @@ impl std::error::Error for InputError {}
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ModelError {
-    /// Occurs when a sum does not fit in 64-bit units.
+    /// Occurs when a sum or an average of the input does not fit in 64-bit units at its
+    /// column's scale (never a wrapped or null value instead).
     Overflow { model: String, column: String },
 }
 
@@ -98,7 +99,8 @@ impl fmt::Display for ModelError {
             ModelError::Overflow { model, column } => {
                 write!(
                     f,
-                    "model {model}: the sum in column {column} is too large to hold exactly"
+                    "model {model}: column {column} is too large to hold exactly (a sum or an \
+                     average of the input beyond 64-bit units)"
                 )
             }
         }
