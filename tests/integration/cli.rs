@@ -495,3 +495,75 @@ fn generate_is_deterministic() {
     );
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
 }
+
+#[test]
+fn impossible_generate_options_exit_2_naming_the_flag_and_what_is_allowed() {
+    let tmp = tempdir();
+    let generate = |extra: &[&str]| {
+        let mut args = vec!["generate", "--out", "gen"];
+        args.extend_from_slice(extra);
+        c360(&args, tmp.path())
+    };
+    for (args, says) in [
+        (
+            &["--contacts", "0", "--transactions", "1"][..],
+            &[
+                "--transactions 1",
+                "--contacts is 0",
+                "--contacts 1 or more",
+                "--transactions 0",
+            ][..],
+        ),
+        (
+            &["--contacts", "0", "--transactions", "5", "--no-defects"][..],
+            &["--transactions 5", "--contacts is 0"][..],
+        ),
+        (
+            &["--contacts", "2", "--transactions", "100"][..],
+            &["--contacts 2", "--contacts 3 or more", "--no-defects"][..],
+        ),
+        (
+            &["--contacts", "12", "--transactions", "2"][..],
+            &[
+                "--transactions 2",
+                "--transactions 3 or more",
+                "--no-defects",
+            ][..],
+        ),
+        (
+            &["--contacts", "0", "--transactions", "0"][..],
+            &["--contacts 0", "--no-defects"][..],
+        ),
+    ] {
+        let out = generate(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        for s in says {
+            assert!(err.contains(s), "{args:?}: {s:?} not in {err}");
+        }
+        assert!(files_in(tmp.path()).is_empty(), "{args:?}: nothing written");
+    }
+
+    // What is possible is written: nothing at all, or contacts who buy without defects.
+    for (args, lines) in [
+        (
+            &["--contacts", "0", "--transactions", "0", "--no-defects"][..],
+            (1, 1),
+        ),
+        (
+            &["--contacts", "1", "--transactions", "4", "--no-defects"][..],
+            (2, 5),
+        ),
+        (&["--contacts", "3", "--transactions", "3"][..], (4, 4)),
+    ] {
+        let out = generate(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        let count = |f: &str| read(tmp.path().join("gen").join(f)).lines().count();
+        assert_eq!(
+            (count("contacts.csv"), count("transactions.csv")),
+            lines,
+            "{args:?}"
+        );
+    }
+}
