@@ -19,6 +19,7 @@ pub mod decimal;
 pub mod error;
 pub mod freshness;
 pub mod generate;
+pub mod mapping;
 pub mod models;
 pub mod policy;
 pub mod project;
