@@ -28,6 +28,13 @@ pub enum InputError {
         line: u64,
         message: String,
     },
+    /// Occurs when the column mapping given for the file does not fit its header (a required
+    /// column not found, a header that is not there, a header given to two columns).
+    Mapping {
+        file: String,
+        /// Boxed: it is large, and every `Result` of the engine carries an `InputError`.
+        error: Box<crate::engine::mapping::MappingError>,
+    },
     /// Occurs when a field does not hold a value of its column's type.
     BadValue {
         file: String,
@@ -44,6 +51,7 @@ impl fmt::Display for InputError {
             InputError::Io { file, message } => {
                 write!(f, "{file}: cannot read the file: {message}")
             }
+            InputError::Mapping { error, .. } => error.fmt(f),
             InputError::Empty { file } => {
                 write!(f, "{file}: the file is empty; expected a header row first")
             }

@@ -5,7 +5,9 @@
 //! header holds each required column ([`SourceDef::columns`]); [`propose`] guesses one from
 //! the header and a few sample rows, by name and by the values' shapes, with a confidence per
 //! column, for the user to confirm or edit. Applying a mapping is a rename of the header
-//! before loading ([`Mapping::apply`]); the loader itself never sees the user's names.
+//! before loading ([`Mapping::apply`], which the loader calls when given a mapping:
+//! [`crate::engine::source::SourceLoader::with_mapping`]); the models never see the user's
+//! names.
 //!
 //! This module is plain data and pure functions: it reads no file and knows nothing of the
 //! app or the terminal.
@@ -220,6 +222,23 @@ impl fmt::Display for MappingError {
 }
 
 impl std::error::Error for MappingError {}
+
+impl MappingError {
+    /// The same error naming `file` (the user's file) instead of the source's usual name.
+    pub fn in_file(mut self, name: &str) -> MappingError {
+        match &mut self {
+            MappingError::UnknownColumn { file, .. }
+            | MappingError::Unmapped { file, .. }
+            | MappingError::HeaderNotFound { file, .. }
+            | MappingError::HeaderUsedTwice { file, .. }
+            | MappingError::Collision { file, .. } => *file = name.to_string(),
+            MappingError::Json { .. }
+            | MappingError::Version { .. }
+            | MappingError::UnknownSource { .. } => {}
+        }
+        self
+    }
+}
 
 impl MappingFile {
     /// An empty mapping file: every source read as it is.

@@ -1013,3 +1013,96 @@ fn in_a_large_file_the_first_error_in_file_order_is_reported() {
         assert_eq!(pieces, expected, "{bad:?} read in pieces");
     }
 }
+
+// --- A column mapping --------------------------------------------------------------------
+
+#[test]
+fn a_mapping_renames_the_header_before_the_columns_are_typed() {
+    use c360::engine::mapping::{Mapping, MappingError};
+    use c360::engine::source::load_mapped;
+
+    let bytes =
+        "\u{feff}Customer ID, order_id ,Order Date,price,qty,category,_loaded_at_utc,store\n\
+                 c1,t1,2023-04-15 09:57:19.000,12.5,2,Books,2023-05-09 10:05:28.875,web\n";
+    let mapping = Mapping {
+        columns: [
+            ("contact_id", "Customer ID"),
+            ("id", "order_id"),
+            ("transaction_date", "Order Date"),
+            ("amount", "price"),
+            ("item_count", "qty"),
+        ]
+        .into_iter()
+        .map(|(c, h)| (c.to_string(), h.to_string()))
+        .collect(),
+        header: None,
+    };
+    let table = load_mapped(
+        &TRANSACTIONS,
+        "orders.csv",
+        bytes.as_bytes(),
+        Some(&mapping),
+    )
+    .unwrap();
+    assert_eq!(
+        table.column_names().collect::<Vec<_>>(),
+        [
+            "contact_id",
+            "id",
+            "transaction_date",
+            "amount",
+            "item_count",
+            "category",
+            "_loaded_at_utc",
+            "store"
+        ]
+    );
+    assert_eq!(table.column("amount").unwrap().get(0).to_string(), "12.5");
+    assert_eq!(
+        table.column("item_count").unwrap().get(0),
+        Value::Integer(2)
+    );
+
+    // Without the mapping the header lacks the required columns; with too little of one the
+    // error names the user's file, the column, the header and the closest headers.
+    assert!(matches!(
+        load(&TRANSACTIONS, "orders.csv", bytes.as_bytes()),
+        Err(InputError::MissingColumns { .. })
+    ));
+    let mut partial = mapping.clone();
+    partial.columns.remove("item_count");
+    match load_mapped(
+        &TRANSACTIONS,
+        "orders.csv",
+        bytes.as_bytes(),
+        Some(&partial),
+    ) {
+        Err(InputError::Mapping { file, error }) => match *error {
+            MappingError::Unmapped {
+                file: inner,
+                column,
+                candidates,
+                ..
+            } => {
+                assert_eq!(
+                    (file.as_str(), inner.as_str()),
+                    ("orders.csv", "orders.csv")
+                );
+                assert_eq!(column, "item_count");
+                assert_eq!(candidates[0], "qty");
+            }
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+    // A bad value is still named by the required column, on its line.
+    let bad = bytes
+        .replace(",12.5,", ",12,5x,")
+        .replace(",store", ",store,more");
+    match load_mapped(&TRANSACTIONS, "orders.csv", bad.as_bytes(), Some(&mapping)) {
+        Err(InputError::BadValue { line, column, .. }) => {
+            assert_eq!((line, column.as_str()), (2, "item_count"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
