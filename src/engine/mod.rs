@@ -16,6 +16,7 @@ pub mod column;
 pub mod dag;
 pub mod data_test;
 pub mod decimal;
+pub mod decode;
 pub mod error;
 pub mod freshness;
 pub mod generate;

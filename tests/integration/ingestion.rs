@@ -1106,3 +1106,94 @@ fn a_mapping_renames_the_header_before_the_columns_are_typed() {
         other => panic!("{other:?}"),
     }
 }
+
+// --- Encodings ---------------------------------------------------------------------------
+
+fn utf16(text: &str, little: bool) -> Vec<u8> {
+    let mut bytes = if little {
+        vec![0xFF, 0xFE]
+    } else {
+        vec![0xFE, 0xFF]
+    };
+    for unit in text.encode_utf16() {
+        bytes.extend_from_slice(&if little {
+            unit.to_le_bytes()
+        } else {
+            unit.to_be_bytes()
+        });
+    }
+    bytes
+}
+
+#[test]
+fn utf16_exports_with_a_bom_build_what_their_utf8_builds() {
+    let contacts = read(repo().join("seeds/contacts.csv"));
+    let transactions = read(repo().join("seeds/transactions.csv"));
+    let plain = build(&contacts, &transactions, "2023-05-09");
+    let decoded = build(
+        utf16(&contacts, true),
+        utf16(&transactions, false),
+        "2023-05-09",
+    );
+    for name in ["stg_sf__contacts", "customers", "category"] {
+        assert_eq!(
+            to_csv_string(decoded.model(name).unwrap()),
+            to_csv_string(plain.model(name).unwrap()),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn a_windows_1252_export_is_decoded_and_non_utf8_after_a_utf8_start_is_a_typed_error() {
+    let contacts = contacts_csv(&[contact("c1", "F", "1990-01-01")]).into_bytes();
+    // The contact's name with an é (E9) and a euro sign (80) in Windows-1252.
+    let name_at = contacts.windows(1).position(|w| w == b"\n").unwrap() + 1;
+    let mut cp1252 = contacts.clone();
+    let text = String::from_utf8(contacts[name_at..].to_vec()).unwrap();
+    let fields: Vec<&str> = text.trim_end().split(',').collect();
+    let name = fields[2];
+    let with = text.replacen(name, "Ren\u{e9}e \u{20ac}", 1);
+    cp1252.truncate(name_at);
+    cp1252.extend(with.chars().map(|c| match c {
+        '\u{e9}' => 0xE9,
+        '\u{20ac}' => 0x80,
+        c => {
+            assert!(c.is_ascii());
+            c as u8
+        }
+    }));
+    let transactions = transactions_csv(&[transaction("c1", "t1", "1.0", "Books")]);
+    let out = build(&cp1252, &transactions, "2023-05-09");
+    let stg = model(&out, "stg_sf__contacts");
+    assert_eq!(stg.row("id", "c1").get("name"), "Renée €");
+
+    // In a small file, a byte that is not UTF-8 makes it Windows-1252.
+    let mut small = transactions.clone().into_bytes();
+    small.extend_from_slice(
+        b"c1,t2,2023-04-15 09:57:19.000,1.0,1,Caf\xE9,2023-05-09 10:05:28.875\n",
+    );
+    let table = try_sources(contacts.as_slice(), &small)
+        .unwrap()
+        .transactions;
+    assert_eq!(table.column("category").unwrap().get(1).to_string(), "Café");
+
+    // A UTF-8 start longer than the sniff, then such a byte: the loader's typed error, naming
+    // the line, not a misreading.
+    let rows: Vec<String> = (0..c360::engine::decode::SNIFF_BYTES / 60 + 1)
+        .map(|i| transaction("c1", &format!("t{i}"), "1.0", "Books"))
+        .collect();
+    let mut late = transactions_csv(&rows).into_bytes();
+    assert!(late.len() > c360::engine::decode::SNIFF_BYTES);
+    late.extend_from_slice(
+        b"c1,late,2023-04-15 09:57:19.000,1.0,1,Caf\xE9,2023-05-09 10:05:28.875\n",
+    );
+    let bad_line = rows.len() as u64 + 2;
+    match try_sources(contacts.as_slice(), &late) {
+        Err(InputError::Malformed { file, line, .. })
+        | Err(InputError::BadValue { file, line, .. }) => {
+            assert_eq!((file.as_str(), line), ("transactions.csv", bad_line));
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -16,8 +16,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use c360::engine::build::{Build, StepDone};
-use c360::engine::source::SourceLoader;
 use c360::engine::dag::SOURCES;
+use c360::engine::source::SourceLoader;
 use c360::engine::{RunOutput, Schema, Sources, Table};
 use web_time::Instant;
 
