@@ -12,9 +12,16 @@
 //!
 //! So a Windows-1252 file whose first [`SNIFF_BYTES`] are plain ASCII is read as UTF-8, and
 //! a non-ASCII byte later is the loader's typed "not UTF-8" error naming its line, never a
-//! silent misreading. This module does not split records or know about CSV.
+//! silent misreading.
+//!
+//! Then [`DelimitedReader`] rewrites a semicolon-, tab- or pipe-separated file to commas
+//! (see [`delimiter`]).
+
+mod delimiter;
 
 use std::io::{self, Read};
+
+pub use delimiter::{sniff_delimiter, DelimitedReader, DELIMITERS};
 
 use encoding_rs::{Decoder, UTF_16BE, UTF_16LE, WINDOWS_1252};
 use serde::Serialize;
@@ -52,6 +59,8 @@ pub fn sniff(start: &[u8], complete: bool) -> TextEncoding {
 }
 
 /// A reader of UTF-8: the file read through it, decoded from the encoding [`sniff`] finds.
+///
+/// For the loader, wrap it in a [`DelimitedReader`]: [`front`] does both.
 pub struct DecodingReader<R> {
     inner: R,
     /// The start of the file, read to sniff it, and how much of it was handed on.
@@ -184,6 +193,12 @@ impl<R: Read> Read for DecodingReader<R> {
             }
         }
     }
+}
+
+/// The front stage before the loader: the file decoded to UTF-8, then its delimiter
+/// rewritten to commas.
+pub fn front<R: Read>(file: R) -> DelimitedReader<DecodingReader<R>> {
+    DelimitedReader::new(DecodingReader::new(file))
 }
 
 #[cfg(test)]

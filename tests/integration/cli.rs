@@ -710,3 +710,57 @@ fn a_bad_mapping_exits_2_naming_the_file_and_what_is_wrong() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("missing.json"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_utf16_semicolon_export_with_other_headers_builds_with_a_mapping() {
+    let tmp = tempdir();
+    let dir = tmp.path();
+    let seeds_text = std::fs::read_to_string(seeds("transactions.csv")).unwrap();
+    let (_, rest) = seeds_text.split_once('\n').unwrap();
+    let comma =
+        format!("Customer ID,order_id,Order Date,price,qty,category,_loaded_at_utc\n{rest}");
+    // Semicolons (the csv crate quotes what needs it), then UTF-16LE with its mark.
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(comma.as_bytes());
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(Vec::new());
+    for record in reader.byte_records() {
+        writer.write_byte_record(&record.unwrap()).unwrap();
+    }
+    let semicolons = String::from_utf8(writer.into_inner().unwrap()).unwrap();
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in semicolons.encode_utf16() {
+        utf16.extend_from_slice(&unit.to_le_bytes());
+    }
+    std::fs::write(dir.join("orders.csv"), utf16).unwrap();
+    let mapping = write(dir, "mapping.json", SHOP_MAPPING);
+    let contacts = seeds("contacts.csv");
+    let shipped = seeds("transactions.csv");
+    for (transactions, out, mapping) in [
+        (shipped.as_str(), "plain", None),
+        ("orders.csv", "mapped", Some(mapping.as_str())),
+    ] {
+        let mut args = vec![
+            "build",
+            "--contacts",
+            &contacts,
+            "--transactions",
+            transactions,
+            "--as-of",
+            "2023-05-09",
+            "--out",
+            out,
+        ];
+        if let Some(m) = mapping {
+            args.extend_from_slice(&["--mapping", m]);
+        }
+        let o = c360(&args, dir);
+        assert_eq!(o.status.code(), Some(0), "{out}: {}", stderr(&o));
+    }
+    assert_eq!(
+        read(dir.join("mapped/customers.csv")),
+        read(dir.join("plain/customers.csv"))
+    );
+}

@@ -1197,3 +1197,58 @@ fn a_windows_1252_export_is_decoded_and_non_utf8_after_a_utf8_start_is_a_typed_e
         other => panic!("{other:?}"),
     }
 }
+
+// --- Delimiters ----------------------------------------------------------------------------
+
+/// `text` (comma-separated) rewritten with `delimiter` by the csv crate.
+fn with_delimiter(text: &str, delimiter: u8) -> Vec<u8> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .from_writer(Vec::new());
+    for record in reader.byte_records() {
+        writer.write_byte_record(&record.unwrap()).unwrap();
+    }
+    writer.into_inner().unwrap()
+}
+
+#[test]
+fn semicolon_tab_and_pipe_exports_build_what_their_comma_files_build() {
+    let contacts = read(repo().join("seeds/contacts.csv"));
+    let transactions = read(repo().join("seeds/transactions.csv"));
+    let plain = build(&contacts, &transactions, "2023-05-09");
+    for delimiter in [b';', b'\t', b'|'] {
+        let out = build(
+            with_delimiter(&contacts, delimiter),
+            with_delimiter(&transactions, delimiter),
+            "2023-05-09",
+        );
+        for name in ["stg_sf__contacts", "customers", "category"] {
+            assert_eq!(
+                to_csv_string(out.model(name).unwrap()),
+                to_csv_string(plain.model(name).unwrap()),
+                "{name} with {:?}",
+                delimiter as char
+            );
+        }
+    }
+    // A bad value in a semicolon file is named on its own line, as in the comma file.
+    let bad = transactions.replacen(",62.9,", ",62.9x,", 1);
+    let semicolons = with_delimiter(&bad, b';');
+    match try_sources(contacts.as_bytes(), &semicolons) {
+        Err(InputError::BadValue {
+            line,
+            column,
+            found,
+            ..
+        }) => {
+            assert_eq!(
+                (line, column.as_str(), found.as_str()),
+                (2, "amount", "62.9x")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
