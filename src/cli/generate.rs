@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 
 use super::Failure;
-use crate::engine::generate::{generate, GenerateOptions};
+use crate::engine::generate::{generate, GenerateError, GenerateOptions, MIN_TO_PLANT};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -35,6 +35,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
         seed: args.seed,
         plant_defects: !args.no_defects,
     };
+    // Impossible options are bad usage, named by their flags, before anything is written.
+    options.check().map_err(|e| Failure::Input(usage(&e)))?;
     let result = (|| -> anyhow::Result<()> {
         fs::create_dir_all(&args.out)
             .with_context(|| format!("cannot create {}", args.out.display()))?;
@@ -53,4 +55,18 @@ pub fn run(args: Args) -> Result<(), Failure> {
         Ok(())
     })();
     result.map_err(Failure::Input)
+}
+
+/// The check's reason in the command line's words: the flags and what they allow.
+fn usage(e: &GenerateError) -> anyhow::Error {
+    match e {
+        GenerateError::NoContactForTransactions { transactions } => anyhow::anyhow!(
+            "--transactions {transactions} needs at least one contact to buy them, but \
+             --contacts is 0: give --contacts 1 or more, or --transactions 0"
+        ),
+        GenerateError::TooFewToPlantDefects { option, given } => anyhow::anyhow!(
+            "--{option} {given} is too few to plant the exercise's four defects: give \
+             --{option} {MIN_TO_PLANT} or more, or pass --no-defects"
+        ),
+    }
 }

@@ -1,5 +1,5 @@
 //! The arguments every project command shares: the two exports, the as-of date, the schema
-//! file and the remediation policies — and loading them into a build.
+//! file, the column mapping and the remediation policies — and loading them into a build.
 
 use std::fs::File;
 use std::path::PathBuf;
@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use clap::ValueEnum;
 
 use super::{parse_day, Failure};
+use crate::engine::mapping::MappingFile;
 use crate::engine::policy::{DuplicateContacts, OrphanTransactions, OutsideCategories, Policies};
 use crate::engine::schema::{self, Schema};
 use crate::engine::{build, RunConfig, RunOutput, Sources};
@@ -47,6 +48,10 @@ pub struct ProjectArgs {
     /// A dbt schema file with the data tests [default: the shipped one].
     #[arg(long, value_name = "PATH")]
     pub schema: Option<PathBuf>,
+    /// A column-mapping JSON file (the app saves it): which of your headers holds each
+    /// column c360 needs [default: the exports' own names].
+    #[arg(long, value_name = "PATH")]
+    pub mapping: Option<PathBuf>,
     /// Duplicate contact ids: which row stg_sf__contacts keeps.
     #[arg(long, value_enum, default_value = "keep-latest")]
     pub duplicates: Duplicates,
@@ -93,9 +98,21 @@ impl ProjectArgs {
         schema::parse(&text).map_err(|e| Failure::Input(anyhow::anyhow!("{}: {e}", path.display())))
     }
 
-    /// Loads both exports and the schema, and builds.
+    fn mapping(&self) -> Result<MappingFile, Failure> {
+        let Some(path) = &self.mapping else {
+            return Ok(MappingFile::new());
+        };
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("{}: cannot read the mapping file", path.display()))
+            .map_err(Failure::Input)?;
+        MappingFile::from_json(&text)
+            .map_err(|e| Failure::Input(anyhow::anyhow!("{}: {e}", path.display())))
+    }
+
+    /// Loads both exports, the schema and the mapping, and builds.
     pub fn build(&self) -> Result<RunOutput, Failure> {
         let schema = self.schema()?;
+        let mapping = self.mapping()?;
         let open = |path: &PathBuf| -> Result<(String, File), Failure> {
             let file = File::open(path)
                 .with_context(|| format!("{}: cannot open the file", path.display()))
@@ -104,9 +121,10 @@ impl ProjectArgs {
         };
         let (contacts_name, contacts) = open(&self.contacts)?;
         let (transactions_name, transactions) = open(&self.transactions)?;
-        let sources = Sources::load(
+        let sources = Sources::load_mapped(
             (&contacts_name, contacts),
             (&transactions_name, transactions),
+            &mapping,
         )
         .map_err(|e| Failure::Input(e.into()))?;
         build(sources, &schema, &self.config()).map_err(|e| Failure::Input(e.into()))

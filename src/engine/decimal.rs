@@ -87,30 +87,40 @@ impl Decimal {
         })
     }
 
-    /// `sum / count`, rounded half away from zero to `scale` places.
-    pub fn average(sum: i128, sum_scale: u8, count: u64, scale: u8) -> Option<Decimal> {
+    /// `sum / count`, rounded half away from zero to `scale` places; `None` when `count` is
+    /// zero (SQL's `avg` of no rows is null).
+    ///
+    /// An average that does not fit in 64-bit units at `scale` is [`DecimalError::Overflow`],
+    /// never a null: a null would read as "no rows".
+    pub fn average(
+        sum: i128,
+        sum_scale: u8,
+        count: u64,
+        scale: u8,
+    ) -> Result<Option<Decimal>, DecimalError> {
         if count == 0 {
-            return None;
+            return Ok(None);
         }
         let shift = i32::from(scale) - i32::from(sum_scale);
-        let mut numerator = sum;
-        let mut denominator = i128::from(count);
-        if shift >= 0 {
-            numerator *= 10i128.pow(shift as u32);
+        let power = 10i128
+            .checked_pow(shift.unsigned_abs())
+            .ok_or(DecimalError::Overflow)?;
+        let (numerator, denominator) = if shift >= 0 {
+            (sum.checked_mul(power), Some(i128::from(count)))
         } else {
-            denominator *= 10i128.pow((-shift) as u32);
-        }
+            (Some(sum), i128::from(count).checked_mul(power))
+        };
+        let (numerator, denominator) = numerator.zip(denominator).ok_or(DecimalError::Overflow)?;
         let quotient = numerator / denominator;
         let remainder = numerator % denominator;
-        let rounded = if remainder.abs() * 2 >= denominator {
+        // |remainder| < denominator ≤ i128::MAX, so twice it fits in a u128.
+        let rounded = if remainder.unsigned_abs() * 2 >= denominator.unsigned_abs() {
             quotient + numerator.signum()
         } else {
             quotient
         };
-        Some(Decimal {
-            units: i64::try_from(rounded).ok()?,
-            scale,
-        })
+        let units = i64::try_from(rounded).map_err(|_| DecimalError::Overflow)?;
+        Ok(Some(Decimal { units, scale }))
     }
 
     pub fn to_f64(self) -> f64 {
@@ -209,11 +219,45 @@ mod tests {
 
     #[test]
     fn averages_round_half_away_from_zero() {
-        assert_eq!(Decimal::average(10, 0, 3, 2), Some(Decimal::new(333, 2)));
-        assert_eq!(Decimal::average(20, 0, 3, 2), Some(Decimal::new(667, 2)));
-        assert_eq!(Decimal::average(-20, 0, 3, 2), Some(Decimal::new(-667, 2)));
-        assert_eq!(Decimal::average(1005, 3, 1, 2), Some(Decimal::new(101, 2)));
-        assert_eq!(Decimal::average(1, 0, 0, 2), None);
+        let avg = |sum, sum_scale, count, scale| Decimal::average(sum, sum_scale, count, scale);
+        assert_eq!(avg(10, 0, 3, 2), Ok(Some(Decimal::new(333, 2))));
+        assert_eq!(avg(20, 0, 3, 2), Ok(Some(Decimal::new(667, 2))));
+        assert_eq!(avg(-20, 0, 3, 2), Ok(Some(Decimal::new(-667, 2))));
+        assert_eq!(avg(1005, 3, 1, 2), Ok(Some(Decimal::new(101, 2))));
+        assert_eq!(avg(1, 0, 0, 2), Ok(None));
+    }
+
+    #[test]
+    fn an_average_too_large_is_an_overflow_not_a_null() {
+        // i64::MAX at scale 0 is i64::MAX * 100 hundredths.
+        let max = i128::from(i64::MAX);
+        assert_eq!(Decimal::average(max, 0, 1, 2), Err(DecimalError::Overflow));
+        assert_eq!(
+            Decimal::average(i128::from(i64::MIN), 0, 1, 2),
+            Err(DecimalError::Overflow)
+        );
+        // The largest that fits, and the sum of two extremes averaged back into range.
+        assert_eq!(
+            Decimal::average(max / 100, 0, 1, 2),
+            Ok(Some(Decimal::new(i64::MAX / 100 * 100, 2)))
+        );
+        assert_eq!(
+            Decimal::average(2 * max, 2, 2, 2),
+            Ok(Some(Decimal::new(i64::MAX, 2)))
+        );
+        // The scaling itself overflows i128.
+        assert_eq!(
+            Decimal::average(i128::MAX, 0, 1, 2),
+            Err(DecimalError::Overflow)
+        );
+        assert_eq!(
+            Decimal::average(1, 0, u64::MAX, 2),
+            Ok(Some(Decimal::new(0, 2)))
+        );
+        assert_eq!(
+            Decimal::average(1, 40, u64::MAX, 2),
+            Err(DecimalError::Overflow)
+        );
     }
 
     #[test]

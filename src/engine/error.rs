@@ -28,6 +28,13 @@ pub enum InputError {
         line: u64,
         message: String,
     },
+    /// Occurs when the column mapping given for the file does not fit its header (a required
+    /// column not found, a header that is not there, a header given to two columns).
+    Mapping {
+        file: String,
+        /// Boxed: it is large, and every `Result` of the engine carries an `InputError`.
+        error: Box<crate::engine::mapping::MappingError>,
+    },
     /// Occurs when a field does not hold a value of its column's type.
     BadValue {
         file: String,
@@ -44,6 +51,7 @@ impl fmt::Display for InputError {
             InputError::Io { file, message } => {
                 write!(f, "{file}: cannot read the file: {message}")
             }
+            InputError::Mapping { error, .. } => error.fmt(f),
             InputError::Empty { file } => {
                 write!(f, "{file}: the file is empty; expected a header row first")
             }
@@ -88,7 +96,8 @@ impl std::error::Error for InputError {}
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ModelError {
-    /// Occurs when a sum does not fit in 64-bit units.
+    /// Occurs when a sum or an average of the input does not fit in 64-bit units at its
+    /// column's scale (never a wrapped or null value instead).
     Overflow { model: String, column: String },
 }
 
@@ -98,7 +107,8 @@ impl fmt::Display for ModelError {
             ModelError::Overflow { model, column } => {
                 write!(
                     f,
-                    "model {model}: the sum in column {column} is too large to hold exactly"
+                    "model {model}: column {column} is too large to hold exactly (a sum or an \
+                     average of the input beyond 64-bit units)"
                 )
             }
         }

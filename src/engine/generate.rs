@@ -7,7 +7,8 @@
 //! transactions over the 30 days before the load, amounts with one decimal place, and mixed
 //! quoting (most ids quoted, some not; every field with a comma quoted).
 //!
-//! Defects, when planted (they need at least three contacts and three transactions):
+//! Defects, when planted (they need at least [`MIN_TO_PLANT`] contacts and as many
+//! transactions; fewer is a [`GenerateError`], as are transactions without a contact):
 //! - the last contact row reuses the previous row's id for a different person;
 //! - one transaction is in `Kitchen`, outside the exercise's original six categories;
 //! - one transaction's `contact_id` is a near-miss typo of a real id;
@@ -29,6 +30,62 @@ pub struct GenerateOptions {
     pub transactions: usize,
     pub seed: u64,
     pub plant_defects: bool,
+}
+
+/// The fewest contacts, and the fewest transactions, the defects can be planted in: a
+/// duplicate needs two rows, and one buyer must remain besides the contact who buys nothing;
+/// the Kitchen sale and the orphan are two different transactions.
+pub const MIN_TO_PLANT: usize = 3;
+
+/// Options that cannot be generated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GenerateError {
+    /// Occurs when transactions are asked for but there is no contact to buy them.
+    NoContactForTransactions { transactions: usize },
+    /// Occurs when the defects are to be planted in fewer than [`MIN_TO_PLANT`] contacts or
+    /// transactions. `option` is `contacts` or `transactions`.
+    TooFewToPlantDefects { option: &'static str, given: usize },
+}
+
+impl fmt::Display for GenerateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GenerateError::NoContactForTransactions { transactions } => write!(
+                f,
+                "{transactions} transactions need at least one contact to buy them: with 0 \
+                 contacts, transactions must be 0"
+            ),
+            GenerateError::TooFewToPlantDefects { option, given } => write!(
+                f,
+                "{given} {option} are too few to plant the exercise's defects: at least \
+                 {MIN_TO_PLANT} are needed, or generate without defects"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for GenerateError {}
+
+impl GenerateOptions {
+    /// Whether these options can be generated: the first impossible one, if any.
+    pub fn check(&self) -> Result<(), GenerateError> {
+        if self.contacts == 0 && self.transactions > 0 {
+            return Err(GenerateError::NoContactForTransactions {
+                transactions: self.transactions,
+            });
+        }
+        if self.plant_defects {
+            for (option, given) in [
+                ("contacts", self.contacts),
+                ("transactions", self.transactions),
+            ] {
+                if given < MIN_TO_PLANT {
+                    return Err(GenerateError::TooFewToPlantDefects { option, given });
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// What was written.
@@ -247,13 +304,20 @@ fn typo(rng: &mut Pcg64, id: &str) -> String {
 
 /// Generates both files. Writers are flushed; rows are produced in streaming fashion so
 /// millions of transactions need little memory.
+///
+/// Options that fail [`GenerateOptions::check`] are an [`io::ErrorKind::InvalidInput`] error
+/// wrapping the [`GenerateError`], and nothing is written; check them first to tell the two
+/// apart.
 pub fn generate(
     options: &GenerateOptions,
     mut contacts_out: impl Write,
     mut transactions_out: impl Write,
 ) -> io::Result<GenerateSummary> {
+    options
+        .check()
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
     let mut rng = Pcg64::seed_from_u64(options.seed);
-    let plant = options.plant_defects && options.contacts >= 3 && options.transactions >= 3;
+    let plant = options.plant_defects;
     let mut defects = Vec::new();
 
     let mut people: Vec<Contact> = (0..options.contacts).map(|_| contact(&mut rng)).collect();
@@ -454,5 +518,72 @@ mod tests {
             .map(|l| l.split(',').next().unwrap().trim_matches('"'))
             .collect();
         assert_eq!(ids.len(), 5);
+    }
+
+    fn options(contacts: usize, transactions: usize, plant_defects: bool) -> GenerateOptions {
+        GenerateOptions {
+            contacts,
+            transactions,
+            seed: 1,
+            plant_defects,
+        }
+    }
+
+    fn refused(o: &GenerateOptions) -> GenerateError {
+        let (mut c, mut t) = (Vec::new(), Vec::new());
+        let e = generate(o, &mut c, &mut t).expect_err("impossible options");
+        assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+        assert!(c.is_empty() && t.is_empty(), "nothing written");
+        let inner = e.into_inner().expect("the reason");
+        inner.downcast_ref::<GenerateError>().cloned().unwrap()
+    }
+
+    #[test]
+    fn transactions_without_contacts_are_refused_not_a_panic() {
+        for plant in [false, true] {
+            assert_eq!(
+                refused(&options(0, 1, plant)),
+                GenerateError::NoContactForTransactions { transactions: 1 }
+            );
+        }
+        // Nothing at all is possible: two header-only files.
+        let (contacts, transactions, summary) = run(&options(0, 0, false));
+        assert_eq!(
+            (contacts.lines().count(), transactions.lines().count()),
+            (1, 1)
+        );
+        assert_eq!((summary.contacts, summary.transactions), (0, 0));
+    }
+
+    #[test]
+    fn planting_in_too_few_rows_is_refused_and_the_fewest_plant_all_four() {
+        for (c, t, option, given) in [
+            (2, 100, "contacts", 2),
+            (1, 1, "contacts", 1),
+            (12, 2, "transactions", 2),
+            (12, 0, "transactions", 0),
+        ] {
+            assert_eq!(
+                refused(&options(c, t, true)),
+                GenerateError::TooFewToPlantDefects { option, given },
+                "{c} {t}"
+            );
+            assert!(
+                options(c, t, false).check().is_ok(),
+                "{c} {t} without defects"
+            );
+        }
+        for seed in 0..20 {
+            let o = GenerateOptions {
+                seed,
+                ..options(MIN_TO_PLANT, MIN_TO_PLANT, true)
+            };
+            let (_, transactions, summary) = run(&o);
+            assert_eq!(summary.defects.len(), 4, "{summary}");
+            assert_eq!(transactions.matches(",Kitchen,").count(), 1);
+        }
+        let (_, transactions, summary) = run(&options(1, 7, false));
+        assert!(summary.defects.is_empty());
+        assert_eq!(transactions.lines().count(), 8);
     }
 }

@@ -10,8 +10,10 @@ use web_time::Instant;
 
 use super::dag::{Node, NodeKind, SOURCES};
 use super::data_test::TestResult;
+use super::decode;
 use super::error::InputError;
 use super::freshness::FreshnessResult;
+use super::mapping::MappingFile;
 use super::policy::Policies;
 use super::source;
 use super::table::Table;
@@ -271,10 +273,32 @@ impl Sources {
         contacts: (&str, impl Read),
         transactions: (&str, impl Read),
     ) -> Result<Sources, InputError> {
+        Sources::load_mapped(contacts, transactions, &MappingFile::new())
+    }
+
+    /// [`Sources::load`], reading each source's required columns from the headers `mapping`
+    /// names for it (a source it leaves out is read as it is). Files in UTF-16 or
+    /// Windows-1252, or separated by semicolons, tabs or pipes, are decoded and rewritten
+    /// to comma-separated UTF-8 first ([`crate::engine::decode`]).
+    pub fn load_mapped(
+        contacts: (&str, impl Read),
+        transactions: (&str, impl Read),
+        mapping: &MappingFile,
+    ) -> Result<Sources, InputError> {
         let start = Instant::now();
-        let c = source::load(&SOURCES[0], contacts.0, contacts.1)?;
+        let c = source::load_mapped(
+            &SOURCES[0],
+            contacts.0,
+            decode::front(contacts.1),
+            mapping.get(&SOURCES[0]),
+        )?;
         let mid = Instant::now();
-        let t = source::load(&SOURCES[1], transactions.0, transactions.1)?;
+        let t = source::load_mapped(
+            &SOURCES[1],
+            transactions.0,
+            decode::front(transactions.1),
+            mapping.get(&SOURCES[1]),
+        )?;
         let end = Instant::now();
         Ok(Sources {
             contacts: c,

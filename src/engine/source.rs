@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use super::column::DataType;
 use super::error::InputError;
+use super::mapping::Mapping;
 use super::table::Table;
 
 mod builder;
@@ -225,6 +226,8 @@ pub struct SourceLoader {
     rows: usize,
     /// The first error; the loader stops at it and reports it again.
     error: Option<InputError>,
+    /// Which of the file's headers hold the required columns, when they are not named so.
+    mapping: Option<Mapping>,
 }
 
 impl SourceLoader {
@@ -244,7 +247,16 @@ impl SourceLoader {
             columns: None,
             rows: 0,
             error: None,
+            mapping: None,
         }
+    }
+
+    /// Reads the required columns from the headers `mapping` names (see
+    /// [`crate::engine::mapping`]): the header is renamed before the columns are set up, and a
+    /// mapping that does not fit the header is [`InputError::Mapping`].
+    pub fn with_mapping(mut self, mapping: Option<Mapping>) -> Self {
+        self.mapping = mapping;
+        self
     }
 
     /// Bytes fed so far.
@@ -546,6 +558,17 @@ impl SourceLoader {
                 });
             }
         }
+        let header = match &self.mapping {
+            Some(mapping) => {
+                mapping
+                    .apply(&self.def, &header)
+                    .map_err(|e| InputError::Mapping {
+                        file: file(),
+                        error: Box::new(e.in_file(&self.file)),
+                    })?
+            }
+            None => header,
+        };
         let missing: Vec<String> = self
             .def
             .columns
@@ -610,8 +633,18 @@ pub fn load_bytes(def: &SourceDef, file: &str, bytes: &[u8]) -> Result<Table, In
 ///
 /// Every field is trimmed of surrounding ASCII whitespace, quoted or not (as `csv`'s
 /// `Trim::All` does): in exports, spaces around a value are noise, never data.
-pub fn load(def: &SourceDef, file: &str, mut reader: impl Read) -> Result<Table, InputError> {
-    let mut loader = SourceLoader::new(def, file);
+pub fn load(def: &SourceDef, file: &str, reader: impl Read) -> Result<Table, InputError> {
+    load_mapped(def, file, reader, None)
+}
+
+/// [`load`], reading the required columns from the headers `mapping` names.
+pub fn load_mapped(
+    def: &SourceDef,
+    file: &str,
+    mut reader: impl Read,
+    mapping: Option<&Mapping>,
+) -> Result<Table, InputError> {
+    let mut loader = SourceLoader::new(def, file).with_mapping(mapping.cloned());
     loop {
         match loader.read_from(&mut reader) {
             Ok(0) => break,

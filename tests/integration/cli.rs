@@ -495,3 +495,272 @@ fn generate_is_deterministic() {
     );
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
 }
+
+#[test]
+fn impossible_generate_options_exit_2_naming_the_flag_and_what_is_allowed() {
+    let tmp = tempdir();
+    let generate = |extra: &[&str]| {
+        let mut args = vec!["generate", "--out", "gen"];
+        args.extend_from_slice(extra);
+        c360(&args, tmp.path())
+    };
+    for (args, says) in [
+        (
+            &["--contacts", "0", "--transactions", "1"][..],
+            &[
+                "--transactions 1",
+                "--contacts is 0",
+                "--contacts 1 or more",
+                "--transactions 0",
+            ][..],
+        ),
+        (
+            &["--contacts", "0", "--transactions", "5", "--no-defects"][..],
+            &["--transactions 5", "--contacts is 0"][..],
+        ),
+        (
+            &["--contacts", "2", "--transactions", "100"][..],
+            &["--contacts 2", "--contacts 3 or more", "--no-defects"][..],
+        ),
+        (
+            &["--contacts", "12", "--transactions", "2"][..],
+            &[
+                "--transactions 2",
+                "--transactions 3 or more",
+                "--no-defects",
+            ][..],
+        ),
+        (
+            &["--contacts", "0", "--transactions", "0"][..],
+            &["--contacts 0", "--no-defects"][..],
+        ),
+    ] {
+        let out = generate(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        for s in says {
+            assert!(err.contains(s), "{args:?}: {s:?} not in {err}");
+        }
+        assert!(files_in(tmp.path()).is_empty(), "{args:?}: nothing written");
+    }
+
+    // What is possible is written: nothing at all, or contacts who buy without defects.
+    for (args, lines) in [
+        (
+            &["--contacts", "0", "--transactions", "0", "--no-defects"][..],
+            (1, 1),
+        ),
+        (
+            &["--contacts", "1", "--transactions", "4", "--no-defects"][..],
+            (2, 5),
+        ),
+        (&["--contacts", "3", "--transactions", "3"][..], (4, 4)),
+    ] {
+        let out = generate(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        let count = |f: &str| read(tmp.path().join("gen").join(f)).lines().count();
+        assert_eq!(
+            (count("contacts.csv"), count("transactions.csv")),
+            lines,
+            "{args:?}"
+        );
+    }
+}
+
+// --- --mapping ---------------------------------------------------------------------------
+
+/// The seeds' transactions with the header an online shop's export might have.
+fn shop_transactions(dir: &Path) -> String {
+    let seeds = std::fs::read_to_string(seeds("transactions.csv")).unwrap();
+    let (header, rest) = seeds.split_once('\n').unwrap();
+    assert_eq!(
+        header,
+        "\"contact_id\",\"id\",\"transaction_date\",\"amount\",\"item_count\",\"category\",\"_loaded_at_utc\""
+    );
+    write(
+        dir,
+        "orders.csv",
+        &format!("Customer ID,order_id,Order Date,price,qty,category,_loaded_at_utc\n{rest}"),
+    )
+}
+
+const SHOP_MAPPING: &str = r#"{
+  "version": 1,
+  "sources": {
+    "transactions": {
+      "columns": {
+        "contact_id": "Customer ID",
+        "id": "order_id",
+        "transaction_date": "Order Date",
+        "amount": "price",
+        "item_count": "qty"
+      }
+    }
+  }
+}"#;
+
+#[test]
+fn a_mapping_file_renames_the_headers_for_build_test_and_freshness() {
+    let tmp = tempdir();
+    let dir = tmp.path();
+    let orders = shop_transactions(dir);
+    let mapping = write(dir, "mapping.json", SHOP_MAPPING);
+    let contacts = seeds("contacts.csv");
+    let run = |command: &str, transactions: &str, out: &str, mapping: Option<&str>| {
+        let mut args = vec![
+            command,
+            "--contacts",
+            &contacts,
+            "--transactions",
+            transactions,
+            "--as-of",
+            "2023-05-09",
+            "--out",
+            out,
+        ];
+        if let Some(m) = mapping {
+            args.extend_from_slice(&["--mapping", m]);
+        }
+        c360(&args, dir)
+    };
+    let shipped = seeds("transactions.csv");
+    let out = run("build", &shipped, "plain", None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = run("build", &orders, "mapped", Some(&mapping));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        read(dir.join("mapped/customers.csv")),
+        read(dir.join("plain/customers.csv")),
+        "the mapped file builds what the exercise's header builds"
+    );
+    for command in ["test", "freshness"] {
+        let out = run(command, &orders, command, Some(&mapping));
+        assert_ne!(out.status.code(), Some(2), "{command}: {}", stderr(&out));
+        let without = run(command, &orders, command, None);
+        assert_eq!(
+            without.status.code(),
+            Some(2),
+            "{command} without the mapping"
+        );
+    }
+}
+
+#[test]
+fn a_bad_mapping_exits_2_naming_the_file_and_what_is_wrong() {
+    let tmp = tempdir();
+    let dir = tmp.path();
+    let orders = shop_transactions(dir);
+    let contacts = seeds("contacts.csv");
+    let cases: [(&str, &[&str]); 4] = [
+        (
+            // qty not mapped: named, with the header and the closest candidates.
+            r#"{"version": 1, "sources": {"transactions": {"columns": {"contact_id": "Customer ID", "id": "order_id", "transaction_date": "Order Date", "amount": "price"}}}}"#,
+            &["orders.csv", "\"item_count\"", "\"qty\""],
+        ),
+        (
+            // A header the file does not have (its case differs): named, with the close one.
+            r#"{"version": 1, "sources": {"transactions": {"columns": {"contact_id": "Customer ID", "id": "order_id", "transaction_date": "Order Date", "amount": "Price", "item_count": "qty"}}}}"#,
+            &["orders.csv", "\"Price\"", "\"price\""],
+        ),
+        (
+            "{\"version\": 1,\n \"sources\": {",
+            &["mapping.json", "line 2"],
+        ),
+        (
+            r#"{"version": 1, "sources": {"orders": {"columns": {}}}}"#,
+            &["mapping.json", "\"orders\"", "\"transactions\""],
+        ),
+    ];
+    for (text, says) in cases {
+        let mapping = write(dir, "mapping.json", text);
+        let out = c360(
+            &[
+                "build",
+                "--contacts",
+                &contacts,
+                "--transactions",
+                &orders,
+                "--mapping",
+                &mapping,
+                "--out",
+                "out",
+            ],
+            dir,
+        );
+        assert_eq!(out.status.code(), Some(2), "{text}: {}", stderr(&out));
+        let err = stderr(&out);
+        for s in says {
+            assert!(err.contains(s), "{text}: {s:?} not in {err}");
+        }
+        assert!(!dir.join("out").exists(), "{text}: nothing written");
+    }
+    let out = c360(
+        &[
+            "build",
+            "--contacts",
+            &contacts,
+            "--transactions",
+            &orders,
+            "--mapping",
+            "missing.json",
+        ],
+        dir,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("missing.json"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_utf16_semicolon_export_with_other_headers_builds_with_a_mapping() {
+    let tmp = tempdir();
+    let dir = tmp.path();
+    let seeds_text = std::fs::read_to_string(seeds("transactions.csv")).unwrap();
+    let (_, rest) = seeds_text.split_once('\n').unwrap();
+    let comma =
+        format!("Customer ID,order_id,Order Date,price,qty,category,_loaded_at_utc\n{rest}");
+    // Semicolons (the csv crate quotes what needs it), then UTF-16LE with its mark.
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(comma.as_bytes());
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(Vec::new());
+    for record in reader.byte_records() {
+        writer.write_byte_record(&record.unwrap()).unwrap();
+    }
+    let semicolons = String::from_utf8(writer.into_inner().unwrap()).unwrap();
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in semicolons.encode_utf16() {
+        utf16.extend_from_slice(&unit.to_le_bytes());
+    }
+    std::fs::write(dir.join("orders.csv"), utf16).unwrap();
+    let mapping = write(dir, "mapping.json", SHOP_MAPPING);
+    let contacts = seeds("contacts.csv");
+    let shipped = seeds("transactions.csv");
+    for (transactions, out, mapping) in [
+        (shipped.as_str(), "plain", None),
+        ("orders.csv", "mapped", Some(mapping.as_str())),
+    ] {
+        let mut args = vec![
+            "build",
+            "--contacts",
+            &contacts,
+            "--transactions",
+            transactions,
+            "--as-of",
+            "2023-05-09",
+            "--out",
+            out,
+        ];
+        if let Some(m) = mapping {
+            args.extend_from_slice(&["--mapping", m]);
+        }
+        let o = c360(&args, dir);
+        assert_eq!(o.status.code(), Some(0), "{out}: {}", stderr(&o));
+    }
+    assert_eq!(
+        read(dir.join("mapped/customers.csv")),
+        read(dir.join("plain/customers.csv"))
+    );
+}

@@ -130,6 +130,24 @@ pub fn build_seeds(schema: &Schema) -> RunOutput {
     build_with(seeds(), schema, &config())
 }
 
+/// The shipped accepted-values test's config: severity `warn`, because a category outside the
+/// list is counted in `other_amount`.
+pub const SHIPPED_CATEGORY_SEVERITY: &str =
+    "                      - Sports, Fitness & Outdoors\n                  config:\n                    severity: warn\n";
+
+/// The shipped schema's text with the exercise's six categories (no Kitchen) and the
+/// accepted-values test at `severity` (`error` is the exercise's strict schema, as dbt runs it).
+pub fn six_categories_text(severity: &str) -> String {
+    let shipped = c360::engine::schema::DEFAULT_SCHEMA;
+    assert_eq!(shipped.matches(SHIPPED_CATEGORY_SEVERITY).count(), 1);
+    shipped
+        .replace("                      - Kitchen\n", "")
+        .replace(
+            SHIPPED_CATEGORY_SEVERITY,
+            &SHIPPED_CATEGORY_SEVERITY.replace("severity: warn", &format!("severity: {severity}")),
+        )
+}
+
 /// A schema with `tests` (YAML list items, each one line such as `- unique` or
 /// `- accepted_range: {min_value: 0}`) on one column of a source table.
 pub fn source_column_tests(source: &str, table: &str, column: &str, tests: &[&str]) -> String {

@@ -16,7 +16,9 @@ use c360::engine::{
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-use crate::data_test_support::{config, schema, schema_fixture, seed_path, seeds};
+use crate::data_test_support::{
+    config, schema, schema_fixture, seed_path, seeds, six_categories_text,
+};
 use crate::util::{date, load_contacts, load_transactions, read, repo, sources};
 
 // --- Comparing runs ------------------------------------------------------------------------
@@ -179,13 +181,16 @@ fn edited(from: &str, to: &str) -> Schema {
 
 const KITCHEN: &str = "                      - Kitchen\n";
 
-/// The exercise's six categories, with the accepted-values test at severity `warn` so that
-/// Kitchen's transactions warn instead of skipping everything downstream.
+/// The exercise's six categories, with the accepted-values test at severity `warn` (as
+/// shipped) so that Kitchen's transactions warn instead of skipping everything downstream.
 fn six_categories_warn() -> Schema {
-    schema(&DEFAULT_SCHEMA.replace(KITCHEN, "").replace(
-        "              - accepted_values:\n",
-        "              - accepted_values:\n                  config: {severity: warn}\n",
-    ))
+    schema(&six_categories_text("warn"))
+}
+
+/// The exercise's strict schema: six categories, the accepted-values test an `error`, so
+/// Kitchen's transaction skips everything downstream.
+fn six_categories_error() -> Schema {
+    schema(&six_categories_text("error"))
 }
 
 /// `customers.id`'s `unique` test (which passes) at severity `warn`.
@@ -514,7 +519,7 @@ fn schemas() -> Vec<Schema> {
         Schema::default_schema(),
         unique_customers_id_warns(),
         joined_id_not_null_errors(),
-        edited(KITCHEN, ""),
+        six_categories_error(),
         six_categories_warn(),
         edited(
             KITCHEN,

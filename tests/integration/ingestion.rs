@@ -1013,3 +1013,242 @@ fn in_a_large_file_the_first_error_in_file_order_is_reported() {
         assert_eq!(pieces, expected, "{bad:?} read in pieces");
     }
 }
+
+// --- A column mapping --------------------------------------------------------------------
+
+#[test]
+fn a_mapping_renames_the_header_before_the_columns_are_typed() {
+    use c360::engine::mapping::{Mapping, MappingError};
+    use c360::engine::source::load_mapped;
+
+    let bytes =
+        "\u{feff}Customer ID, order_id ,Order Date,price,qty,category,_loaded_at_utc,store\n\
+                 c1,t1,2023-04-15 09:57:19.000,12.5,2,Books,2023-05-09 10:05:28.875,web\n";
+    let mapping = Mapping {
+        columns: [
+            ("contact_id", "Customer ID"),
+            ("id", "order_id"),
+            ("transaction_date", "Order Date"),
+            ("amount", "price"),
+            ("item_count", "qty"),
+        ]
+        .into_iter()
+        .map(|(c, h)| (c.to_string(), h.to_string()))
+        .collect(),
+        header: None,
+    };
+    let table = load_mapped(
+        &TRANSACTIONS,
+        "orders.csv",
+        bytes.as_bytes(),
+        Some(&mapping),
+    )
+    .unwrap();
+    assert_eq!(
+        table.column_names().collect::<Vec<_>>(),
+        [
+            "contact_id",
+            "id",
+            "transaction_date",
+            "amount",
+            "item_count",
+            "category",
+            "_loaded_at_utc",
+            "store"
+        ]
+    );
+    assert_eq!(table.column("amount").unwrap().get(0).to_string(), "12.5");
+    assert_eq!(
+        table.column("item_count").unwrap().get(0),
+        Value::Integer(2)
+    );
+
+    // Without the mapping the header lacks the required columns; with too little of one the
+    // error names the user's file, the column, the header and the closest headers.
+    assert!(matches!(
+        load(&TRANSACTIONS, "orders.csv", bytes.as_bytes()),
+        Err(InputError::MissingColumns { .. })
+    ));
+    let mut partial = mapping.clone();
+    partial.columns.remove("item_count");
+    match load_mapped(
+        &TRANSACTIONS,
+        "orders.csv",
+        bytes.as_bytes(),
+        Some(&partial),
+    ) {
+        Err(InputError::Mapping { file, error }) => match *error {
+            MappingError::Unmapped {
+                file: inner,
+                column,
+                candidates,
+                ..
+            } => {
+                assert_eq!(
+                    (file.as_str(), inner.as_str()),
+                    ("orders.csv", "orders.csv")
+                );
+                assert_eq!(column, "item_count");
+                assert_eq!(candidates[0], "qty");
+            }
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+    // A bad value is still named by the required column, on its line.
+    let bad = bytes
+        .replace(",12.5,", ",12,5x,")
+        .replace(",store", ",store,more");
+    match load_mapped(&TRANSACTIONS, "orders.csv", bad.as_bytes(), Some(&mapping)) {
+        Err(InputError::BadValue { line, column, .. }) => {
+            assert_eq!((line, column.as_str()), (2, "item_count"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+// --- Encodings ---------------------------------------------------------------------------
+
+fn utf16(text: &str, little: bool) -> Vec<u8> {
+    let mut bytes = if little {
+        vec![0xFF, 0xFE]
+    } else {
+        vec![0xFE, 0xFF]
+    };
+    for unit in text.encode_utf16() {
+        bytes.extend_from_slice(&if little {
+            unit.to_le_bytes()
+        } else {
+            unit.to_be_bytes()
+        });
+    }
+    bytes
+}
+
+#[test]
+fn utf16_exports_with_a_bom_build_what_their_utf8_builds() {
+    let contacts = read(repo().join("seeds/contacts.csv"));
+    let transactions = read(repo().join("seeds/transactions.csv"));
+    let plain = build(&contacts, &transactions, "2023-05-09");
+    let decoded = build(
+        utf16(&contacts, true),
+        utf16(&transactions, false),
+        "2023-05-09",
+    );
+    for name in ["stg_sf__contacts", "customers", "category"] {
+        assert_eq!(
+            to_csv_string(decoded.model(name).unwrap()),
+            to_csv_string(plain.model(name).unwrap()),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn a_windows_1252_export_is_decoded_and_non_utf8_after_a_utf8_start_is_a_typed_error() {
+    let contacts = contacts_csv(&[contact("c1", "F", "1990-01-01")]).into_bytes();
+    // The contact's name with an é (E9) and a euro sign (80) in Windows-1252.
+    let name_at = contacts.windows(1).position(|w| w == b"\n").unwrap() + 1;
+    let mut cp1252 = contacts.clone();
+    let text = String::from_utf8(contacts[name_at..].to_vec()).unwrap();
+    let fields: Vec<&str> = text.trim_end().split(',').collect();
+    let name = fields[2];
+    let with = text.replacen(name, "Ren\u{e9}e \u{20ac}", 1);
+    cp1252.truncate(name_at);
+    cp1252.extend(with.chars().map(|c| match c {
+        '\u{e9}' => 0xE9,
+        '\u{20ac}' => 0x80,
+        c => {
+            assert!(c.is_ascii());
+            c as u8
+        }
+    }));
+    let transactions = transactions_csv(&[transaction("c1", "t1", "1.0", "Books")]);
+    let out = build(&cp1252, &transactions, "2023-05-09");
+    let stg = model(&out, "stg_sf__contacts");
+    assert_eq!(stg.row("id", "c1").get("name"), "Renée €");
+
+    // In a small file, a byte that is not UTF-8 makes it Windows-1252.
+    let mut small = transactions.clone().into_bytes();
+    small.extend_from_slice(
+        b"c1,t2,2023-04-15 09:57:19.000,1.0,1,Caf\xE9,2023-05-09 10:05:28.875\n",
+    );
+    let table = try_sources(contacts.as_slice(), &small)
+        .unwrap()
+        .transactions;
+    assert_eq!(table.column("category").unwrap().get(1).to_string(), "Café");
+
+    // A UTF-8 start longer than the sniff, then such a byte: the loader's typed error, naming
+    // the line, not a misreading.
+    let rows: Vec<String> = (0..c360::engine::decode::SNIFF_BYTES / 60 + 1)
+        .map(|i| transaction("c1", &format!("t{i}"), "1.0", "Books"))
+        .collect();
+    let mut late = transactions_csv(&rows).into_bytes();
+    assert!(late.len() > c360::engine::decode::SNIFF_BYTES);
+    late.extend_from_slice(
+        b"c1,late,2023-04-15 09:57:19.000,1.0,1,Caf\xE9,2023-05-09 10:05:28.875\n",
+    );
+    let bad_line = rows.len() as u64 + 2;
+    match try_sources(contacts.as_slice(), &late) {
+        Err(InputError::Malformed { file, line, .. })
+        | Err(InputError::BadValue { file, line, .. }) => {
+            assert_eq!((file.as_str(), line), ("transactions.csv", bad_line));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+// --- Delimiters ----------------------------------------------------------------------------
+
+/// `text` (comma-separated) rewritten with `delimiter` by the csv crate.
+fn with_delimiter(text: &str, delimiter: u8) -> Vec<u8> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .from_writer(Vec::new());
+    for record in reader.byte_records() {
+        writer.write_byte_record(&record.unwrap()).unwrap();
+    }
+    writer.into_inner().unwrap()
+}
+
+#[test]
+fn semicolon_tab_and_pipe_exports_build_what_their_comma_files_build() {
+    let contacts = read(repo().join("seeds/contacts.csv"));
+    let transactions = read(repo().join("seeds/transactions.csv"));
+    let plain = build(&contacts, &transactions, "2023-05-09");
+    for delimiter in [b';', b'\t', b'|'] {
+        let out = build(
+            with_delimiter(&contacts, delimiter),
+            with_delimiter(&transactions, delimiter),
+            "2023-05-09",
+        );
+        for name in ["stg_sf__contacts", "customers", "category"] {
+            assert_eq!(
+                to_csv_string(out.model(name).unwrap()),
+                to_csv_string(plain.model(name).unwrap()),
+                "{name} with {:?}",
+                delimiter as char
+            );
+        }
+    }
+    // A bad value in a semicolon file is named on its own line, as in the comma file.
+    let bad = transactions.replacen(",62.9,", ",62.9x,", 1);
+    let semicolons = with_delimiter(&bad, b';');
+    match try_sources(contacts.as_bytes(), &semicolons) {
+        Err(InputError::BadValue {
+            line,
+            column,
+            found,
+            ..
+        }) => {
+            assert_eq!(
+                (line, column.as_str(), found.as_str()),
+                (2, "amount", "62.9x")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}

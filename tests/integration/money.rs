@@ -146,3 +146,98 @@ fn no_written_number_has_float_noise() {
         }
     }
 }
+
+// --- Sums and averages at the edges of 64 bits -----------------------------------------------
+
+/// A transactions row of c1's with `items` items.
+fn transaction_of(id: &str, amount: &str, items: &str, category: &str) -> String {
+    transaction_of_items("c1", id, amount, items, category)
+}
+
+fn build_rows(rows: &[String]) -> Result<c360::engine::RunOutput, c360::engine::RunError> {
+    let contacts = contacts_csv(&[contact("c1", "F", "1990-01-01")]);
+    try_build(
+        contacts.as_bytes(),
+        transactions_csv(rows).as_bytes(),
+        GOLDEN_AS_OF,
+    )
+}
+
+fn overflow_in(rows: &[String]) -> (String, String) {
+    match build_rows(rows) {
+        Err(c360::engine::RunError::Model(c360::engine::error::ModelError::Overflow {
+            model,
+            column,
+        })) => (model, column),
+        Err(e) => panic!("expected an overflow, got {e:?}"),
+        Ok(out) => panic!(
+            "expected an overflow, got category:\n{}",
+            c360::engine::write::to_csv_string(out.model("category").unwrap())
+        ),
+    }
+}
+
+const I64_MAX: &str = "9223372036854775807";
+const I64_MIN: &str = "-9223372036854775808";
+
+#[test]
+fn an_item_count_sum_too_large_is_an_overflow_error_naming_the_column() {
+    let rows = [
+        transaction_of("t1", "1", I64_MAX, "Books"),
+        transaction_of("t2", "1", "1", "Books"),
+    ];
+    assert_eq!(
+        overflow_in(&rows),
+        ("category".to_string(), "total_item_count".to_string())
+    );
+    let rows = [
+        transaction_of("t1", "1", I64_MIN, "Books"),
+        transaction_of("t2", "1", "-1", "Books"),
+    ];
+    assert_eq!(
+        overflow_in(&rows),
+        ("category".to_string(), "total_item_count".to_string())
+    );
+    let e = build_rows(&rows).unwrap_err().to_string();
+    assert!(
+        e.contains("category") && e.contains("total_item_count") && e.contains("too large"),
+        "{e}"
+    );
+}
+
+#[test]
+fn extreme_item_counts_that_cancel_sum_exactly() {
+    // i64::MAX + i64::MIN + 1 = 0: the running sum leaves i64 on the way but the total fits.
+    let rows = [
+        transaction_of("t1", "1", I64_MAX, "Books"),
+        transaction_of("t2", "1", I64_MIN, "Books"),
+        transaction_of("t3", "1", "1", "Books"),
+    ];
+    let category = model(&build_rows(&rows).unwrap(), "category");
+    let books = category.row("category", "Books");
+    assert_eq!(books.get("total_item_count"), "0");
+    assert_eq!(books.get("average_item_count"), "0.00");
+}
+
+#[test]
+fn an_average_too_large_is_an_overflow_error_not_a_null() {
+    // One transaction of i64::MAX items: the total fits, its average at two places does not.
+    let rows = [transaction_of("t1", "1", I64_MAX, "Books")];
+    assert_eq!(
+        overflow_in(&rows),
+        ("category".to_string(), "average_item_count".to_string())
+    );
+    // One whole amount of i64::MAX units: total_expense fits, the average amount does not.
+    let rows = [transaction_of("t1", I64_MAX, "1", "Books")];
+    assert_eq!(
+        overflow_in(&rows),
+        ("category".to_string(), "average_amount".to_string())
+    );
+    // The largest that still fits at two places is a number, not an error.
+    let fits = (i64::MAX / 100).to_string();
+    let rows = [transaction_of("t1", &fits, &fits, "Books")];
+    let category = model(&build_rows(&rows).unwrap(), "category");
+    let books = category.row("category", "Books");
+    assert_eq!(books.get("average_amount"), format!("{fits}.00"));
+    assert_eq!(books.get("average_item_count"), format!("{fits}.00"));
+}

@@ -71,15 +71,7 @@ fn seed_transactions_of(contact_id: &str) -> usize {
 
 /// The shipped schema with the exercise's six categories (no Kitchen) at `severity`.
 fn six_categories_schema(severity: &str) -> Schema {
-    schema(
-        &DEFAULT_SCHEMA.replace("                      - Kitchen\n", "").replace(
-            "                      - Sports, Fitness & Outdoors\n",
-            &format!(
-                "                      - Sports, Fitness & Outdoors\n                  config:\n                    \
-                 severity: {severity}\n"
-            ),
-        ),
-    )
+    schema(&six_categories_text(severity))
 }
 
 // --- Duplicate contact ids -----------------------------------------------------------------------
@@ -545,7 +537,8 @@ fn the_cli_flags_set_the_policies() {
     assert_eq!(kinds, ["duplicate_contacts_removed", "orphan_transactions"]);
     assert_eq!(json["findings"][0]["rows"], 2);
 
-    let six = DEFAULT_SCHEMA.replace("                      - Kitchen\n", "");
+    // The exercise's strict schema: Kitchen is outside the list, and the test is an error.
+    let six = six_categories_text("error");
     let path = write_file(dir, "six.yml", &six);
     assert_exit(
         &c360_seeds(
@@ -606,4 +599,118 @@ fn an_unknown_policy_value_is_bad_usage() {
         assert!(stderr(&out).contains("possible values"), "{}", stderr(&out));
         assert!(!tmp.path().join("out").exists());
     }
+}
+
+// --- A user's own catalogue ----------------------------------------------------------------
+
+/// Two contacts buying in a ninth category, `Garden`, outside the shipped accepted list.
+fn garden_files() -> (String, String) {
+    let contacts = contacts_csv(&[
+        contact("c1", "F", "1990-01-01"),
+        contact("c2", "M", "1980-01-01"),
+    ]);
+    let transactions = transactions_csv(&[
+        transaction("c1", "t1", "10.5", "Books"),
+        transaction("c1", "t2", "2.25", "Garden"),
+        transaction("c2", "t3", "4.0", "Garden"),
+    ]);
+    (contacts, transactions)
+}
+
+#[test]
+fn a_ninth_category_builds_customers_with_the_shipped_defaults() {
+    let (contacts, transactions) = garden_files();
+    let out = build_with(
+        sources(&contacts, &transactions),
+        &Schema::default_schema(),
+        &config(),
+    );
+    assert!(!out.has_failures());
+    let t = result(&out, SOURCE_ACCEPTED_CATEGORY);
+    assert_eq!((t.status, t.failures), (TestStatus::Warn, 1));
+    // One value outside the list (a failure), in two rows.
+    assert_eq!(cells(failing_rows(t), "category"), ["Garden", "Garden"]);
+    assert_eq!(
+        node_status(&out, "model.c360.customers"),
+        NodeStatus::Success
+    );
+    let customers = Csv::of(out.model("customers").unwrap());
+    assert!(!customers.header.contains(&"garden_amount".to_string()));
+    assert_eq!(
+        dec(customers.row("id", "c1").get("other_amount")),
+        dec("2.25")
+    );
+    assert_eq!(
+        dec(customers.row("id", "c1").get("books_amount")),
+        dec("10.5")
+    );
+    assert_eq!(
+        dec(customers.row("id", "c2").get("other_amount")),
+        dec("4.0")
+    );
+    assert_eq!(
+        dec(customers.row("id", "c2").get("total_expense")),
+        dec("4.0")
+    );
+    let f = finding(&out, FindingKind::CategoriesOutsideAcceptedList);
+    assert_eq!(f.node, "model.c360.customers");
+    assert!(
+        f.message.contains("counted in other_amount (Garden: 2)"),
+        "{}",
+        f.message
+    );
+    for id in SINGULAR {
+        assert_eq!(status_of(&out, id), TestStatus::Pass, "{id}");
+    }
+}
+
+#[test]
+fn c360_build_on_a_ninth_category_exits_0_and_reports_it() {
+    let (contacts, transactions) = garden_files();
+    let tmp = crate::util::tempdir();
+    let dir = tmp.path();
+    let contacts = write_file(dir, "contacts.csv", &contacts);
+    let transactions = write_file(dir, "transactions.csv", &transactions);
+    let out = c360(
+        &[
+            "build",
+            "--contacts",
+            &contacts,
+            "--transactions",
+            &transactions,
+            "--as-of",
+            AS_OF,
+            "--out",
+            "out",
+        ],
+        dir,
+    );
+    assert_exit(&out, 0);
+    let log = stdout(&out);
+    assert!(log.contains("WARN"), "{log}");
+    assert!(log.contains("Garden"), "{log}");
+    let customers = Csv::read(dir.join("out/customers.csv"));
+    assert_eq!(customers.rows.len(), 2);
+    assert_eq!(
+        dec(customers.row("id", "c2").get("other_amount")),
+        dec("4.0")
+    );
+    let json = json(&dir.join("out/run_results.json"));
+    let accepted = json["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["unique_id"] == SOURCE_ACCEPTED_CATEGORY)
+        .expect("the accepted-values test's result");
+    assert_eq!(accepted["status"], "warn", "{accepted}");
+    let kinds: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"categories_outside_accepted_list"),
+        "{kinds:?}"
+    );
 }

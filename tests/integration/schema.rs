@@ -105,6 +105,7 @@ fn the_shipped_schema_warns_on_what_the_policies_remediate_and_errors_on_the_res
     for t in &schema.tests {
         let expected = if t.unique_id == SOURCE_UNIQUE_CONTACT_ID
             || t.unique_id == SOURCE_RELATIONSHIPS_CONTACT_ID
+            || t.unique_id == SOURCE_ACCEPTED_CATEGORY
             || t.unique_id == "test.c360.not_null_contacts_joined_with_transactions_id"
         {
             Severity::Warn

@@ -119,6 +119,25 @@ pub fn transaction_at(
     line(&[contact_id, id, when, amount, "1", category, LOADED_AT])
 }
 
+/// A transactions row of `items` items on 2023-04-15.
+pub fn transaction_of_items(
+    contact_id: &str,
+    id: &str,
+    amount: &str,
+    items: &str,
+    category: &str,
+) -> String {
+    line(&[
+        contact_id,
+        id,
+        "2023-04-15 09:57:19.000",
+        amount,
+        items,
+        category,
+        LOADED_AT,
+    ])
+}
+
 pub fn contacts_csv(rows: &[String]) -> String {
     with_header(CONTACTS_HEADER, rows)
 }

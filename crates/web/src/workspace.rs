@@ -590,11 +590,17 @@ mod tests {
         run(ws).test(&format!("test.c360.{test}")).unwrap().status()
     }
 
-    /// The exercise's own setup: no Kitchen in the accepted list, duplicate contact ids an
-    /// error.
+    /// The exercise's own setup: no Kitchen in the accepted list and an error outside it,
+    /// duplicate contact ids an error.
     fn exercise_schema() -> String {
         c360::engine::schema::DEFAULT_SCHEMA
             .replace("                      - Kitchen\n", "")
+            // The exercise's accepted-values test is an error (the shipped one warns).
+            .replacen(
+                "Outdoors\n                  config:\n                    severity: warn\n",
+                "Outdoors\n                  config:\n                    severity: error\n",
+                1,
+            )
             .replacen(
                 "- unique:\n                  config:\n                    severity: warn\n",
                 "- unique\n",

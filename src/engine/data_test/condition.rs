@@ -341,9 +341,16 @@ pub(crate) fn compare(a: &Value<'_>, b: &Value<'_>) -> Option<Ordering> {
         (Value::Boolean(x), Value::Text(y)) => Some(x.to_string().as_str().cmp(y)),
         _ => {
             let (x, y) = (dec(a)?, dec(b)?);
+            // At the larger scale in i128: rescaling in i64 overflows for large values (an
+            // integer near i64::MAX against `0.5`), which would read as "unknown" and let the
+            // row pass. Scales are at most MAX_SCALE, so 64-bit units times 10^9 fit.
             let scale = x.scale.max(y.scale);
-            let (x, y) = (x.rescale(scale)?, y.rescale(scale)?);
-            Some(x.units.cmp(&y.units))
+            let widen = |d: Decimal| {
+                10i128
+                    .checked_pow(u32::from(scale - d.scale))
+                    .and_then(|p| i128::from(d.units).checked_mul(p))
+            };
+            Some(widen(x)?.cmp(&widen(y)?))
         }
     }
 }
@@ -414,6 +421,38 @@ mod tests {
                 .false_rows(&t)
                 .unwrap(),
             vec![1]
+        );
+    }
+
+    #[test]
+    fn numbers_of_different_scales_compare_exactly_at_the_edges_of_64_bits() {
+        let v = |s: &str| {
+            let d = Decimal::parse(s.as_bytes()).unwrap();
+            Value::Decimal(d)
+        };
+        let cmp = |a: Value<'_>, b: Value<'_>| compare(&a, &b);
+        // i64::MAX whole units cannot be rescaled to tenths in i64, yet it is above 0.5.
+        assert_eq!(
+            cmp(Value::Integer(i64::MAX), v("0.5")),
+            Some(Ordering::Greater)
+        );
+        assert_eq!(
+            cmp(Value::Integer(i64::MIN), v("0.5")),
+            Some(Ordering::Less)
+        );
+        assert_eq!(
+            cmp(v("922337203685477580.7"), Value::Integer(i64::MAX)),
+            Some(Ordering::Less)
+        );
+        assert_eq!(
+            cmp(v("0.000000001"), Value::Integer(0)),
+            Some(Ordering::Greater)
+        );
+        assert_eq!(cmp(v("1.50"), v("1.5")), Some(Ordering::Equal));
+        let t = Table::new().with("n", Column::Integer(vec![Some(i64::MAX), Some(0)]));
+        assert_eq!(
+            Condition::parse("n > 0.5").unwrap().rows(&t).unwrap(),
+            vec![0]
         );
     }
 

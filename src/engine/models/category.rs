@@ -27,7 +27,9 @@ struct Totals {
     transactions: i64,
     amount: i128,
     amounts: u64,
-    items: i64,
+    /// Summed in i128 so that no count of rows of i64 input can overflow it (as Postgres sums
+    /// a bigint into a numeric); the total must fit in i64 to be written.
+    items: i128,
     item_rows: u64,
     /// Per gender (0 female, 1 male): distinct customers, sum of known ages, known ages.
     customers: [u64; 2],
@@ -142,7 +144,7 @@ impl Model for Category {
                 t.amounts += 1;
             }
             if let Some(n) = items[row] {
-                t.items += n;
+                t.items += i128::from(n);
                 t.item_rows += 1;
             }
             let gender = match genders.codes[row] {
@@ -168,33 +170,49 @@ impl Model for Category {
             order.push(null_group);
         }
 
-        let overflow = || ModelError::Overflow {
+        let overflow = |column: &str| ModelError::Overflow {
             model: "category".into(),
-            column: "total_amount".into(),
-        };
-        let avg = |sum: i128, sum_scale: u8, n: u64| {
-            Decimal::average(sum, sum_scale, n, AVERAGE_SCALE).map(|d| d.units)
+            column: column.into(),
         };
         let name_of = |g: usize| {
             (g < null_group)
                 .then(|| categories.get(first_row[g] as usize))
                 .flatten()
         };
+        // A sum as an i64 column value: null over no rows, an error when it does not fit.
+        let total = |sum: i128, n: u64, column: &str| -> Result<Option<i64>, ModelError> {
+            if n == 0 {
+                return Ok(None);
+            }
+            i64::try_from(sum).map(Some).map_err(|_| overflow(column))
+        };
+        // An average at AVERAGE_SCALE: null over no rows, an error (never a null) when it
+        // does not fit.
+        let average =
+            |f: &dyn Fn(&Totals) -> (i128, u8, u64), column: &str| -> Result<Column, ModelError> {
+                let values = order
+                    .iter()
+                    .map(|&g| {
+                        let (sum, sum_scale, n) = f(&totals[g]);
+                        Decimal::average(sum, sum_scale, n, AVERAGE_SCALE)
+                            .map(|d| d.map(|d| d.units))
+                            .map_err(|_| overflow(column))
+                    })
+                    .collect::<Result<_, _>>()?;
+                Ok(Column::Decimal {
+                    values,
+                    scale: AVERAGE_SCALE,
+                })
+            };
         let mut total_amount = Vec::with_capacity(order.len());
+        let mut total_items = Vec::with_capacity(order.len());
         for &g in &order {
             let t = &totals[g];
-            total_amount.push(if t.amounts == 0 {
-                None
-            } else {
-                Some(i64::try_from(t.amount).map_err(|_| overflow())?)
-            });
+            total_amount.push(total(t.amount, t.amounts, "total_amount")?);
+            total_items.push(total(t.items, t.item_rows, "total_item_count")?);
         }
         let ints = |f: &dyn Fn(&Totals) -> i64| {
             Column::Integer(order.iter().map(|&g| Some(f(&totals[g]))).collect())
-        };
-        let averages = |f: &dyn Fn(&Totals) -> Option<i64>| Column::Decimal {
-            values: order.iter().map(|&g| f(&totals[g])).collect(),
-            scale: AVERAGE_SCALE,
         };
         Ok(Table::new()
             .with(
@@ -211,20 +229,12 @@ impl Model for Category {
             )
             .with(
                 "average_amount",
-                averages(&|t| avg(t.amount, scale, t.amounts)),
+                average(&|t| (t.amount, scale, t.amounts), "average_amount")?,
             )
-            .with(
-                "total_item_count",
-                Column::Integer(
-                    order
-                        .iter()
-                        .map(|&g| (totals[g].item_rows > 0).then_some(totals[g].items))
-                        .collect(),
-                ),
-            )
+            .with("total_item_count", Column::Integer(total_items))
             .with(
                 "average_item_count",
-                averages(&|t| avg(i128::from(t.items), 0, t.item_rows)),
+                average(&|t| (t.items, 0, t.item_rows), "average_item_count")?,
             )
             .with(
                 "count_unique_female_customers",
@@ -236,11 +246,17 @@ impl Model for Category {
             )
             .with(
                 "average_age_female_customers",
-                averages(&|t| avg(t.age_sum[0], 0, t.ages[0])),
+                average(
+                    &|t| (t.age_sum[0], 0, t.ages[0]),
+                    "average_age_female_customers",
+                )?,
             )
             .with(
                 "average_age_male_customers",
-                averages(&|t| avg(t.age_sum[1], 0, t.ages[1])),
+                average(
+                    &|t| (t.age_sum[1], 0, t.ages[1]),
+                    "average_age_male_customers",
+                )?,
             ))
     }
 }
