@@ -61,7 +61,7 @@ pub fn AsOfControl(
             </button>
             </div>
             <p id="c360-as-of-help" class="c360-as-of__help">
-                "The day ages and freshness are computed at (UTC). Changing it re-runs every model."
+                "The day ages and freshness are computed at (UTC). Changing it re-runs the models that read it (the marts compute ages)."
             </p>
         </div>
     }

@@ -13,7 +13,7 @@ pub fn AppHeader() -> impl IntoView {
                 </h1>
                 <p class="c360-header__tagline">
                     "Customer 360 in the browser: a dbt-style DAG over a CRM contacts export and a "
-                    "web transactions export, run entirely on this page."
+                    "web transactions export, run entirely in this browser tab."
                 </p>
             </div>
         </header>
