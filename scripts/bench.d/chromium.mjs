@@ -13,18 +13,8 @@ import { createServer } from 'node:http';
 import { readFile, readdir } from 'node:fs/promises';
 
 import { chromium } from 'playwright-core';
-
-// The browser tests' flags (tests/browser/helpers.mjs), plus the recording proxy.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+// The browser tests' flags; the bench adds the recording proxy.
+import { CHROMIUM_ARGS } from '../../tests/browser/helpers.mjs';
 
 export const CHROMIUM = process.env.C360_CHROMIUM ?? '/usr/bin/chromium';
 

@@ -9,7 +9,8 @@ import { chromium } from 'playwright-core';
 
 export const APP_URL = process.env.C360_URL;
 
-const CHROMIUM_ARGS = [
+/** The flags every headless Chromium here starts with (the benchmark's too). */
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

@@ -182,3 +182,24 @@ pub fn DataTable(
         </div>
     }
 }
+
+/// The two callbacks of a table view whose grid is a signal of its own (a finding's rows, a
+/// test's failing rows): commands and pages go to that grid.
+pub fn own_grid(grid: RwSignal<Option<Grid>>) -> (Callback<TableCommand>, Callback<TablePage>) {
+    (
+        Callback::new(move |command| {
+            grid.update(|g| {
+                if let Some(g) = g {
+                    g.apply(command);
+                }
+            })
+        }),
+        Callback::new(move |page| {
+            grid.update(|g| {
+                if let Some(g) = g {
+                    g.receive(page);
+                }
+            })
+        }),
+    )
+}

@@ -4,11 +4,11 @@
 use leptos::prelude::*;
 
 use c360::engine::models::ModelColumn;
-use c360_worker::protocol::{TablePage, TableRef};
+use c360_worker::protocol::TableRef;
 
-use super::data_table::DataTable;
+use super::data_table::{own_grid, DataTable};
 use super::format;
-use super::grid::{Grid, TableCommand};
+use super::grid::Grid;
 use super::runner::FindingView;
 use super::workspace::Workspace;
 
@@ -28,6 +28,7 @@ pub fn FindingCard(
         index: finding.index,
     };
     let grid = RwSignal::new(Some(Grid::new(run, table, docs, Vec::new(), finding.rows)));
+    let (on_command, on_page) = own_grid(grid);
     let title = format::sentence_case(&finding.slug);
     let caption = format!("{title}: {}", format::rows(finding.rows));
     let model = finding
@@ -59,20 +60,8 @@ pub fn FindingCard(
             <p class="c360-finding__message">{finding.message.clone()}</p>
             <DataTable
                 grid=grid
-                on_command=move |command: TableCommand| {
-                    grid.update(|g| {
-                        if let Some(g) = g {
-                            g.apply(command);
-                        }
-                    })
-                }
-                on_page=move |page: TablePage| {
-                    grid.update(|g| {
-                        if let Some(g) = g {
-                            g.receive(page);
-                        }
-                    })
-                }
+                on_command=on_command
+                on_page=on_page
                 caption=caption
             />
         </article>

@@ -8,15 +8,14 @@ use leptos::prelude::*;
 use c360::engine::data_test::{Severity, TestStatus};
 use c360::engine::models::ModelColumn;
 
-use super::data_table::DataTable;
+use super::data_table::{own_grid, DataTable};
 use super::format::{self, diff_segments, Segment};
-use super::grid::{Grid, TableCommand};
+use super::grid::Grid;
 use super::policy_switches::Switch;
 use super::runner::{NearMiss, TestView, NEAREST_KEY_COLUMN};
 use super::schema_editor::show_schema_line;
 use super::tests_panel::{detail_id, short_node};
 use super::workspace::Workspace;
-use c360_worker::protocol::TablePage;
 
 /// How many near misses the callout lists; the rest are in the table.
 const NEAR_MISSES_SHOWN: usize = 3;
@@ -111,6 +110,7 @@ pub fn TestDetail(
             .filter(|_| test.kept_rows.unwrap_or(0) > 0)
             .map(|t| Grid::new(run, t, docs, Vec::new(), test.kept_rows.unwrap_or(0))),
     );
+    let (on_command, on_page) = own_grid(grid);
     let caption = match test.rows_cut() {
         Some((kept, total)) => format!(
             "Failing rows: {} of {}",
@@ -223,20 +223,8 @@ pub fn TestDetail(
             view! {
                 <DataTable
                     grid=grid
-                    on_command=move |command: TableCommand| {
-                        grid.update(|g| {
-                            if let Some(g) = g {
-                                g.apply(command);
-                            }
-                        })
-                    }
-                    on_page=move |page: TablePage| {
-                        grid.update(|g| {
-                            if let Some(g) = g {
-                                g.receive(page);
-                            }
-                        })
-                    }
+                    on_command=on_command
+                    on_page=on_page
                     caption=caption.clone()
                     highlight=key_columns.clone()
                 />
