@@ -2,7 +2,7 @@
 //! a user can pick, the equivalent `cargo bench` command, and the result as text to paste
 //! beside a native run.
 //!
-//! The panel runs the very function `cargo bench --bench build` runs, on the page's thread.
+//! The panel runs the very function `cargo bench --bench build` runs, in the worker.
 //! Seconds differ between machines and browsers; the ratio of each step to the peer (the `csv`
 //! crate tokenising the same bytes, measured in the same run) is what compares. Nothing here
 //! knows of the DOM.

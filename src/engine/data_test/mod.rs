@@ -7,7 +7,7 @@
 //! `expression_is_true`), the shipped singular tests ([`singular`]) and the macro tests
 //! ([`macros`]). Each kind computes the failing rows and renders the equivalent dbt SQL, so
 //! the app doubles as a lesson. Running them in DAG order, with skipping, is
-//! [`crate::engine::project::build`]'s job.
+//! [`crate::engine::build()`]'s job.
 
 use serde::{Deserialize, Serialize};
 

@@ -3,7 +3,7 @@
 //!
 //! They recompute what they check straight from `contacts_joined_with_transactions` with
 //! their own grouping — not through the models' code — so a bug in a model cannot hide
-//! itself. The grouping is by [`Keys`]: each distinct id or category gets a dense number once,
+//! itself. The grouping is by `Keys`: each distinct id or category gets a dense number once,
 //! so the loops over a million joined rows index arrays instead of hashing strings.
 
 use std::sync::Arc;

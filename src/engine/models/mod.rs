@@ -2,7 +2,7 @@
 //!
 //! A model is a small declarative description — its name, layer, what it `ref`s, its
 //! columns — plus a `run` that computes its table from its parents. The runner
-//! ([`crate::engine::project::run`]) orders models by `depends_on`, so a new model (segments,
+//! ([`crate::engine::build::Build`]) orders models by `depends_on`, so a new model (segments,
 //! recommendations) plugs into the same DAG by being added to [`MODELS`].
 
 use std::collections::HashMap;
