@@ -51,7 +51,7 @@ use serde::{Deserialize, Serialize};
 
 use super::source::{SourceDef, CONTACTS, TRANSACTIONS};
 
-pub use propose::{propose, Evidence, Proposal, ProposedColumn};
+pub use propose::{propose, recognise, Evidence, Proposal, ProposedColumn, RECOGNITION_MARGIN};
 
 /// The mapping file's format version.
 pub const VERSION: u32 = 1;

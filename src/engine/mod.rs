@@ -12,6 +12,7 @@
 
 pub mod bench;
 pub mod build;
+pub mod categories;
 pub mod column;
 pub mod dag;
 pub mod data_test;

@@ -11,7 +11,7 @@
 //! loader will parse: UUID-like ids, dates, timestamps, decimals, integers, e-mail addresses,
 //! genders, and text that is none of these.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Mapping, MappingError};
 use crate::engine::column::DataType;
@@ -26,7 +26,7 @@ pub const MIN_CONFIDENCE: f64 = 0.5;
 const CANDIDATES: usize = 3;
 
 /// Why a header was proposed for a column.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Evidence {
     /// The header is the column's name, up to case and separators.
@@ -40,7 +40,7 @@ pub enum Evidence {
 }
 
 /// One required column's proposal.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProposedColumn {
     /// The required column (c360's name).
     pub column: String,
@@ -55,7 +55,7 @@ pub struct ProposedColumn {
 }
 
 /// A proposed mapping for one file, for the user to confirm or edit.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Proposal {
     /// The source's file name, as in messages.
     pub file: String,
@@ -98,6 +98,51 @@ impl Proposal {
             .iter()
             .map(|c| c.confidence)
             .fold(1.0, f64::min)
+    }
+
+    /// Whether every required column has a header proposed.
+    pub fn is_complete(&self) -> bool {
+        self.columns.iter().all(|c| c.header.is_some())
+    }
+
+    /// Whether the file needs no mapping: every required column is a header of its own name.
+    pub fn is_exact(&self) -> bool {
+        self.columns
+            .iter()
+            .all(|c| c.header.as_deref() == Some(c.column.as_str()))
+    }
+}
+
+/// How much better one source's proposal must be than the other's for a file to be
+/// recognised as that source's export.
+pub const RECOGNITION_MARGIN: f64 = 0.1;
+
+/// Which source's export a file is, from the proposals for each source
+/// ([`propose`] with every [`crate::engine::dag::SOURCES`] definition), by index; `None`
+/// when the header does not say (the app then asks).
+///
+/// A source whose every required column is proposed beats one with a column missing; two
+/// complete proposals (a file with both sources' columns) are told apart by their confidence
+/// when it differs by [`RECOGNITION_MARGIN`]; with no complete proposal, nothing is
+/// recognised.
+pub fn recognise(proposals: &[Proposal]) -> Option<usize> {
+    let complete: Vec<usize> = (0..proposals.len())
+        .filter(|&i| proposals[i].is_complete())
+        .collect();
+    match complete.as_slice() {
+        [one] => Some(*one),
+        [] => None,
+        many => {
+            let mut by_confidence = many.to_vec();
+            by_confidence.sort_by(|&a, &b| {
+                proposals[b]
+                    .confidence()
+                    .total_cmp(&proposals[a].confidence())
+            });
+            let (best, next) = (by_confidence[0], by_confidence[1]);
+            (proposals[best].confidence() - proposals[next].confidence() >= RECOGNITION_MARGIN)
+                .then_some(best)
+        }
     }
 }
 
@@ -483,6 +528,48 @@ mod tests {
 
     fn header_of<'a>(p: &'a Proposal, column: &str) -> Option<&'a str> {
         proposed(p, column).header.as_deref()
+    }
+
+    fn both(header: &[&str]) -> Vec<Proposal> {
+        let header = strings(header);
+        vec![
+            propose(&CONTACTS, &header, &[]),
+            propose(&TRANSACTIONS, &header, &[]),
+        ]
+    }
+
+    #[test]
+    fn a_file_is_recognised_by_the_source_whose_columns_it_has() {
+        let contacts: Vec<&str> = CONTACTS.columns.iter().map(|c| c.name).collect();
+        let transactions: Vec<&str> = TRANSACTIONS.columns.iter().map(|c| c.name).collect();
+        assert_eq!(recognise(&both(&contacts)), Some(0));
+        assert_eq!(recognise(&both(&transactions)), Some(1));
+        assert!(both(&contacts)[0].is_exact());
+        let renamed = [
+            "customer_id",
+            "order id",
+            "Order Date",
+            "price",
+            "qty",
+            "category",
+            "_loaded_at_utc",
+        ];
+        let proposals = both(&renamed);
+        assert_eq!(recognise(&proposals), Some(1));
+        assert!(proposals[1].is_complete() && !proposals[1].is_exact());
+    }
+
+    #[test]
+    fn a_header_of_neither_source_is_not_recognised() {
+        assert_eq!(recognise(&both(&["a", "b", "c"])), None);
+        assert_eq!(recognise(&both(&[])), None);
+        // Both sources' columns in one file, equally well named: the user says which.
+        let mut all: Vec<&str> = CONTACTS.columns.iter().map(|c| c.name).collect();
+        all.extend(TRANSACTIONS.columns.iter().map(|c| c.name));
+        all.dedup();
+        let proposals = both(&all);
+        assert!(proposals.iter().all(Proposal::is_complete));
+        assert_eq!(recognise(&proposals), None);
     }
 
     const UUID_A: &str = "0aebeb30-385a-43ff-bf50-8953b7e3e745";
