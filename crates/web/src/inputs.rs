@@ -6,6 +6,7 @@
 //! once: a re-run with the same token reuses the parsed table. Nothing here parses CSV.
 
 use c360::engine::dag::SOURCES;
+use c360::engine::mapping::{Mapping, MappingFile};
 use c360::engine::source::SourceDef;
 
 pub use c360_worker::protocol::Slot;
@@ -66,10 +67,13 @@ fn header_names(bytes: &[u8]) -> Vec<String> {
         .collect()
 }
 
-/// One source's file.
+/// One source's file, and the mapping it is read with.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SourceInput {
     pub spec: SourceSpec,
+    /// Which of the file's headers hold the required columns; `None` when the file names
+    /// them as the exercise does.
+    pub mapping: Option<Mapping>,
 }
 
 impl SourceInput {
@@ -81,12 +85,20 @@ impl SourceInput {
                 name: name.into(),
                 size,
             }),
+            mapping: None,
         }
+    }
+
+    /// The same file, read with `mapping`.
+    pub fn with_mapping(mut self, mapping: Option<Mapping>) -> SourceInput {
+        self.mapping = mapping;
+        self
     }
 
     fn demo() -> SourceInput {
         SourceInput {
             spec: SourceSpec::Demo,
+            mapping: None,
         }
     }
 
@@ -146,6 +158,17 @@ impl Inputs {
     /// The sources as a run request names them.
     pub fn specs(&self) -> [SourceSpec; 2] {
         [self.contacts.spec.clone(), self.transactions.spec.clone()]
+    }
+
+    /// The mappings of the sources that have one, as the mapping file the CLI takes.
+    pub fn mapping_file(&self) -> MappingFile {
+        let mut file = MappingFile::new();
+        for slot in Slot::ALL {
+            if let Some(mapping) = &self.get(slot).mapping {
+                file.set(def(slot), mapping.clone());
+            }
+        }
+        file
     }
 
     /// The tokens of the user's files, for the page to hand their `File`s to the worker.

@@ -466,6 +466,7 @@ impl Workspace {
             sources: self.inputs.specs(),
             schema: self.schema.in_force().text.clone(),
             config: self.config.clone(),
+            mapping: self.inputs.mapping_file(),
         });
         self.pending = Some(Pending {
             id: None,

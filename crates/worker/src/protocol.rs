@@ -15,8 +15,10 @@
 //! This module depends on the engine's types; the engine knows nothing of it.
 
 use c360::engine::bench::{BenchReport, Timing};
+use c360::engine::categories::CategoryCount;
 use c360::engine::data_test::TestResult;
 use c360::engine::freshness::FreshnessResult;
+use c360::engine::mapping::MappingFile;
 use c360::engine::models::ModelColumn;
 use c360::engine::project::Step;
 use c360::engine::table::ColumnInfo;
@@ -87,6 +89,10 @@ pub struct RunRequest {
     /// The schema file's text (already validated by the page: invalid text never runs).
     pub schema: String,
     pub config: RunConfig,
+    /// Which header of each file holds each required column (the `--mapping` file's JSON).
+    /// A source it leaves out is read as it is.
+    #[serde(default)]
+    pub mapping: MappingFile,
 }
 
 /// Which table a page or a download is of. Every one belongs to the run in force.
@@ -358,6 +364,10 @@ pub struct RunSummary {
     pub config: RunConfig,
     /// Which files it read, in [`Slot::ALL`] order.
     pub sources: [SourceSpec; 2],
+    /// The mapping it read them with.
+    pub mapping: MappingFile,
+    /// The categories the transactions export holds, against the accepted list in force.
+    pub categories: Vec<CategoryCount>,
     /// In run order.
     pub nodes: Vec<NodeSummary>,
     pub findings: Vec<FindingSummary>,

@@ -16,7 +16,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use c360::engine::build::{Build, StepDone};
+use c360::engine::categories::{self, CategoryCount};
 use c360::engine::dag::SOURCES;
+use c360::engine::mapping::Mapping;
 use c360::engine::source::SourceLoader;
 use c360::engine::{RunOutput, Schema, Sources, Table};
 use web_time::Instant;
@@ -75,6 +77,8 @@ pub trait FileAccess {
 #[derive(Clone, Debug)]
 struct Loaded {
     spec: SourceSpec,
+    /// The mapping it was read with.
+    mapping: Option<Mapping>,
     table: Table,
     seconds: f64,
 }
@@ -129,6 +133,8 @@ pub struct RunTask {
     schema: Schema,
     loaded: [Option<Loaded>; 2],
     phase: Phase,
+    /// The transactions' categories, counted once the build has finished.
+    categories: Vec<CategoryCount>,
 }
 
 impl Session {
@@ -151,7 +157,10 @@ impl Session {
             self.committed
                 .as_ref()
                 .map(|c| &c.sources[i])
-                .filter(|l| l.spec == request.sources[i])
+                .filter(|l| {
+                    l.spec == request.sources[i]
+                        && l.mapping.as_ref() == request.mapping.get(&SOURCES[i])
+                })
                 .cloned()
         });
         let mut task = RunTask {
@@ -160,6 +169,7 @@ impl Session {
             schema,
             loaded,
             phase: Phase::Stepping,
+            categories: Vec::new(),
         };
         task.phase = task.next_parse(0);
         Ok(task)
@@ -178,7 +188,7 @@ impl Session {
         for test in &mut output.tests {
             order_failing_columns(test);
         }
-        let summary = summarize(task.id, &task.request, &output);
+        let summary = summarize(task.id, &task.request, &output, task.categories);
         self.orders.clear();
         self.committed = Some(Committed {
             summary: summary.clone(),
@@ -406,6 +416,15 @@ impl RunTask {
                 Some(Err(e)) => TaskStep::Failed(Failure::Run(e)),
                 None => match build.finish() {
                     Ok(output) => {
+                        let transactions = &self.loaded[Slot::Transactions.index()]
+                            .as_ref()
+                            .expect("a build reads both sources")
+                            .table;
+                        match categories::found(transactions, &output.config.accepted_categories)
+                        {
+                            Ok(found) => self.categories = found,
+                            Err(e) => return TaskStep::Failed(Failure::Run(e.into())),
+                        }
                         self.phase = Phase::Finished(Box::new(output));
                         TaskStep::Finished
                     }
@@ -431,8 +450,10 @@ impl RunTask {
     ) -> TaskStep {
         let spec = self.request.sources[slot].clone();
         let name = spec.name(Slot::ALL[slot]);
-        let mut loader =
-            loader.unwrap_or_else(|| Box::new(SourceLoader::new(&SOURCES[slot], &name)));
+        let mapping = self.request.mapping.get(&SOURCES[slot]).cloned();
+        let mut loader = loader.unwrap_or_else(|| {
+            Box::new(SourceLoader::new(&SOURCES[slot], &name).with_mapping(mapping.clone()))
+        });
         let (chunk, total) = match &spec {
             SourceSpec::Demo => {
                 let bytes = [DEMO_CONTACTS, DEMO_TRANSACTIONS][slot];
@@ -481,6 +502,7 @@ impl RunTask {
             Ok(table) => {
                 self.loaded[slot] = Some(Loaded {
                     spec,
+                    mapping,
                     table,
                     seconds: started.elapsed().as_secs_f64(),
                 });
@@ -564,12 +586,19 @@ fn near_misses(test: &c360::engine::data_test::TestResult) -> Vec<NearMiss> {
         .collect()
 }
 
-fn summarize(run: u64, request: &RunRequest, output: &RunOutput) -> RunSummary {
+fn summarize(
+    run: u64,
+    request: &RunRequest,
+    output: &RunOutput,
+    categories: Vec<CategoryCount>,
+) -> RunSummary {
     let reused = |id: &str| output.was_reused(id);
     RunSummary {
         run,
         config: output.config.clone(),
         sources: request.sources.clone(),
+        mapping: request.mapping.clone(),
+        categories,
         nodes: output
             .nodes
             .iter()

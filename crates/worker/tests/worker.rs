@@ -33,3 +33,9 @@ mod pages;
 // several chunks and for an empty one.
 #[path = "worker/downloads.rs"]
 mod downloads;
+
+// Mapped files: a file with other headers, read with a mapping, builds what the exercise's
+// headers build; a new mapping re-reads only its file; the summary says which mapping was
+// used and which categories the data holds.
+#[path = "worker/mapping.rs"]
+mod mapping;

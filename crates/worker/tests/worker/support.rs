@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use c360::engine::generate::{generate, GenerateOptions};
+use c360::engine::mapping::MappingFile;
 use c360::engine::schema::DEFAULT_SCHEMA;
 use c360::engine::{
     build, RunConfig, RunError, RunOutput, Schema, SourceFile, SourceFiles, Sources,
@@ -41,6 +42,7 @@ pub fn demo_request() -> RunRequest {
         sources: [SourceSpec::Demo, SourceSpec::Demo],
         schema: DEFAULT_SCHEMA.to_string(),
         config: demo_config(),
+        mapping: MappingFile::new(),
     }
 }
 
