@@ -117,24 +117,3 @@ test('a dropped contacts export is recognised by its header; its missing birthda
   assertClean(app);
   await app.context.close();
 });
-
-test('a dropped file that is neither export is refused and the result stays', async () => {
-  const app = await openApp(browser);
-  const { page } = app;
-  await page.evaluate(() => {
-    const transfer = new DataTransfer();
-    transfer.items.add(new File(['a,b\n1,2\n'], 'notes.csv', { type: 'text/csv' }));
-    document
-      .querySelector('.c360-app')
-      .dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-  });
-  const alert = page.locator('.c360-error[role="alert"]');
-  await alert.waitFor();
-  assert.match(await alert.textContent(), /notes\.csv: cannot tell which export this is/);
-  // The inputs did not change, so the current result is still whole and still shown.
-  assert.equal(await mainTable(page).getAttribute('data-row-count'), '10');
-  await alert.getByRole('button', { name: 'Dismiss' }).click();
-  assert.equal(await alert.count(), 0);
-  assertClean(app);
-  await app.context.close();
-});

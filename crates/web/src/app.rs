@@ -15,6 +15,7 @@ use c360::engine::RunConfig;
 
 use super::as_of::{now_millis, AsOfControl};
 use super::bench_panel::BenchPanel;
+use super::categories_panel::CategoriesPanel;
 use super::client::{self, Act};
 use super::dag::DagPicture;
 use super::drop_target::DropTarget;
@@ -23,6 +24,7 @@ use super::file_loading::file_loader;
 use super::findings::FindingsPanel;
 use super::freshness_panel::FreshnessPanel;
 use super::header::AppHeader;
+use super::mapping_dialog::MappingDialog;
 use super::node_panel::NodePanel;
 use super::policies_panel::PoliciesPanel;
 use super::run_progress::RunProgress;
@@ -77,11 +79,13 @@ pub fn App() -> impl IntoView {
                     <SourcesPanel ws=ws load=load/>
                     <AsOfControl ws=ws/>
                 </section>
+                <MappingDialog ws=ws/>
                 <RunProgress ws=ws/>
                 <ErrorAlert ws=ws/>
                 <DagPicture ws=ws run=run selected=selected/>
                 <NodePanel ws=ws run=run/>
                 <TestsPanel ws=ws run=run/>
+                <CategoriesPanel ws=ws run=run/>
                 <div class="c360-fix" role="group" aria-label="Fix the causes">
                     <PoliciesPanel ws=ws run=run/>
                     <SchemaEditor ws=ws load=load/>

@@ -190,6 +190,34 @@ pub fn send(
     })
 }
 
+/// Sends a request that gets one answer, and waits for it.
+pub async fn ask(body: RequestBody, tokens: &[u64]) -> Response {
+    let answer: std::rc::Rc<RefCell<Option<Response>>> = Default::default();
+    let slot = answer.clone();
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        let slot = slot.clone();
+        send(body.clone(), tokens, move |response, _| {
+            if response.is_final() {
+                *slot.borrow_mut() = Some(response);
+                let _ = resolve.call0(&JsValue::UNDEFINED);
+            }
+        });
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    let response = answer.borrow_mut().take();
+    response.unwrap_or(Response {
+        id: 0,
+        body: ResponseBody::Failed(c360_worker::protocol::Failure::BadRequest {
+            message: "the worker is not running".into(),
+        }),
+    })
+}
+
+/// The `File` kept under a token.
+pub fn file(token: u64) -> Option<File> {
+    CLIENT.with_borrow(|c| c.as_ref()?.files.get(&token).cloned())
+}
+
 /// Asks the worker to stop a request.
 pub fn cancel(request: u64) {
     send(RequestBody::Cancel { request }, &[], |_, _| {});

@@ -1,16 +1,20 @@
 //! Reading the user's files: from a picker or a drop, into the workspace.
 //!
-//! The page reads only what it must to tell which export a file is: its first bytes (a
-//! schema file, which is small, whole). The file itself goes to the worker, which reads it in
-//! chunks. The reading runs as an [`Action`], so views can show that it is pending; then the
-//! workspace loads every file at once (the CSV exports and a dbt schema file) and re-runs once.
+//! The page reads only a schema file (small, whole). A CSV goes to the worker, which
+//! inspects its start — encoding, delimiter, header, which export it is, a proposed column
+//! mapping — and later reads it in chunks. The reading runs as an [`Action`], so views can
+//! show that it is pending; then the workspace loads every file at once (the CSV exports and
+//! a dbt schema file) and re-runs once, or first asks the user to confirm the mappings.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use c360_worker::protocol::{Done, FileRef, Inspection, RequestBody, ResponseBody};
+
 use super::client::{self, Act};
-use super::inputs::{self, Slot, SourceInput, HEADER_BYTES};
+use super::inputs::Slot;
+use super::mapping_review::{Draft, Remembered, Review};
 use super::workspace::Workspace;
 
 /// What a file was chosen as.
@@ -31,27 +35,31 @@ pub struct PickedFile {
     pub file: web_sys::File,
 }
 
-/// Everything read from one pick or drop.
-#[derive(Default)]
-struct Loaded {
-    sources: Vec<(Slot, SourceInput)>,
-    /// A schema file's name and text.
-    schema: Option<(String, String)>,
-}
-
-/// The action that reads picked files and loads them into `ws`.
+/// The action that reads picked files and loads them into `ws`: each CSV is inspected by
+/// the worker (encoding, delimiter, header, a proposed mapping), then loaded at once or held
+/// for the user to confirm ([`Workspace::review_files`]).
 pub fn file_loader(ws: RwSignal<Workspace>) -> Action<Vec<PickedFile>, ()> {
     Action::new_unsync_local(move |files: &Vec<PickedFile>| {
         let files = files.clone();
         async move {
-            match read_all(files).await {
-                Ok(loaded) => ws.act(|w| {
-                    w.load_with_schema(loaded.sources, loaded.schema, js_sys::Date::now())
-                }),
+            let remembered = ws.with_untracked(|w| w.remembered().to_vec());
+            match read_all(files, &remembered).await {
+                Ok(review) => ws.act(|w| w.review_files(review, js_sys::Date::now())),
                 Err(message) => ws.update(|w| w.reject(message)),
             }
         }
     })
+}
+
+/// Asks the worker to inspect a kept file, reading it with `delimiter` when given.
+pub async fn inspect(file: FileRef, delimiter: Option<char>) -> Result<Inspection, String> {
+    let token = file.token;
+    let response = client::ask(RequestBody::Inspect { file, delimiter }, &[token]).await;
+    match response.body {
+        ResponseBody::Done(Done::Inspect(inspection)) => Ok(*inspection),
+        ResponseBody::Failed(failure) => Err(failure.to_string()),
+        other => Err(format!("the worker answered {other:?}")),
+    }
 }
 
 /// Whether a file's name says it is a dbt schema file.
@@ -69,80 +77,53 @@ pub fn reading_names(files: &[PickedFile]) -> String {
         .join(", ")
 }
 
-async fn read_all(files: Vec<PickedFile>) -> Result<Loaded, String> {
-    let mut loaded = Loaded::default();
+async fn read_all(files: Vec<PickedFile>, remembered: &[Remembered]) -> Result<Review, String> {
+    let mut review = Review::default();
     for picked in files {
         let name = picked.file.name();
-        let whole = picked.target == Target::Schema
-            || (picked.target == Target::Unknown && is_schema_file(&name));
-        let bytes = read_bytes(&picked.file, (!whole).then_some(HEADER_BYTES))
-            .await
-            .map_err(|why| format!("{name}: cannot read the file: {why}"))?;
-        let slot = match picked.target {
+        let forced = match picked.target {
             Target::Schema => None,
             Target::Source(slot) => Some(slot),
             Target::Unknown if is_schema_file(&name) => None,
-            Target::Unknown => Some(inputs::identify(&name, &bytes).ok_or_else(|| {
-                format!(
-                    "{name}: cannot tell which export this is. Its header has neither the \
-                     columns of {} ({}) nor those of {} ({}), and its name does not end in \
-                     .yml or .yaml like a dbt schema file. Choose it with one of the file \
-                     pickers to load it anyway and see what is missing.",
-                    inputs::file_name(Slot::Contacts),
-                    column_list(Slot::Contacts),
-                    inputs::file_name(Slot::Transactions),
-                    column_list(Slot::Transactions),
-                )
-            })?),
-        };
-        let Some(slot) = slot else {
-            if let Some((other, _)) = &loaded.schema {
-                return Err(format!(
-                    "{name} and {other} are both schema files; drop one at most."
-                ));
+            Target::Unknown => {
+                let size = picked.file.size() as u64;
+                let token = client::keep_file(picked.file);
+                let file = FileRef { token, name, size };
+                let inspection = inspect(file, None).await?;
+                review.drafts.push(Draft::new(inspection, None, remembered));
+                continue;
             }
-            let text = String::from_utf8(bytes).map_err(|e| {
-                format!(
-                    "{name}: a schema file must be UTF-8 text; byte {} is not",
-                    e.utf8_error().valid_up_to() + 1
-                )
-            })?;
-            loaded.schema = Some((name, text));
-            continue;
         };
-        if let Some((_, other)) = loaded.sources.iter().find(|(s, _)| *s == slot) {
+        if let Some(slot) = forced {
+            let size = picked.file.size() as u64;
+            let token = client::keep_file(picked.file);
+            let file = FileRef { token, name, size };
+            let inspection = inspect(file, None).await?;
+            review.drafts.push(Draft::new(inspection, Some(slot), remembered));
+            continue;
+        }
+        if let Some((other, _)) = &review.schema {
             return Err(format!(
-                "{name} and {} are both {} exports; drop one of each at most.",
-                other.name(slot),
-                inputs::file_name(slot)
+                "{name} and {other} are both schema files; drop one at most."
             ));
         }
-        let size = picked.file.size() as u64;
-        let token = client::keep_file(picked.file);
-        loaded
-            .sources
-            .push((slot, SourceInput::user(token, name, size)));
+        let bytes = read_bytes(&picked.file)
+            .await
+            .map_err(|why| format!("{name}: cannot read the file: {why}"))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            format!(
+                "{name}: a schema file must be UTF-8 text; byte {} is not",
+                e.utf8_error().valid_up_to() + 1
+            )
+        })?;
+        review.schema = Some((name, text));
     }
-    Ok(loaded)
+    Ok(review)
 }
 
-fn column_list(slot: Slot) -> String {
-    inputs::def(slot)
-        .columns
-        .iter()
-        .map(|c| c.name)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// A file's bytes (its first `limit` bytes, when given), through `Blob.arrayBuffer()`.
-async fn read_bytes(file: &web_sys::File, limit: Option<usize>) -> Result<Vec<u8>, String> {
-    let blob: web_sys::Blob = match limit {
-        Some(limit) => file
-            .slice_with_f64_and_f64(0.0, limit as f64)
-            .map_err(|_| "the browser refused to read it".to_string())?,
-        None => file.clone().into(),
-    };
+/// A (schema) file's bytes, through `Blob.arrayBuffer()`.
+async fn read_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    let blob: web_sys::Blob = file.clone().into();
     let buffer = JsFuture::from(blob.array_buffer()).await.map_err(|e| {
         e.as_string()
             .or_else(|| {

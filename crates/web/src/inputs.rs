@@ -12,9 +12,6 @@ use c360::engine::source::SourceDef;
 pub use c360_worker::protocol::Slot;
 use c360_worker::protocol::{FileRef, SourceSpec};
 
-/// What the page reads of a file to tell which export it is: its header, and some margin.
-pub const HEADER_BYTES: usize = 64 << 10;
-
 /// The engine's definition of a slot's source (columns, file name, unique id).
 pub fn def(slot: Slot) -> &'static SourceDef {
     &SOURCES[slot.index()]
@@ -31,40 +28,6 @@ pub fn test_id(slot: Slot) -> &'static str {
         Slot::Contacts => "contacts-file",
         Slot::Transactions => "transactions-file",
     }
-}
-
-/// Which source a file holds: by the columns its header names (the reliable sign), else by
-/// its file name (so a broken `transactions.csv` still lands in its slot and the engine can
-/// say what is wrong with it). `head` is the file's first bytes.
-pub fn identify(file_name: &str, head: &[u8]) -> Option<Slot> {
-    let header = header_names(head);
-    let by_header = Slot::ALL.into_iter().find(|&slot| {
-        def(slot)
-            .columns
-            .iter()
-            .all(|c| header.iter().any(|h| h == c.name))
-    });
-    by_header.or_else(|| {
-        let name = file_name.to_ascii_lowercase();
-        if name.contains("transaction") {
-            Some(Slot::Transactions)
-        } else if name.contains("contact") {
-            Some(Slot::Contacts)
-        } else {
-            None
-        }
-    })
-}
-
-/// The column names of a CSV's first line, unquoted and lower-cased. Good enough to tell the
-/// two exports apart; the engine does the real parsing.
-fn header_names(bytes: &[u8]) -> Vec<String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
-    String::from_utf8_lossy(line)
-        .split(',')
-        .map(|name| name.trim().trim_matches('"').trim().to_ascii_lowercase())
-        .collect()
 }
 
 /// One source's file, and the mapping it is read with.
@@ -186,35 +149,6 @@ impl Inputs {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const DEMO_CONTACTS: &[u8] = c360_worker::session::DEMO_CONTACTS;
-    const DEMO_TRANSACTIONS: &[u8] = c360_worker::session::DEMO_TRANSACTIONS;
-
-    #[test]
-    fn identifies_an_export_by_its_header_whatever_its_name() {
-        assert_eq!(
-            identify("export (3).csv", DEMO_CONTACTS),
-            Some(Slot::Contacts)
-        );
-        assert_eq!(
-            identify("contacts.csv", DEMO_TRANSACTIONS),
-            Some(Slot::Transactions)
-        );
-        let bom = [b"\xEF\xBB\xBF".as_slice(), DEMO_CONTACTS].concat();
-        assert_eq!(identify("x.csv", &bom), Some(Slot::Contacts));
-        let crlf = "ID , Username,name,gender,address,mail,birthdate,_loaded_at_utc\r\n";
-        assert_eq!(identify("x.csv", crlf.as_bytes()), Some(Slot::Contacts));
-    }
-
-    #[test]
-    fn falls_back_to_the_file_name_then_gives_up() {
-        assert_eq!(
-            identify("Transactions-2023.csv", b"a,b\n"),
-            Some(Slot::Transactions)
-        );
-        assert_eq!(identify("crm_contacts.csv", b""), Some(Slot::Contacts));
-        assert_eq!(identify("notes.csv", b"a,b\n1,2\n"), None);
-    }
 
     #[test]
     fn each_slot_is_replaced_on_its_own() {

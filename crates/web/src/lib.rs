@@ -27,6 +27,7 @@ pub mod dag_layout;
 pub mod format;
 pub mod grid;
 pub mod inputs;
+pub mod mapping_review;
 pub mod policy_switches;
 pub mod run_diff;
 pub mod runner;
@@ -45,6 +46,8 @@ mod app;
 mod as_of;
 #[cfg(target_arch = "wasm32")]
 mod bench_panel;
+#[cfg(target_arch = "wasm32")]
+mod categories_panel;
 #[cfg(target_arch = "wasm32")]
 mod change_summary;
 #[cfg(target_arch = "wasm32")]
@@ -69,6 +72,8 @@ mod findings;
 mod freshness_panel;
 #[cfg(target_arch = "wasm32")]
 mod header;
+#[cfg(target_arch = "wasm32")]
+mod mapping_dialog;
 #[cfg(target_arch = "wasm32")]
 mod node_panel;
 #[cfg(target_arch = "wasm32")]

@@ -66,11 +66,13 @@ pub fn RunSummary(
                 .collect_view()
         })
     };
+    let read = move || run.with(|r| r.as_ref().map(|r| r.read_line()));
     view! {
         <section class="c360-panel c360-log" aria-labelledby="c360-log-title" data-testid="run-summary">
             <div class="c360-panel__head">
                 <h2 id="c360-log-title" class="c360-panel__title">"Run log"</h2>
                 <p class="c360-panel__sub">{totals}</p>
+                <p class="c360-panel__sub" data-testid="run-read">{read}</p>
             </div>
             <Show when=move || run.with(Option::is_some)>
                 <div class="c360-table-scroll">

@@ -12,8 +12,11 @@ use c360::engine::models::ModelColumn;
 use c360::engine::project::Step;
 use c360::engine::table::ColumnInfo;
 use c360::engine::{self, Node, NodeResult, NodeStatus, RunConfig};
+use c360::engine::categories::CategoryCount;
+use c360::engine::dag::SOURCES;
+use c360::engine::mapping::MappingFile;
 pub use c360_worker::protocol::NearMiss;
-use c360_worker::protocol::{RunSummary, SourceSpec, TableRef};
+use c360_worker::protocol::{RunSummary, Slot, SourceSpec, TableRef};
 
 /// dbt's test statuses in the order its summary line counts them.
 pub const TEST_STATUSES: [TestStatus; 5] = [
@@ -187,6 +190,10 @@ pub struct RunView {
     pub config: RunConfig,
     /// The files it read.
     pub sources: [SourceSpec; 2],
+    /// The mapping it read them with.
+    pub mapping: MappingFile,
+    /// The categories the transactions hold, against the accepted list in force.
+    pub categories: Vec<CategoryCount>,
     /// In run order.
     pub nodes: Vec<NodeView>,
     pub findings: Vec<FindingView>,
@@ -204,6 +211,35 @@ pub struct RunView {
 }
 
 impl RunView {
+    /// Which files the run read and how: `Read contacts.csv (the demo's) and shop.csv
+    /// (mapped: contact_id ← customer_id, amount ← price).`
+    pub fn read_line(&self) -> String {
+        let parts: Vec<String> = Slot::ALL
+            .into_iter()
+            .map(|slot| {
+                let spec = &self.sources[slot.index()];
+                let name = spec.name(slot);
+                let how = match (spec, self.mapping.get(&SOURCES[slot.index()])) {
+                    (SourceSpec::Demo, _) => "the demo's".to_string(),
+                    (SourceSpec::File(_), None) => "its own headers".to_string(),
+                    (SourceSpec::File(_), Some(m)) if m.columns.is_empty() => {
+                        "mapped, no column renamed".to_string()
+                    }
+                    (SourceSpec::File(_), Some(m)) => format!(
+                        "mapped: {}",
+                        m.columns
+                            .iter()
+                            .map(|(column, header)| format!("{column} ← {header}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                format!("{name} ({how})")
+            })
+            .collect();
+        format!("Read {}.", parts.join(" and "))
+    }
+
     pub fn node(&self, unique_id: &str) -> Option<&NodeView> {
         self.nodes.iter().find(|n| n.node.unique_id == unique_id)
     }
@@ -268,6 +304,8 @@ impl From<RunSummary> for RunView {
             run: summary.run,
             config: summary.config,
             sources: summary.sources,
+            mapping: summary.mapping,
+            categories: summary.categories,
             nodes: summary
                 .nodes
                 .into_iter()

@@ -27,6 +27,7 @@ use c360_worker::protocol::{
 
 use super::grid::{Grid, TableCommand};
 use super::inputs::{Inputs, Slot, SourceInput};
+use super::mapping_review::{Remembered, Review};
 use super::policy_switches::Switch;
 use super::run_diff::RunDiff;
 use super::runner::{self, NodeView, RunView};
@@ -137,6 +138,10 @@ pub struct Workspace {
     test_filter: Option<TestStatus>,
     /// The test whose detail is open.
     open_test: Option<String>,
+    /// Files waiting for the user to confirm which export each is and how it is mapped.
+    review: Option<Review>,
+    /// Mappings the user confirmed, offered again for files with the same header.
+    remembered: Vec<Remembered>,
 }
 
 impl Workspace {
@@ -165,6 +170,8 @@ impl Workspace {
             last_change: None,
             test_filter: None,
             open_test: None,
+            review: None,
+            remembered: Vec::new(),
         };
         workspace.rerun("Opened the demo data", now);
         workspace
@@ -294,6 +301,78 @@ impl Workspace {
         }
         if sources_changed || schema_changed {
             self.rerun(format!("Loaded {}", names.join(", ")), now);
+        }
+    }
+
+    /// Files the user dropped or picked, inspected: loaded at once when every one is settled
+    /// (the exercise's headers, or a remembered mapping), otherwise held for the user to
+    /// confirm ([`Workspace::confirm_review`]).
+    pub fn review_files(&mut self, review: Review, now: f64) {
+        self.review = Some(review);
+        if self.review.as_ref().is_some_and(Review::is_settled) {
+            self.confirm_review(now);
+        }
+    }
+
+    /// The files waiting for confirmation.
+    pub fn review(&self) -> Option<&Review> {
+        self.review.as_ref()
+    }
+
+    /// Changes the files waiting for confirmation (a source chosen, a header picked).
+    pub fn edit_review(&mut self, edit: impl FnOnce(&mut Review)) {
+        if let Some(review) = &mut self.review {
+            edit(review);
+            review.error = None;
+        }
+    }
+
+    /// Loads the reviewed files with their mappings, in one run, and remembers the mappings
+    /// for files with the same header. A review that cannot load (a column without a header,
+    /// two files for one source) stays open and says why.
+    pub fn confirm_review(&mut self, now: f64) {
+        let Some(review) = &mut self.review else {
+            return;
+        };
+        match review.inputs() {
+            Ok(files) => {
+                for memory in review.to_remember() {
+                    self.remembered.retain(|r| r.mapping.header != memory.mapping.header);
+                    self.remembered.push(memory);
+                }
+                let schema = review.schema.take();
+                self.review = None;
+                self.load_with_schema(files, schema, now);
+            }
+            Err(why) => review.error = Some(why),
+        }
+    }
+
+    /// Drops the files waiting for confirmation; the inputs stay as they were.
+    pub fn cancel_review(&mut self) {
+        self.review = None;
+    }
+
+    /// The mappings the user confirmed, newest last.
+    pub fn remembered(&self) -> &[Remembered] {
+        &self.remembered
+    }
+
+    /// Adds `categories` to the schema's accepted list (the `accepted_values` test on the
+    /// transactions' category) and re-runs: `customers` gains a column for each.
+    pub fn accept_categories(&mut self, categories: &[String], now: f64) {
+        let Some(text) = self
+            .schema
+            .in_force()
+            .with_accepted_categories(categories)
+        else {
+            return;
+        };
+        if self.schema.apply(text, SchemaOrigin::Edited) {
+            self.rerun(
+                format!("Accepted the data's categories: {}", categories.join(", ")),
+                now,
+            );
         }
     }
 

@@ -18,7 +18,8 @@ use c360::engine::bench::{BenchReport, Timing};
 use c360::engine::categories::CategoryCount;
 use c360::engine::data_test::TestResult;
 use c360::engine::freshness::FreshnessResult;
-use c360::engine::mapping::MappingFile;
+use c360::engine::decode::Head;
+use c360::engine::mapping::{MappingFile, Proposal};
 use c360::engine::models::ModelColumn;
 use c360::engine::project::Step;
 use c360::engine::table::ColumnInfo;
@@ -164,6 +165,14 @@ pub enum RequestBody {
         run: u64,
         table: TableRef,
     },
+    /// A look at the start of a user's file before it is loaded: its encoding, delimiter,
+    /// header and first rows, and a mapping proposed for each source.
+    Inspect {
+        file: FileRef,
+        /// The delimiter the user chose, instead of the sniffed one.
+        #[serde(default)]
+        delimiter: Option<char>,
+    },
     /// The engine's benchmark (`engine::bench::run`), in the worker.
     Bench {
         contacts: usize,
@@ -226,6 +235,7 @@ pub enum Progress {
 pub enum Done {
     Run(Box<RunSummary>),
     Page(TablePage),
+    Inspect(Box<Inspection>),
     /// A download's last chunk has been sent.
     Download {
         bytes: u64,
@@ -382,6 +392,25 @@ pub struct RunSummary {
     pub elapsed_time: f64,
     /// The worker's wasm memory after the run, in bytes (0 natively).
     pub memory_bytes: u64,
+}
+
+/// What the start of a user's file says about it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Inspection {
+    pub file: FileRef,
+    /// Its encoding, delimiter, header and first rows, as the loader will read them.
+    pub head: Head,
+    /// A mapping proposed for each source, in [`Slot::ALL`] order.
+    pub proposals: [Proposal; 2],
+    /// The source whose export the header says it is, if it says.
+    pub recognised: Option<Slot>,
+}
+
+impl Inspection {
+    /// The proposal for `slot`.
+    pub fn proposal(&self, slot: Slot) -> &Proposal {
+        &self.proposals[slot.index()]
+    }
 }
 
 /// One page of a table's rows, formatted as the engine writes them (nulls as `None`).

@@ -18,14 +18,14 @@ use std::sync::Arc;
 use c360::engine::build::{Build, StepDone};
 use c360::engine::categories::{self, CategoryCount};
 use c360::engine::dag::SOURCES;
-use c360::engine::mapping::Mapping;
+use c360::engine::mapping::{propose, recognise, Mapping};
 use c360::engine::source::SourceLoader;
 use c360::engine::{RunOutput, Schema, Sources, Table};
 use web_time::Instant;
 
 use crate::protocol::Failure;
 use crate::protocol::{
-    Direction, FileRef, Filter, FindingSummary, NearMiss, NodeSummary, PageRequest, Progress,
+    Direction, FileRef, Inspection, Filter, FindingSummary, NearMiss, NodeSummary, PageRequest, Progress,
     RunRequest, RunSummary, Slot, Sort, SourceSpec, TablePage, TableRef, TestSummary,
 };
 
@@ -62,6 +62,53 @@ impl Read {
 
 fn chunk_len(file: &FileRef, offset: u64) -> usize {
     CHUNK_BYTES.min((file.size - offset.min(file.size)) as usize)
+}
+
+/// How much of a file an inspection reads: what the loader sniffs the encoding and the
+/// delimiter from.
+pub const INSPECT_BYTES: usize = c360::engine::decode::SNIFF_BYTES;
+
+/// Looks at the start of a user's file: how the loader will read it (`delimiter` instead of
+/// the sniffed one, when given), and which header of it may hold each source's columns.
+pub fn inspect(
+    file: &FileRef,
+    delimiter: Option<char>,
+    files: &mut dyn FileAccess,
+) -> Result<Inspection, Failure> {
+    let len = INSPECT_BYTES.min(file.size as usize);
+    let start = files.read(file, 0, len).map_err(|message| {
+        Failure::Run(
+            c360::engine::InputError::Io {
+                file: file.name.clone(),
+                message,
+            }
+            .into(),
+        )
+    })?;
+    let complete = start.len() as u64 >= file.size;
+    let delimiter = match delimiter {
+        Some(d) if d.is_ascii() => Some(d as u8),
+        Some(d) => {
+            return Err(Failure::BadRequest {
+                message: format!("{d:?} is not a delimiter c360 reads"),
+            })
+        }
+        None => None,
+    };
+    let head = c360::engine::decode::inspect(&file.name, &start, complete, delimiter)
+        .map_err(|e| Failure::Run(e.into()))?;
+    let proposals = Slot::ALL.map(|slot| {
+        let mut proposal = propose(&SOURCES[slot.index()], &head.header, &head.rows);
+        proposal.file = file.name.clone();
+        proposal
+    });
+    let recognised = recognise(&proposals).map(|i| Slot::ALL[i]);
+    Ok(Inspection {
+        file: file.clone(),
+        head,
+        proposals,
+        recognised,
+    })
 }
 
 /// The column a relationships test adds beside its failing rows.

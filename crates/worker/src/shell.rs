@@ -152,6 +152,13 @@ impl Worker {
                 Ok(download) => self.downloads.push_back((id, download)),
                 Err(failure) => self.answer(id, ResponseBody::Failed(failure)),
             },
+            RequestBody::Inspect { file, delimiter } => {
+                let body = match crate::session::inspect(&file, delimiter, &mut self.files) {
+                    Ok(inspection) => ResponseBody::Done(Done::Inspect(Box::new(inspection))),
+                    Err(failure) => ResponseBody::Failed(failure),
+                };
+                self.answer(id, body);
+            }
             RequestBody::Bench {
                 contacts,
                 transactions,

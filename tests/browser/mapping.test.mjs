@@ -1,0 +1,243 @@
+// Your own exports, in headless Chromium: files with other headers, semicolons, another
+// encoding and a ninth category are dropped on the page (a synthesised DataTransfer), the
+// proposed mapping is shown and confirmed, the run says which mapping it used, the
+// categories panel accepts the data's categories, a file with a remembered header loads
+// without asking, and a file that is neither export asks which it is.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+
+import { assertClean, columns, launch, mainTable, openApp, openNode } from './helpers.mjs';
+
+const CUSTOMERS = 'model.c360.customers';
+
+/** The records of a CSV text (RFC 4180 quoting), each an array of fields. */
+function parseCsv(text) {
+  const records = [];
+  let field = '';
+  let record = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      record.push(field);
+      field = '';
+    } else if (c === '\n') {
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
+    } else if (c !== '\r') field += c;
+  }
+  if (field || record.length) records.push([...record, field]);
+  return records;
+}
+
+const seed = async (name) =>
+  parseCsv(await readFile(new URL(`../../seeds/${name}`, import.meta.url), 'utf8'));
+
+/** `records` under another header, joined by `delimiter` (no field holds it). */
+function reshape(records, header, delimiter) {
+  return [header, ...records.slice(1)].map((r) => r.join(delimiter)).join('\r\n') + '\r\n';
+}
+
+/** Drops files ({name, text} or {name, bytes}) on the page, as a user's drag would. */
+async function drop(page, files) {
+  await page.evaluate((files) => {
+    const transfer = new DataTransfer();
+    for (const f of files) {
+      const body = f.bytes ? new Uint8Array(f.bytes) : f.text;
+      transfer.items.add(new File([body], f.name, { type: 'text/csv' }));
+    }
+    const target = document.querySelector('.c360-app');
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      target.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }
+  }, files);
+}
+
+const runSeq = (page) => page.evaluate(() => Number(document.documentElement.dataset.c360RunSeq));
+
+async function waitForRunAfter(page, seq) {
+  await page.waitForFunction(
+    (seq) =>
+      Number(document.documentElement.dataset.c360RunSeq) > seq &&
+      document.documentElement.dataset.c360Run === 'done',
+    seq,
+  );
+}
+
+/** The header chosen for a required column in a file's draft. */
+async function chosen(page, file, column) {
+  return page
+    .locator(`[data-testid="mapping-file-draft"][data-file="${file}"] tr[data-column="${column}"] select`)
+    .inputValue();
+}
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test('exports with other headers, semicolons and a ninth category are mapped, confirmed and built', async () => {
+  const app = await openApp(browser);
+  const { page } = app;
+  await openNode(page, CUSTOMERS);
+  const demoRows = await mainTable(page).getAttribute('data-row-count');
+  const demoColumns = await columns(mainTable(page));
+
+  const contacts = await seed('contacts.csv');
+  const transactions = await seed('transactions.csv');
+  const category = transactions[0].indexOf('category');
+  const books = transactions.filter((r, i) => i > 0 && r[category] === 'Books').length;
+  assert.ok(books > 0, 'the demo has Books to rename');
+  const garden = transactions.map((r, i) => (i > 0 && r[category] === 'Books' ? r.with(category, 'Garden') : r));
+  const crm = reshape(
+    contacts,
+    ['Contact ID', 'User Name', 'Full Name', 'Gender', 'Address', 'E-mail', 'Date of Birth', 'Loaded At'],
+    ';',
+  );
+  const shop = reshape(
+    garden,
+    ['customer_id', 'order_id', 'order_date', 'price', 'qty', 'Category', 'loaded_at'],
+    ',',
+  );
+
+  const before = await runSeq(page);
+  await drop(page, [
+    { name: 'crm.csv', text: crm },
+    { name: 'shop-orders.csv', text: shop },
+  ]);
+  const dialog = page.getByTestId('mapping-dialog');
+  await dialog.waitFor();
+  const crmDraft = dialog.locator('[data-testid="mapping-file-draft"][data-file="crm.csv"]');
+  assert.match(await crmDraft.textContent(), /separated by semicolons/);
+  // Recognised as the contacts export, with the proposal shown for each required column.
+  assert.equal(await crmDraft.locator('input[data-testid="export-kind"][value="contacts"]').isChecked(), true);
+  assert.equal(await chosen(page, 'crm.csv', 'mail'), 'E-mail');
+  assert.equal(await chosen(page, 'crm.csv', 'birthdate'), 'Date of Birth');
+  assert.equal(await chosen(page, 'crm.csv', 'id'), 'Contact ID');
+  assert.equal(await chosen(page, 'shop-orders.csv', 'contact_id'), 'customer_id');
+  assert.equal(await chosen(page, 'shop-orders.csv', 'amount'), 'price');
+  assert.equal(await chosen(page, 'shop-orders.csv', 'item_count'), 'qty');
+  // Nothing ran yet: the user confirms first.
+  assert.equal(await runSeq(page), before);
+
+  // The mapping saves as the JSON the CLI takes.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    dialog.getByTestId('save-mapping').click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'c360-mapping.json');
+  const saved = JSON.parse(await readFile(await download.path(), 'utf8'));
+  assert.equal(saved.version, 1);
+  assert.equal(saved.sources.contacts.columns.mail, 'E-mail');
+  assert.equal(saved.sources.transactions.columns.amount, 'price');
+
+  await dialog.getByTestId('confirm-mapping').click();
+  await waitForRunAfter(page, before);
+  assert.equal(await dialog.count(), 0);
+  const read = await page.getByTestId('run-read').textContent();
+  assert.match(read, /crm\.csv \(mapped: .*mail ← E-mail/);
+  assert.match(read, /shop-orders\.csv \(mapped: .*amount ← price/);
+
+  // The same customers as the demo: Books became Garden, counted in other_amount (a warn).
+  await openNode(page, CUSTOMERS);
+  assert.equal(await mainTable(page).getAttribute('data-row-count'), demoRows);
+  assert.deepEqual(await columns(mainTable(page)), demoColumns.filter((c) => c !== 'books_amount'));
+  const panel = page.getByTestId('categories-panel');
+  const gardenRow = panel.locator('tr[data-category="Garden"]');
+  assert.equal(await gardenRow.getAttribute('data-accepted'), 'false');
+  assert.match(await gardenRow.textContent(), new RegExp(`Garden${books}`));
+  assert.match(await panel.textContent(), /outside the accepted list \(Garden\)/);
+
+  // One click accepts the data's categories: the schema grows, customers gains the column.
+  const beforeAccept = await runSeq(page);
+  await panel.getByTestId('accept-categories').click();
+  await waitForRunAfter(page, beforeAccept);
+  assert.equal(await panel.locator('tr[data-category="Garden"]').getAttribute('data-accepted'), 'true');
+  assert.equal(await panel.getByTestId('accept-categories').count(), 0);
+  await openNode(page, CUSTOMERS);
+  assert.ok((await columns(mainTable(page))).includes('garden_amount'));
+
+  // The same header again is mapped as before, without asking.
+  const beforeAgain = await runSeq(page);
+  await drop(page, [{ name: 'crm (2).csv', text: crm }]);
+  await waitForRunAfter(page, beforeAgain);
+  assert.equal(await dialog.count(), 0);
+  assert.match(await page.getByTestId('run-read').textContent(), /crm \(2\)\.csv \(mapped:/);
+  assertClean(app);
+  await app.context.close();
+});
+
+test('a Windows-1252 export separated by tabs is decoded, and the delimiter can be overridden', async () => {
+  const app = await openApp(browser);
+  const { page } = app;
+  const contacts = await seed('contacts.csv');
+  const name = contacts[0].indexOf('name');
+  const accented = contacts.map((r, i) => (i === 1 ? r.with(name, 'Zoë Müller') : r));
+  const text = reshape(accented, accented[0], '\t');
+  // Windows-1252: every character here is Latin-1, one byte each.
+  const bytes = [...text].map((c) => c.charCodeAt(0));
+  assert.ok(bytes.every((b) => b < 256));
+  const before = await runSeq(page);
+  await drop(page, [{ name: 'legacy.csv', bytes }]);
+  // The exercise's own header, once decoded and split on tabs: no question to ask.
+  await waitForRunAfter(page, before);
+  await openNode(page, 'source.c360.salesforce.contacts');
+  assert.match(await mainTable(page).textContent(), /Zoë Müller/);
+
+  // Read with commas instead, the header is one column: nothing maps, the user is told.
+  const list = await seed('transactions.csv');
+  const tabbed = reshape(list, ['customer_id', 'id', 'transaction_date', 'amount', 'item_count', 'category', '_loaded_at_utc'], '\t');
+  await drop(page, [{ name: 'tabbed.csv', text: tabbed }]);
+  const dialog = page.getByTestId('mapping-dialog');
+  await dialog.waitFor();
+  const draft = dialog.locator('[data-testid="mapping-file-draft"]');
+  assert.match(await draft.textContent(), /separated by tabs/);
+  await draft.getByTestId('delimiter').selectOption(',');
+  await draft.locator('text=separated by commas (your choice)').waitFor();
+  await dialog.getByTestId('mapping-problem').waitFor();
+  assert.equal(await dialog.getByTestId('confirm-mapping').isDisabled(), true);
+  await draft.getByTestId('delimiter').selectOption('sniff');
+  await draft.locator('text=separated by tabs.').waitFor();
+  assert.equal(await chosen(page, 'tabbed.csv', 'contact_id'), 'customer_id');
+  const beforeConfirm = await runSeq(page);
+  await dialog.getByTestId('confirm-mapping').click();
+  await waitForRunAfter(page, beforeConfirm);
+  assertClean(app);
+  await app.context.close();
+});
+
+test('a file that is neither export asks which it is, names what is missing, and changes nothing', async () => {
+  const app = await openApp(browser);
+  const { page } = app;
+  const rows = await mainTable(page).getAttribute('data-row-count');
+  await drop(page, [{ name: 'notes.csv', text: 'a,b\n1,2\n' }]);
+  const dialog = page.getByTestId('mapping-dialog');
+  await dialog.waitFor();
+  assert.match(await dialog.textContent(), /Which export is this\?/);
+  assert.equal(await dialog.getByTestId('confirm-mapping').isDisabled(), true);
+  await dialog.locator('input[data-testid="export-kind"][value="transactions"]').check();
+  const problem = dialog.getByTestId('mapping-problem');
+  await problem.waitFor();
+  assert.match(await problem.textContent(), /notes\.csv|transactions/);
+  assert.match(await problem.textContent(), /contact_id/);
+  assert.equal(await dialog.getByTestId('confirm-mapping').isDisabled(), true);
+  await dialog.getByTestId('cancel-mapping').click();
+  assert.equal(await dialog.count(), 0);
+  assert.equal(await mainTable(page).getAttribute('data-row-count'), rows);
+  assertClean(app);
+  await app.context.close();
+});
