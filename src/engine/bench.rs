@@ -129,9 +129,8 @@ pub fn run(contacts: usize, transactions: usize, runs: usize) -> BenchReport {
     };
     let config = RunConfig::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 26).expect("a date"));
     let schema = Schema::default_schema();
-    // The typed load the worker does too: the loader over the bytes, without the CLI's front
-    // stage for other encodings and delimiters (generated files are comma-separated UTF-8),
-    // which would also put encoding_rs's tables in the worker's wasm for nothing.
+    // The typed load the worker does too: the loader over the bytes (its front stage passes
+    // the generated comma-separated UTF-8 through).
     let load = || {
         let contacts = super::source::load(&SOURCES[0], files.contacts.name, files.contacts.bytes);
         let transactions = super::source::load(

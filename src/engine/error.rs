@@ -35,6 +35,14 @@ pub enum InputError {
         /// Boxed: it is large, and every `Result` of the engine carries an `InputError`.
         error: Box<crate::engine::mapping::MappingError>,
     },
+    /// Occurs when the file is not text in an encoding c360 reads (see
+    /// [`crate::engine::decode`]): a UTF-32 byte-order mark or UTF-16 without one (no
+    /// `line`: the whole file), a NUL byte, or UTF-16 that is not well formed, at `line`.
+    Encoding {
+        file: String,
+        line: Option<u64>,
+        found: crate::engine::decode::Unreadable,
+    },
     /// Occurs when a field does not hold a value of its column's type.
     BadValue {
         file: String,
@@ -75,6 +83,17 @@ impl fmt::Display for InputError {
                 message,
             } => {
                 write!(f, "{file} line {line}: {message}")
+            }
+            InputError::Encoding { file, line, found } => {
+                match line {
+                    Some(line) => write!(f, "{file} line {line}: {found}")?,
+                    None => write!(f, "{file}: {found}")?,
+                }
+                write!(
+                    f,
+                    "; c360 reads UTF-8, UTF-16 with a byte-order mark, or Windows-1252: save \
+                     the file as CSV UTF-8"
+                )
             }
             InputError::BadValue {
                 file,

@@ -25,7 +25,8 @@
 //!       "header": ["id", "username", "name", "gender", "address", "E-mail", "Date of birth", "_loaded_at_utc"]
 //!     },
 //!     "transactions": {
-//!       "columns": { "contact_id": "customer_id", "transaction_date": "order_date", "amount": "price", "item_count": "qty" }
+//!       "columns": { "contact_id": "customer_id", "transaction_date": "order_date", "amount": "price", "item_count": "qty" },
+//!       "delimiter": ";"
 //!     }
 //!   }
 //! }
@@ -39,6 +40,9 @@
 //!   left out is looked up under its own name. Each header may hold one column only.
 //! - `header` (optional) is the header the mapping was made for, so that the app can offer it
 //!   again for a file with the same header; it is not checked when the mapping is applied.
+//! - `delimiter` (optional) is the file's field delimiter, one of `","`, `";"`, `"\t"` (a
+//!   tab) and `"|"`, used instead of the one sniffed from the file's first lines
+//!   ([`crate::engine::decode`]); anything else is [`MappingError::Delimiter`].
 //!
 //! Columns of the file that the mapping does not name are kept as extra columns.
 
@@ -49,6 +53,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::decode::Delimiter;
 use super::source::{SourceDef, CONTACTS, TRANSACTIONS};
 
 pub use propose::{propose, recognise, Evidence, Proposal, ProposedColumn, RECOGNITION_MARGIN};
@@ -68,6 +73,9 @@ pub struct Mapping {
     /// The header the mapping was made for, if known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header: Option<Vec<String>>,
+    /// The file's delimiter, instead of the sniffed one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<Delimiter>,
 }
 
 /// The mapping file: one [`Mapping`] per source, keyed by the source table's name.
@@ -114,6 +122,12 @@ pub enum MappingError {
         mapped_to: String,
         header: Vec<String>,
         candidates: Vec<String>,
+    },
+    /// Occurs when a mapping's delimiter is not one c360 reads.
+    Delimiter {
+        file: String,
+        found: String,
+        valid: Vec<String>,
     },
     /// Occurs when one header is given to two required columns.
     HeaderUsedTwice {
@@ -198,6 +212,12 @@ impl fmt::Display for MappingError {
                 list(header),
                 list(candidates)
             ),
+            MappingError::Delimiter { file, found, valid } => write!(
+                f,
+                "{file}: the mapping's delimiter {found} is not one c360 reads; valid \
+                 delimiters: {}",
+                list(valid)
+            ),
             MappingError::HeaderUsedTwice {
                 file,
                 header,
@@ -231,6 +251,7 @@ impl MappingError {
             | MappingError::Unmapped { file, .. }
             | MappingError::HeaderNotFound { file, .. }
             | MappingError::HeaderUsedTwice { file, .. }
+            | MappingError::Delimiter { file, .. }
             | MappingError::Collision { file, .. } => *file = name.to_string(),
             MappingError::Json { .. }
             | MappingError::Version { .. }
@@ -269,6 +290,7 @@ impl MappingFile {
                 supported: VERSION,
             });
         }
+        check_delimiters(text)?;
         let file: MappingFile = serde_json::from_str(text).map_err(json)?;
         for (name, mapping) in &file.sources {
             let def = source_def(name)?;
@@ -305,6 +327,40 @@ impl Default for MappingFile {
     fn default() -> Self {
         MappingFile::new()
     }
+}
+
+/// Checks each source's delimiter, if the file reads as JSON of about the right shape, so that
+/// a wrong one is [`MappingError::Delimiter`] naming the valid ones, not a JSON error.
+fn check_delimiters(text: &str) -> Result<(), MappingError> {
+    #[derive(Deserialize)]
+    struct Sources {
+        sources: BTreeMap<String, WithDelimiter>,
+    }
+    #[derive(Deserialize)]
+    struct WithDelimiter {
+        delimiter: Option<serde_json::Value>,
+    }
+    // Any other mistake is the full parse's to report.
+    let Ok(file) = serde_json::from_str::<Sources>(text) else {
+        return Ok(());
+    };
+    for (name, source) in file.sources {
+        let Some(found) = source.delimiter else {
+            continue;
+        };
+        let known = match &found {
+            serde_json::Value::String(s) => Delimiter::try_from(s.clone()).is_ok(),
+            _ => false,
+        };
+        if !known {
+            return Err(MappingError::Delimiter {
+                file: source_def(&name).map_or(name, |d| d.file_name.to_string()),
+                found: found.to_string(),
+                valid: Delimiter::valid(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The source a mapping file's key names.
@@ -408,6 +464,7 @@ mod tests {
                 .map(|(c, h)| (c.to_string(), h.to_string()))
                 .collect(),
             header: None,
+            delimiter: None,
         }
     }
 
@@ -516,6 +573,7 @@ mod tests {
                 .chain([("id".to_string(), "customer_id".to_string())])
                 .collect(),
             header: None,
+            delimiter: None,
         };
         assert_eq!(
             twice.apply(&TRANSACTIONS, &header).unwrap_err(),
@@ -576,12 +634,18 @@ mod tests {
               "header": ["id", "username", "name", "gender", "address", "E-mail", "Date of birth", "_loaded_at_utc"]
             },
             "transactions": {
-              "columns": { "contact_id": "customer_id", "transaction_date": "order_date", "amount": "price", "item_count": "qty" }
+              "columns": { "contact_id": "customer_id", "transaction_date": "order_date", "amount": "price", "item_count": "qty" },
+              "delimiter": ";"
             }
           }
         }"#;
         let file = MappingFile::from_json(doc).unwrap();
-        assert_eq!(file.get(&TRANSACTIONS).unwrap(), &user_mapping());
+        let semicolons = Mapping {
+            delimiter: Delimiter::new(b';'),
+            ..user_mapping()
+        };
+        assert_eq!(file.get(&TRANSACTIONS).unwrap(), &semicolons);
+        assert_eq!(file.get(&CONTACTS).unwrap().delimiter, None);
         let contacts = file.get(&CONTACTS).unwrap();
         assert_eq!(contacts.header_for("mail"), "E-mail");
         assert_eq!(contacts.header_for("id"), "id");
@@ -638,6 +702,35 @@ mod tests {
             MappingFile::from_json(r#"{"sources": {}}"#),
             Err(MappingError::Json { .. })
         ));
+        // A delimiter c360 does not read names the ones it does; a tab is written "\t".
+        let with = |d: &str| {
+            let source = format!(r#""contacts": {{"columns": {{}}, "delimiter": {d}}}"#);
+            format!(r#"{{"version": 1, "sources": {{{source}}}}}"#)
+        };
+        for wrong in [r#"":""#, r#"";;""#, r#""""#, "59"] {
+            let e = MappingFile::from_json(&with(wrong)).unwrap_err();
+            assert_eq!(
+                e,
+                MappingError::Delimiter {
+                    file: "contacts.csv".into(),
+                    found: wrong.into(),
+                    valid: strings(&[",", ";", "\t", "|"]),
+                }
+            );
+            assert!(e.to_string().contains(r#"",", ";", "\t", "|""#), "{e}");
+        }
+        // null is the same as leaving it out.
+        assert_eq!(
+            MappingFile::from_json(&with("null"))
+                .unwrap()
+                .get(&CONTACTS)
+                .unwrap()
+                .delimiter,
+            None
+        );
+        let tab = MappingFile::from_json(&with(r#""\t""#)).unwrap();
+        assert_eq!(tab.get(&CONTACTS).unwrap().delimiter, Delimiter::new(b'\t'));
+        assert!(tab.to_json().contains(r#""delimiter": "\t""#));
         // Only the version is required besides.
         assert_eq!(
             MappingFile::from_json(r#"{"version": 1}"#).unwrap(),

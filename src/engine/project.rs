@@ -10,7 +10,6 @@ use web_time::Instant;
 
 use super::dag::{Node, NodeKind, SOURCES};
 use super::data_test::TestResult;
-use super::decode;
 use super::error::InputError;
 use super::freshness::FreshnessResult;
 use super::mapping::MappingFile;
@@ -279,7 +278,7 @@ impl Sources {
     /// [`Sources::load`], reading each source's required columns from the headers `mapping`
     /// names for it (a source it leaves out is read as it is). Files in UTF-16 or
     /// Windows-1252, or separated by semicolons, tabs or pipes, are decoded and rewritten
-    /// to comma-separated UTF-8 first ([`crate::engine::decode`]).
+    /// to comma-separated UTF-8 by the loader's front stage ([`crate::engine::decode`]).
     pub fn load_mapped(
         contacts: (&str, impl Read),
         transactions: (&str, impl Read),
@@ -289,14 +288,14 @@ impl Sources {
         let c = source::load_mapped(
             &SOURCES[0],
             contacts.0,
-            decode::front(contacts.1),
+            contacts.1,
             mapping.get(&SOURCES[0]),
         )?;
         let mid = Instant::now();
         let t = source::load_mapped(
             &SOURCES[1],
             transactions.0,
-            decode::front(transactions.1),
+            transactions.1,
             mapping.get(&SOURCES[1]),
         )?;
         let end = Instant::now();

@@ -8,16 +8,21 @@
 //! categories). Natively, a large file is parsed on two cores: a second thread builds some of
 //! the columns from the same bytes (the engine stays single-threaded on wasm32).
 //!
-//! It accepts what real exports look like: a UTF-8 BOM, CRLF or LF, a missing final newline,
+//! It accepts what real exports look like: UTF-8 (with a BOM or not), UTF-16 with a BOM or
+//! Windows-1252, separated by commas, semicolons, tabs or pipes (decoded and rewritten to
+//! comma-separated UTF-8 by the front stage of [`crate::engine::decode`], inside the loader,
+//! so that every shell reads a file the same way), CRLF or LF, a missing final newline,
 //! quoted fields holding commas, quotes and newlines, whitespace around fields, columns in any
 //! order, and extra columns (kept as text, ignored by the models). Anything else is a typed
-//! [`InputError`] naming the file, line, column and value; there is never a partial table.
+//! [`InputError`] naming the file, line, column and value, with the lines it is about
+//! ([`SourceLoader::excerpt`]); there is never a partial table.
 
 use std::io::Read;
 
 use serde::Serialize;
 
 use super::column::DataType;
+use super::decode::{Front, Unreadable, SNIFF_BYTES};
 use super::error::InputError;
 use super::mapping::Mapping;
 use super::table::Table;
@@ -25,7 +30,7 @@ use super::table::Table;
 mod builder;
 #[cfg(not(target_arch = "wasm32"))]
 mod parallel;
-mod record;
+pub(crate) mod record;
 
 use builder::{Builder, Rejected};
 use record::{count_newlines, Fields, Read as Record, Scan, Tokenizer};
@@ -148,8 +153,60 @@ const READ_SIZE: usize = 1 << 20;
 /// number of times, not once per chunk.
 const MIN_SCAN: usize = 64 << 10;
 
-/// The UTF-8 byte-order mark some exporters (Excel) put first.
-const BOM: &[u8] = b"\xEF\xBB\xBF";
+/// An excerpt shows at most this many lines of a record ...
+const EXCERPT_LINES: usize = 3;
+
+/// ... each cut after this many characters.
+const EXCERPT_CHARS: usize = 200;
+
+/// The lines of the file a load failed at, for the app to show beside the error: the
+/// physical lines of the failing record (the header, for an error in it), as decoded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Excerpt {
+    /// The 1-based line of `lines[0]`.
+    pub first_line: u64,
+    /// At most three lines, without their line ends, each cut after 200 characters with an
+    /// ellipsis (`…`).
+    pub lines: Vec<String>,
+}
+
+impl Excerpt {
+    /// The record of `bytes` that starts at `start` (after any blank lines) on line `line`.
+    fn of_record(bytes: &[u8], start: usize, line: u64) -> Excerpt {
+        let skipped = bytes[start..].iter().take_while(|&&b| b == b'\n').count();
+        let start = start + skipped;
+        let end = match Tokenizer::default().next(bytes, start, true) {
+            Scan::Record { end, .. } => end,
+            Scan::Incomplete | Scan::End => bytes.len(),
+        };
+        let text = String::from_utf8_lossy(&bytes[start..end]);
+        let lines = text
+            .strip_suffix('\n')
+            .unwrap_or(&text)
+            .split('\n')
+            .take(EXCERPT_LINES)
+            .map(|l| {
+                let l = l.strip_suffix('\r').unwrap_or(l);
+                match l.char_indices().nth(EXCERPT_CHARS) {
+                    Some((cut, _)) => format!("{}…", &l[..cut]),
+                    None => l.to_string(),
+                }
+            })
+            .collect();
+        Excerpt {
+            first_line: line + skipped as u64,
+            lines,
+        }
+    }
+}
+
+/// Why a load failed, and where (see [`SourceLoader::finish_with_excerpt`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LoadFailure {
+    pub error: InputError,
+    /// The lines the error is about, when it is about some.
+    pub excerpt: Option<Excerpt>,
+}
 
 /// Builders for some of a file's columns, each with the index of its field in a record.
 struct Part {
@@ -188,8 +245,10 @@ struct Columns {
 }
 
 /// Reads one source from CSV bytes pushed in chunks: split anywhere (mid-record, mid-quote,
-/// mid-character, between the `\r` and `\n` of a line end, inside the byte-order mark), the
-/// same bytes give the same table or the same error.
+/// mid-character, inside a UTF-16 code unit or surrogate pair, between the `\r` and `\n` of a
+/// line end, inside the byte-order mark), the same bytes give the same table or the same
+/// error. Nothing is parsed before the encoding and delimiter are decided from the first
+/// [`SNIFF_BYTES`] (or the whole file, if shorter): see [`crate::engine::decode`].
 ///
 /// ```
 /// use c360::engine::source::{SourceLoader, TRANSACTIONS};
@@ -209,15 +268,20 @@ struct Columns {
 pub struct SourceLoader {
     def: SourceDef,
     file: String,
-    /// Bytes received and not yet parsed: the start of a record, at a record boundary.
+    /// Decodes what is fed into `buf`.
+    front: Front,
+    /// Text decoded and not yet parsed: the start of a record, at a record boundary (while
+    /// the front stage sniffs, the bytes fed, not decoded yet).
     buf: Vec<u8>,
+    /// Set when the text stops being readable where `buf` ends: an error there.
+    stopped: Option<Unreadable>,
+    /// A chunk read from a reader that is not passed through.
+    raw: Vec<u8>,
     /// Parse again once `buf` holds this many bytes.
     scan_at: usize,
     bytes_read: u64,
     /// The 1-based line `buf[0]` is on.
     line: u64,
-    /// Whether the start of the file was checked for a byte-order mark.
-    bom_checked: bool,
     tok: Tokenizer,
     /// Where the fields of the records in `buf` are, for the worker.
     #[cfg(not(target_arch = "wasm32"))]
@@ -226,6 +290,8 @@ pub struct SourceLoader {
     rows: usize,
     /// The first error; the loader stops at it and reports it again.
     error: Option<InputError>,
+    /// The lines the first error is about.
+    excerpt: Option<Excerpt>,
     /// Which of the file's headers hold the required columns, when they are not named so.
     mapping: Option<Mapping>,
 }
@@ -236,27 +302,61 @@ impl SourceLoader {
         SourceLoader {
             def: *def,
             file: file_name.to_string(),
+            front: Front::new(None),
             buf: Vec::new(),
+            stopped: None,
+            raw: Vec::new(),
             scan_at: 0,
             bytes_read: 0,
             line: 1,
-            bom_checked: false,
             tok: Tokenizer::default(),
             #[cfg(not(target_arch = "wasm32"))]
             layout: record::Layout::default(),
             columns: None,
             rows: 0,
             error: None,
+            excerpt: None,
             mapping: None,
         }
     }
 
     /// Reads the required columns from the headers `mapping` names (see
     /// [`crate::engine::mapping`]): the header is renamed before the columns are set up, and a
-    /// mapping that does not fit the header is [`InputError::Mapping`].
+    /// mapping that does not fit the header is [`InputError::Mapping`]. A delimiter the
+    /// mapping sets is used instead of the sniffed one.
     pub fn with_mapping(mut self, mapping: Option<Mapping>) -> Self {
+        self.front = Front::new(mapping.as_ref().and_then(|m| m.delimiter));
         self.mapping = mapping;
         self
+    }
+
+    /// The lines of the file the error [`SourceLoader::feed`] returned is about, when it is
+    /// about some (an error in the header or a record, or a NUL byte); for an error
+    /// [`SourceLoader::finish`] finds, see [`SourceLoader::finish_with_excerpt`].
+    ///
+    /// ```
+    /// use c360::engine::source::{SourceLoader, CONTACTS};
+    ///
+    /// let csv = "id,username,name,gender,address,mail,birthdate,_loaded_at_utc\n\
+    ///            c1,u,\"Ann\nLee\",F,a,m,1990-02-30,2023-05-09 10:05:28\n";
+    /// let mut loader = SourceLoader::new(&CONTACTS, "contacts.csv");
+    /// // Held until the end: the file is shorter than the encoding's sniff.
+    /// loader.feed(csv.as_bytes())?;
+    /// let failure = loader.finish_with_excerpt().unwrap_err();
+    /// assert!(failure.error.to_string().contains("line 2, column birthdate"));
+    /// let excerpt = failure.excerpt.unwrap();
+    /// assert_eq!(excerpt.first_line, 2);
+    /// assert_eq!(excerpt.lines, ["c1,u,\"Ann", "Lee\",F,a,m,1990-02-30,2023-05-09 10:05:28"]);
+    /// # Ok::<(), c360::engine::InputError>(())
+    /// ```
+    pub fn excerpt(&self) -> Option<&Excerpt> {
+        self.error.as_ref().and(self.excerpt.as_ref())
+    }
+
+    /// The encoding and delimiter the file is read with, once decided (after the first
+    /// [`SNIFF_BYTES`], or at the end of a shorter file).
+    pub fn decided(&self) -> Option<(super::decode::TextEncoding, u8)> {
+        self.front.decided()
     }
 
     /// Bytes fed so far.
@@ -275,13 +375,65 @@ impl SourceLoader {
             return Err(e.clone());
         }
         self.bytes_read += chunk.len() as u64;
-        self.buf.extend_from_slice(chunk);
+        if self.front.sniffing() {
+            self.buf.extend_from_slice(chunk);
+            if self.buf.len() < SNIFF_BYTES {
+                return Ok(());
+            }
+            return self.start_front(false);
+        }
+        let from = self.buf.len();
+        let stopped = if self.front.passes_through() {
+            self.buf.extend_from_slice(chunk);
+            None
+        } else {
+            self.front.push(chunk, &mut self.buf)
+        };
+        self.decoded(from, stopped);
         self.received()
     }
 
-    /// Parses what has arrived if there is enough of it.
+    /// Decides the encoding and the delimiter from the bytes held, and decodes them;
+    /// `complete` when the file has ended.
+    fn start_front(&mut self, complete: bool) -> Result<(), InputError> {
+        let head = std::mem::take(&mut self.buf);
+        match self.front.start(head, complete, &mut self.buf) {
+            Ok(stopped) => self.decoded(0, stopped),
+            Err(found) => {
+                let e = InputError::Encoding {
+                    file: self.file.clone(),
+                    line: None,
+                    found,
+                };
+                self.error = Some(e.clone());
+                self.buf = Vec::new();
+                return Err(e);
+            }
+        }
+        if complete {
+            return Ok(());
+        }
+        self.received()
+    }
+
+    /// Text was decoded onto `buf` from `from` on, up to where it `stopped` being readable,
+    /// if it did: the text stops at a NUL too, which no export holds.
+    fn decoded(&mut self, from: usize, stopped: Option<Unreadable>) {
+        if self.stopped.is_some() {
+            return;
+        }
+        if let Some(nul) = memchr::memchr(0, &self.buf[from..]) {
+            self.buf.truncate(from + nul);
+            let (encoding, _) = self.front.decided().expect("decoding has started");
+            self.stopped = Some(Unreadable::Nul { encoding });
+        } else {
+            self.stopped = stopped;
+        }
+    }
+
+    /// Parses what has arrived if there is enough of it, or if the text stops there.
     fn received(&mut self) -> Result<(), InputError> {
-        if self.buf.len() >= self.scan_at {
+        if self.buf.len() >= self.scan_at || self.stopped.is_some() {
             self.parse(false)?;
         }
         Ok(())
@@ -293,6 +445,18 @@ impl SourceLoader {
         if let Some(e) = &self.error {
             return Err(ReadError::Input(e.clone()));
         }
+        if self.front.sniffing() || !self.front.passes_through() {
+            // Read into a chunk of its own, then decode it onto the buffer.
+            let mut raw = std::mem::take(&mut self.raw);
+            raw.resize(READ_SIZE, 0);
+            let read = reader.read(&mut raw);
+            let n = read.as_ref().map_or(0, |&n| n.min(READ_SIZE));
+            let fed = read
+                .map_err(ReadError::Io)
+                .and_then(|_| self.feed(&raw[..n]).map_err(ReadError::Input));
+            self.raw = raw;
+            return fed.map(|()| n);
+        }
         let len = self.buf.len();
         self.buf.resize(len + READ_SIZE, 0);
         let read = reader.read(&mut self.buf[len..]);
@@ -301,6 +465,7 @@ impl SourceLoader {
         self.buf.truncate(len + n);
         read.map_err(ReadError::Io)?;
         self.bytes_read += n as u64;
+        self.decoded(len, None);
         self.received().map_err(ReadError::Input)?;
         Ok(n)
     }
@@ -310,18 +475,45 @@ impl SourceLoader {
     fn parse_pending(&mut self) -> Result<(), InputError> {
         match &self.error {
             Some(e) => Err(e.clone()),
+            None if self.front.sniffing() => Ok(()),
             None => self.parse(false),
         }
     }
 
     /// The table: the file has ended.
-    pub fn finish(mut self) -> Result<Table, InputError> {
-        if let Some(e) = self.error.take() {
+    pub fn finish(self) -> Result<Table, InputError> {
+        self.finish_with_excerpt().map_err(|f| f.error)
+    }
+
+    /// [`SourceLoader::finish`], with the lines of the file an error is about, if any (see
+    /// [`SourceLoader::excerpt`]). The error is the one `finish` gives.
+    /// Boxed: it is large, and rare.
+    pub fn finish_with_excerpt(mut self) -> Result<Table, Box<LoadFailure>> {
+        match self.finish_parsing() {
+            Ok(table) => Ok(table),
+            Err(error) => Err(Box::new(LoadFailure {
+                error,
+                excerpt: self.excerpt.take(),
+            })),
+        }
+    }
+
+    fn finish_parsing(&mut self) -> Result<Table, InputError> {
+        if let Some(e) = self.error.clone() {
             return Err(e);
+        }
+        if self.front.sniffing() {
+            self.start_front(true)?;
+        } else {
+            let from = self.buf.len();
+            let stopped = self.front.finish(&mut self.buf);
+            self.decoded(from, stopped);
         }
         self.parse(true)?;
         let Some(columns) = self.columns.take() else {
-            return Err(InputError::Empty { file: self.file });
+            return Err(InputError::Empty {
+                file: self.file.clone(),
+            });
         };
         let Columns {
             header,
@@ -338,7 +530,8 @@ impl SourceLoader {
         if let Some(worker) = worker {
             // Every record was checked and sent; a worker error would have stopped `parse`.
             let (part, error) = worker.finish(None);
-            if let Some((_, e)) = error {
+            if let Some((_, e, excerpt)) = error {
+                self.excerpt = Some(excerpt);
                 return Err(e);
             }
             for (field, builder) in part.builders {
@@ -369,25 +562,28 @@ impl SourceLoader {
     }
 
     fn parse_records(&mut self, eof: bool) -> Result<(), InputError> {
-        if !self.bom_checked {
-            if self.buf.len() < BOM.len() && !eof && BOM.starts_with(&self.buf) {
-                return Ok(());
-            }
-            if self.buf.starts_with(BOM) {
-                self.buf.drain(..BOM.len());
-            }
-            self.bom_checked = true;
-        }
+        // Text that stops being readable is parsed as far as it goes, as if more were coming,
+        // then the error is where it stops: so an error before it in the file comes first.
+        let stopped = self.stopped;
+        let eof = eof && stopped.is_none();
         if self.columns.is_none() {
             match self.tok.next(&self.buf, 0, eof) {
-                Scan::Incomplete => return self.wait(),
+                Scan::Incomplete if stopped.is_none() => return self.wait(),
+                Scan::Incomplete => {
+                    let (e, excerpt) = self.stopped_here(0);
+                    self.excerpt = Some(excerpt);
+                    return Err(e);
+                }
                 Scan::End => {
                     return Err(InputError::Empty {
                         file: self.file.clone(),
                     })
                 }
-                Scan::Record { end, .. } => {
-                    self.read_header()?;
+                Scan::Record { start, end } => {
+                    if let Err(e) = self.read_header() {
+                        self.excerpt = Some(Excerpt::of_record(&self.buf, start, self.line));
+                        return Err(e);
+                    }
                     // From here on `buf` holds only data records (a worker's blocks too).
                     self.line += count_newlines(&self.buf[..end]);
                     self.buf.drain(..end);
@@ -404,7 +600,7 @@ impl SourceLoader {
         let mut pos = 0;
         // The first error: where this thread's share of the bytes ends, and the error keyed
         // by (row, 0 for the record or 1 + the field) to compare with the worker's.
-        let mut failed: Option<(usize, (usize, usize), InputError)> = None;
+        let mut failed: Option<(usize, (usize, usize), InputError, usize)> = None;
         while let Scan::Record { start, end } = self.tok.next(&self.buf, pos, eof) {
             if self.tok.len() != width {
                 let found = self.tok.len();
@@ -416,7 +612,7 @@ impl SourceLoader {
                          (is a field with a comma missing its quotes?)"
                     ),
                 };
-                failed = Some((pos, (self.rows, 0), e));
+                failed = Some((pos, (self.rows, 0), e, start));
                 break;
             }
             #[cfg(not(target_arch = "wasm32"))]
@@ -433,17 +629,35 @@ impl SourceLoader {
                     self.tok.field(&self.buf, field),
                     why,
                 );
-                failed = Some((end, (self.rows, field + 1), e));
+                failed = Some((end, (self.rows, field + 1), e, start));
                 break;
             }
             self.rows += 1;
             pos = end;
         }
-        if let Some((end, key, e)) = failed {
-            return Err(self.first_error(end, block_rows, key, e));
+        if let Some((end, key, e, start)) = failed {
+            let line = self.line + count_newlines(&self.buf[..start]);
+            let excerpt = Excerpt::of_record(&self.buf, start, line);
+            return Err(self.first_error(end, block_rows, key, (e, excerpt)));
+        }
+        if stopped.is_some() {
+            let mine = self.stopped_here(pos);
+            return Err(self.first_error(pos, block_rows, (self.rows, 0), mine));
         }
         self.consumed(pos, block_rows)?;
         self.wait()
+    }
+
+    /// The error where the text stops being readable, at the end of `buf`, whose last
+    /// record starts at `from`; and that record's lines, as far as they go.
+    fn stopped_here(&self, from: usize) -> (InputError, Excerpt) {
+        let e = InputError::Encoding {
+            file: self.file.clone(),
+            line: Some(self.line + count_newlines(&self.buf)),
+            found: self.stopped.expect("the text stops"),
+        };
+        let line = self.line + count_newlines(&self.buf[..from]);
+        (e, Excerpt::of_record(&self.buf, from, line))
     }
 
     /// Waits for more bytes before looking again at `buf`, which holds no whole record yet.
@@ -472,7 +686,8 @@ impl SourceLoader {
                 if !worker.send(block, layout, line, block_rows) {
                     // The worker found a bad field: it is the first, this thread found none.
                     if let Some(worker) = columns.worker.take() {
-                        if let (_, Some((_, e))) = worker.finish(None) {
+                        if let (_, Some((_, e, excerpt))) = worker.finish(None) {
+                            self.excerpt = Some(excerpt);
                             return Err(e);
                         }
                     }
@@ -487,27 +702,30 @@ impl SourceLoader {
     }
 
     /// The error to report when this thread found `mine` (keyed by row and field) in the
-    /// records before `end`: the worker's, if it found one earlier in the file.
+    /// records before `end`: the worker's, if it found one earlier in the file. Its excerpt
+    /// is kept.
     fn first_error(
         &mut self,
         end: usize,
         block_rows: usize,
         key: (usize, usize),
-        mine: InputError,
+        mine: (InputError, Excerpt),
     ) -> InputError {
         #[cfg(not(target_arch = "wasm32"))]
         if let Some(worker) = self.columns.as_mut().and_then(|c| c.worker.take()) {
             let block = self.buf[..end].to_vec();
             let layout = std::mem::take(&mut self.layout).usable();
             let (_, theirs) = worker.finish(Some((block, layout, self.line, block_rows)));
-            if let Some((their_key, e)) = theirs {
+            if let Some((their_key, e, excerpt)) = theirs {
                 if their_key < key {
+                    self.excerpt = Some(excerpt);
                     return e;
                 }
             }
         }
         let _ = (end, block_rows, key);
-        mine
+        self.excerpt = Some(mine.1);
+        mine.0
     }
 
     /// Natively, once the file is large enough to pay for a thread, hands about half of
@@ -540,12 +758,7 @@ impl SourceLoader {
     fn read_header(&mut self) -> Result<(), InputError> {
         let file = || self.file.clone();
         let header: Vec<String> = (0..self.tok.len())
-            .map(|i| {
-                String::from_utf8_lossy(self.tok.field(&self.buf, i))
-                    .trim_start_matches('\u{feff}')
-                    .trim()
-                    .to_string()
-            })
+            .map(|i| header_name(self.tok.field(&self.buf, i)))
             .collect();
         if header.is_empty() || header.iter().all(String::is_empty) {
             return Err(InputError::Empty { file: file() });
@@ -608,6 +821,14 @@ impl SourceLoader {
     }
 }
 
+/// A header's name as the loader reads it: trimmed of spaces and of a stray byte-order mark.
+pub(crate) fn header_name(field: &[u8]) -> String {
+    String::from_utf8_lossy(field)
+        .trim_start_matches('\u{feff}')
+        .trim()
+        .to_string()
+}
+
 /// The error for a field its column's builder rejected.
 fn bad_value(file: &str, line: u64, column: &str, field: &[u8], why: Rejected) -> InputError {
     InputError::BadValue {
@@ -637,7 +858,8 @@ pub fn load(def: &SourceDef, file: &str, reader: impl Read) -> Result<Table, Inp
     load_mapped(def, file, reader, None)
 }
 
-/// [`load`], reading the required columns from the headers `mapping` names.
+/// [`load`], reading the required columns from the headers `mapping` names (and with its
+/// delimiter, if it sets one).
 pub fn load_mapped(
     def: &SourceDef,
     file: &str,
@@ -673,6 +895,7 @@ enum ReadError {
 mod tests {
     use super::*;
     use crate::engine::column::Value;
+    use crate::engine::decode::TextEncoding;
 
     const HEADER: &str = "contact_id,id,transaction_date,amount,item_count,category,_loaded_at_utc";
 
@@ -714,13 +937,109 @@ mod tests {
     fn rows_counts_the_whole_records_fed_so_far() {
         let mut loader = SourceLoader::new(&TRANSACTIONS, "transactions.csv");
         let row = "c1,t1,2023-04-15 09:57:19.000,66.3,1,Books,2023-05-09 10:05:28.875";
+        let rows = SNIFF_BYTES / row.len() + 1;
+        let whole = format!("{HEADER}\n{}", format!("{row}\n").repeat(rows));
+        loader.feed(&whole.as_bytes()[..100]).unwrap();
+        assert_eq!(loader.rows(), 0, "nothing is parsed before the sniff");
+        assert_eq!(loader.decided(), None);
         loader
-            .feed(format!("{HEADER}\n{row}\n{row}\n{}", &row[..20]).as_bytes())
+            .feed(format!("{}{}", &whole[100..], &row[..20]).as_bytes())
             .unwrap();
-        assert_eq!(loader.rows(), 2, "the third record has not arrived whole");
+        assert_eq!(loader.decided(), Some((TextEncoding::Utf8, b',')));
+        assert_eq!(loader.rows(), rows, "the last record has not arrived whole");
         loader.feed(&row.as_bytes()[20..]).unwrap();
         let t = loader.finish().unwrap();
-        assert_eq!(t.num_rows(), 3);
+        assert_eq!(t.num_rows(), rows + 1);
+    }
+
+    /// `bytes` fed in pieces of `step`, finished with the excerpt.
+    fn failure(bytes: &[u8], step: usize) -> LoadFailure {
+        let mut loader = SourceLoader::new(&TRANSACTIONS, "transactions.csv");
+        for piece in bytes.chunks(step) {
+            if let Err(error) = loader.feed(piece) {
+                let excerpt = loader.excerpt().cloned();
+                assert_eq!(loader.finish_with_excerpt().unwrap_err().excerpt, excerpt);
+                return LoadFailure { error, excerpt };
+            }
+        }
+        *loader.finish_with_excerpt().unwrap_err()
+    }
+
+    #[test]
+    fn an_error_comes_with_the_lines_of_its_record() {
+        let row = "c1,t1,2023-04-15 09:57:19.000,66.3,1,Books,2023-05-09 10:05:28.875";
+        let long = "x".repeat(300);
+        let bad = format!(
+            "{HEADER}\n{row}\r\n\nc1,t2,2023-04-15 09:57:19.000,1.5x,1,\"a\r\nb\nc\nd\",{long}\n{row}\n"
+        );
+        for step in [1, 7, 1 << 20] {
+            let f = failure(bad.as_bytes(), step);
+            assert!(
+                matches!(f.error, InputError::BadValue { line: 4, .. }),
+                "{:?}",
+                f.error
+            );
+            let excerpt = f.excerpt.expect("an excerpt");
+            assert_eq!(excerpt.first_line, 4);
+            assert_eq!(
+                excerpt.lines,
+                ["c1,t2,2023-04-15 09:57:19.000,1.5x,1,\"a", "b", "c"]
+            );
+        }
+        // A long line is cut, and a short row is shown.
+        let short = format!("{HEADER}\n{row}\nc1,{long}\n");
+        let f = failure(short.as_bytes(), 5);
+        assert!(matches!(f.error, InputError::Malformed { line: 3, .. }));
+        let lines = f.excerpt.unwrap().lines;
+        assert_eq!(lines, [format!("c1,{}…", &long[..197])]);
+        assert_eq!(lines[0].chars().count(), 201);
+        // An error in the header shows the header.
+        let f = failure(b"id,name\nc1,x\n", 3);
+        assert!(matches!(f.error, InputError::MissingColumns { .. }));
+        assert_eq!(
+            f.excerpt,
+            Some(Excerpt {
+                first_line: 1,
+                lines: vec!["id,name".into()]
+            })
+        );
+        // A NUL shows its line as far as the NUL.
+        let f = failure(format!("{HEADER}\n{row}\nc1,t\0x\n").as_bytes(), 2);
+        assert_eq!(
+            f.error.to_string().split(';').next().unwrap(),
+            "transactions.csv line 3: a NUL byte (0x00) in text read as UTF-8"
+        );
+        assert_eq!(f.excerpt.unwrap().lines, ["c1,t"]);
+        // An empty file has no lines to show.
+        assert_eq!(failure(b"\n\n", 1).excerpt, None);
+    }
+
+    #[test]
+    fn the_loader_decodes_and_refuses_what_it_cannot_read() {
+        let row = "c1,t1,2023-04-15 09:57:19.000,66.3,1,Caf\u{e9},2023-05-09 10:05:28.875";
+        let text = format!("{HEADER}\n{row}\n").replace(',', ";");
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        for step in [1, 3, 1 << 20] {
+            let mut loader = SourceLoader::new(&TRANSACTIONS, "transactions.csv");
+            for piece in utf16.chunks(step) {
+                loader.feed(piece).unwrap();
+            }
+            let t = loader.finish().unwrap();
+            assert_eq!(
+                t.column("category").unwrap().get(0).to_string(),
+                "Caf\u{e9}"
+            );
+        }
+        let utf32 = b"\xFF\xFE\x00\x00c\x00\x00\x00";
+        let e = load_bytes(&TRANSACTIONS, "t.csv", utf32).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "t.csv: the file starts with a UTF-32 (little-endian) byte-order mark; c360 reads \
+             UTF-8, UTF-16 with a byte-order mark, or Windows-1252: save the file as CSV UTF-8"
+        );
     }
 
     #[test]

@@ -582,10 +582,12 @@ fn a_bad_load_time_names_its_column() {
     assert_eq!(bad_value(&err).1, "_loaded_at_utc");
 }
 
+/// A file that says it is UTF-8 (a byte-order mark), or whose start is (see `encodings`
+/// below), is read as UTF-8: a byte that is not is the value's error.
 #[test]
 fn bytes_that_are_not_utf8_are_rejected_with_the_value_shown() {
     let mut bytes = format!(
-        "{CONTACTS_HEADER}\n{}\nc2,u,Ren",
+        "\u{feff}{CONTACTS_HEADER}\n{}\nc2,u,Ren",
         contact("c1", "F", "1990-01-01")
     )
     .into_bytes();
@@ -700,7 +702,23 @@ pub(crate) fn reference_load(
     file: &str,
     bytes: &[u8],
 ) -> Result<Table, InputError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    // A file no longer than the sniff is UTF-8 if it says so or is valid UTF-8, otherwise
+    // Windows-1252, decided from the whole of it (the reference reads no longer file that is
+    // not UTF-8).
+    let decoded;
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest,
+        None if bytes.len() <= c360::engine::decode::SNIFF_BYTES
+            && std::str::from_utf8(bytes).is_err() =>
+        {
+            decoded = encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
+                .into_owned();
+            decoded.as_bytes()
+        }
+        None => bytes,
+    };
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(true)
         .terminator(csv::Terminator::Any(b'\n'))
@@ -864,7 +882,9 @@ fn column_of(
     intern: bool,
     values: &[Vec<u8>],
 ) -> Result<Column, (usize, String)> {
-    let mut text = b"v\n".to_vec();
+    // The byte-order mark says UTF-8, so that bytes that are not are the column's error,
+    // whatever the start of the file is.
+    let mut text = b"\xEF\xBB\xBFv\n".to_vec();
     for v in values {
         if v.is_empty() {
             text.extend_from_slice(b"\"\"\n");
@@ -1036,6 +1056,7 @@ fn a_mapping_renames_the_header_before_the_columns_are_typed() {
         .map(|(c, h)| (c.to_string(), h.to_string()))
         .collect(),
         header: None,
+        delimiter: None,
     };
     let table = load_mapped(
         &TRANSACTIONS,
@@ -1251,4 +1272,129 @@ fn semicolon_tab_and_pipe_exports_build_what_their_comma_files_build() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+// --- What c360 does not read, and a delimiter given ------------------------------------------
+
+#[test]
+fn other_encodings_and_nul_bytes_are_typed_errors_naming_the_file_and_line() {
+    use c360::engine::decode::{TextEncoding, Unreadable};
+
+    let contacts = contacts_csv(&[contact("c1", "F", "1990-01-01")]);
+    let transactions = transactions_csv(&[transaction("c1", "t1", "1.0", "Books")]);
+    let utf32: Vec<u8> = [0xFF, 0xFE, 0, 0]
+        .into_iter()
+        .chain(transactions.chars().flat_map(|c| (c as u32).to_le_bytes()))
+        .collect();
+    let no_bom: Vec<u8> = transactions
+        .encode_utf16()
+        .flat_map(u16::to_be_bytes)
+        .collect();
+    for (bytes, found) in [
+        (utf32, Unreadable::Utf32 { big_endian: false }),
+        (no_bom, Unreadable::Utf16WithoutBom { big_endian: true }),
+    ] {
+        let e = try_sources(contacts.as_bytes(), &bytes).unwrap_err();
+        assert_eq!(
+            e,
+            InputError::Encoding {
+                file: "transactions.csv".into(),
+                line: None,
+                found,
+            }
+        );
+        assert!(e.to_string().starts_with("transactions.csv: "), "{e}");
+        assert!(
+            e.to_string()
+                .contains("c360 reads UTF-8, UTF-16 with a byte-order mark, or Windows-1252"),
+            "{e}"
+        );
+    }
+    // A NUL is refused at its line, in UTF-8 and in Windows-1252 (which would map it).
+    let with_nul = |extra: &[u8]| {
+        let mut bytes = transactions.clone().into_bytes();
+        bytes.extend_from_slice(b"c1,t2,2023-04-15 09:57:19.000,1.0,1,Bo");
+        bytes.extend_from_slice(extra);
+        bytes.extend_from_slice(b"\x00ks,2023-05-09 10:05:28.875\n");
+        bytes
+    };
+    for (bytes, encoding) in [
+        (with_nul(b""), TextEncoding::Utf8),
+        (with_nul(b"\xE9"), TextEncoding::Windows1252),
+    ] {
+        let e = try_sources(contacts.as_bytes(), &bytes).unwrap_err();
+        assert_eq!(
+            e,
+            InputError::Encoding {
+                file: "transactions.csv".into(),
+                line: Some(3),
+                found: Unreadable::Nul { encoding },
+            }
+        );
+    }
+    assert_eq!(
+        try_sources(contacts.as_bytes(), &with_nul(b""))
+            .unwrap_err()
+            .to_string()
+            .split(';')
+            .next(),
+        Some("transactions.csv line 3: a NUL byte (0x00) in text read as UTF-8")
+    );
+    // An earlier bad value comes first, however the file is read.
+    let mut earlier = transactions.replacen(",1.0,", ",1.0x,", 1).into_bytes();
+    earlier.extend_from_slice(&with_nul(b"")[transactions.len()..]);
+    assert!(matches!(
+        load(&TRANSACTIONS, "transactions.csv", Trickle(earlier.into())),
+        Err(InputError::BadValue { line: 2, .. })
+    ));
+}
+
+#[test]
+fn a_mapping_delimiter_is_used_instead_of_the_sniffed_one() {
+    use c360::engine::decode::Delimiter;
+    use c360::engine::mapping::Mapping;
+    use c360::engine::source::load_mapped;
+
+    // Each line has one comma, so the sniff takes the comma (its first choice): the header
+    // is then two names, neither of them c360's.
+    let text = format!(
+        "{}|note, x\n{}|a, b\n",
+        TRANSACTIONS_HEADER.replace(',', "|"),
+        T1.replace(',', "|")
+    );
+    assert!(matches!(
+        load_bytes(&TRANSACTIONS, "t.csv", text.as_bytes()),
+        Err(InputError::MissingColumns { .. })
+    ));
+    let mapping = Mapping {
+        delimiter: Delimiter::new(b'|'),
+        ..Mapping::default()
+    };
+    let t = load_mapped(&TRANSACTIONS, "t.csv", text.as_bytes(), Some(&mapping)).unwrap();
+    assert_eq!(cell(&t, "note, x", 0), "a, b");
+    assert_eq!(cell(&t, "category", 0), "Books");
+    // A comma given for a file the sniff would read as semicolon-separated.
+    let semicolons = format!("a;b\n{}\n", "1;2");
+    let comma = Mapping {
+        delimiter: Delimiter::new(b','),
+        ..Mapping::default()
+    };
+    match load_mapped(&TRANSACTIONS, "t.csv", semicolons.as_bytes(), Some(&comma)) {
+        Err(InputError::Mapping { .. }) => {}
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Excel's "CSV UTF-8" in a semicolon locale: a BOM, then quoted header names.
+#[test]
+fn a_bom_before_a_quoted_header_of_a_semicolon_file_is_dropped() {
+    let header = TRANSACTIONS_HEADER
+        .split(',')
+        .map(|h| format!("\"{h}\""))
+        .collect::<Vec<_>>()
+        .join(";");
+    let text = format!("\u{feff}{header}\r\n{}\r\n", T1.replace(',', ";"));
+    let t = load_transactions(text).unwrap();
+    assert_eq!(t.column_names().next(), Some("contact_id"));
+    assert_eq!(cell(&t, "amount", 0), "66.3");
 }

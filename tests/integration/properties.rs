@@ -2,7 +2,8 @@
 //! `total_expense`; spend is neither lost nor invented; one row per joined contact), CSV
 //! quoting round trips, ingestion never panicking on arbitrary bytes, agreeing with the `csv`
 //! crate's reading and giving the same table or error however its input is split into
-//! chunks, and age against an independent definition.
+//! chunks (in UTF-8, UTF-16 or Windows-1252, separated by commas or semicolons, with bytes c360
+//! refuses now and then), and age against an independent definition.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -10,7 +11,7 @@ use c360::engine::time::age_in_years;
 use chrono::{Datelike, NaiveDate};
 use proptest::prelude::*;
 
-use c360::engine::source::{load_bytes, SourceLoader, TRANSACTIONS};
+use c360::engine::source::{load_bytes, Excerpt, SourceLoader, TRANSACTIONS};
 
 use crate::ingestion::{outcome, reference_load};
 use crate::util::*;
@@ -115,6 +116,68 @@ fn transactions_bytes() -> impl Strategy<Value = Vec<u8>> {
             }
             bytes
         })
+}
+
+/// A transactions export as [`transactions_bytes`] makes them, then with its commas made
+/// semicolons or not, in UTF-8, UTF-16 (either byte order, with a BOM) or Windows-1252, and
+/// now and then a byte inserted anywhere (a NUL, or one that breaks a UTF-16 code unit).
+fn encoded_transactions_bytes() -> impl Strategy<Value = Vec<u8>> {
+    (
+        transactions_bytes(),
+        0u8..4,
+        any::<bool>(),
+        prop::option::weighted(0.2, (any::<prop::sample::Index>(), any::<bool>())),
+    )
+        .prop_map(|(bytes, encoding, semicolons, damage)| {
+            let mut text = String::from_utf8_lossy(&bytes).into_owned();
+            if semicolons {
+                text = text.replace(',', ";");
+            }
+            let utf16 = |bom: [u8; 2], unit: fn(u16) -> [u8; 2]| {
+                let units = text.encode_utf16().flat_map(unit);
+                bom.into_iter().chain(units).collect::<Vec<u8>>()
+            };
+            let mut out = match encoding {
+                0 => text.clone().into_bytes(),
+                1 => utf16([0xFF, 0xFE], u16::to_le_bytes),
+                2 => utf16([0xFE, 0xFF], u16::to_be_bytes),
+                // What Windows-1252 cannot hold (the BOM, U+FFFD) is written as `&#…;`.
+                _ => encoding_rs::WINDOWS_1252.encode(&text).0.into_owned(),
+            };
+            if let Some((at, nul)) = damage {
+                let at = at.index(out.len() + 1);
+                out.insert(at, if nul { 0 } else { 0xD8 });
+            }
+            out
+        })
+}
+
+/// What the loader gives for `bytes` fed in the pieces `cuts` makes: the table or error as
+/// [`outcome`] has it, and the excerpt of the error. An error is final: the loader says it
+/// again when finished, with the same excerpt.
+fn fed_in_pieces(
+    bytes: &[u8],
+    cuts: &[usize],
+) -> (
+    Result<(Vec<String>, String), c360::engine::InputError>,
+    Option<Excerpt>,
+) {
+    let mut loader = SourceLoader::new(&TRANSACTIONS, "transactions.csv");
+    let mut from = 0;
+    for &cut in cuts.iter().chain([&bytes.len()]) {
+        if let Err(e) = loader.feed(&bytes[from..cut]) {
+            let excerpt = loader.excerpt().cloned();
+            let again = loader.finish_with_excerpt().expect_err("an error is final");
+            assert_eq!((&again.error, &again.excerpt), (&e, &excerpt));
+            return (Err(e), excerpt);
+        }
+        from = cut;
+    }
+    assert_eq!(loader.bytes_read(), bytes.len() as u64);
+    match loader.finish_with_excerpt() {
+        Ok(table) => (outcome(Ok(table)), None),
+        Err(failure) => (Err(failure.error), failure.excerpt),
+    }
 }
 
 /// Categories drawn for transactions: the accepted seven and some that are not accepted
@@ -355,5 +418,20 @@ proptest! {
             }
         };
         prop_assert_eq!(split, whole, "{:?}", String::from_utf8_lossy(&bytes));
+    }
+
+    /// In any encoding c360 reads or refuses, with any delimiter, fed in chunks split
+    /// anywhere (inside a UTF-16 code unit or surrogate pair too), the loader gives the table
+    /// or the error, and the error's excerpt, it gives for the bytes in one piece.
+    #[test]
+    fn any_split_of_any_encoding_gives_the_same_table_or_error(
+        bytes in encoded_transactions_bytes(),
+        cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..12),
+    ) {
+        let whole = fed_in_pieces(&bytes, &[]);
+        let mut cuts: Vec<usize> = cuts.iter().map(|c| c.index(bytes.len() + 1)).collect();
+        cuts.sort_unstable();
+        let split = fed_in_pieces(&bytes, &cuts);
+        prop_assert_eq!(split, whole, "{:?}", bytes);
     }
 }

@@ -1,7 +1,8 @@
 //! Delimiters: exports separated by semicolons, tabs or pipes are rewritten to the commas
 //! the loader reads, after decoding.
 //!
-//! The delimiter is sniffed from the first lines ([`sniff_delimiter`]): the candidate
+//! The delimiter is the mapping's, if it sets one ([`Delimiter`]), or sniffed from the first
+//! lines ([`sniff_delimiter`]): the candidate
 //! (comma, semicolon, tab, pipe, in that order of preference) found outside quotes the same
 //! number of times, at least once, on every complete line of the sample. A comma file, or one
 //! with no consistent candidate, passes through untouched. Otherwise each delimiter outside
@@ -9,16 +10,69 @@
 //! semicolon file) is quoted, so the loader reads the same fields; line breaks are kept, so
 //! the loader's line numbers are the file's.
 
-use std::io::{self, Read};
+use std::fmt;
 
-/// How much of the (decoded) start of a file the delimiter is sniffed from.
-const SNIFF_BYTES: usize = 1 << 16;
+use serde::{Deserialize, Serialize};
 
 /// At most this many lines of the sample are compared.
 const SNIFF_LINES: usize = 20;
 
 /// The delimiters c360 recognises, in order of preference.
 pub const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+/// A field delimiter c360 reads: one of [`DELIMITERS`]. In JSON, the delimiter as a
+/// one-character string: `","`, `";"`, `"\t"` or `"|"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Delimiter(u8);
+
+impl Delimiter {
+    /// The delimiter `byte`, if c360 reads it.
+    pub fn new(byte: u8) -> Option<Delimiter> {
+        DELIMITERS.contains(&byte).then_some(Delimiter(byte))
+    }
+
+    pub fn byte(self) -> u8 {
+        self.0
+    }
+
+    /// The delimiters c360 reads, as JSON writes them (for messages).
+    pub fn valid() -> Vec<String> {
+        DELIMITERS
+            .iter()
+            .map(|&d| char::from(d).to_string())
+            .collect()
+    }
+}
+
+impl TryFrom<String> for Delimiter {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Delimiter, String> {
+        match text.as_bytes() {
+            [byte] => Delimiter::new(*byte),
+            _ => None,
+        }
+        .ok_or_else(|| {
+            format!(
+                "{text:?} is not a delimiter c360 reads; valid: {:?}",
+                Delimiter::valid()
+            )
+        })
+    }
+}
+
+impl From<Delimiter> for String {
+    fn from(d: Delimiter) -> String {
+        char::from(d.0).to_string()
+    }
+}
+
+impl fmt::Display for Delimiter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", char::from(self.0))
+    }
+}
 
 /// The delimiter of a file that starts with `start`; `complete` when `start` is the whole
 /// file (its last line then counts even without a line break).
@@ -73,14 +127,23 @@ enum State {
     AfterQuoted,
 }
 
-/// Rewrites a `delimiter`-separated stream to a comma-separated one (see the module).
-struct Rewriter {
+/// Rewrites a `delimiter`-separated stream to a comma-separated one (see the module), pushed
+/// in pieces split anywhere.
+pub(super) struct Rewriter {
     delimiter: u8,
     state: State,
     field: Vec<u8>,
 }
 
 impl Rewriter {
+    pub(super) fn new(delimiter: u8) -> Rewriter {
+        Rewriter {
+            delimiter,
+            state: State::FieldStart,
+            field: Vec::new(),
+        }
+    }
+
     fn flush_field(&mut self, out: &mut Vec<u8>) {
         if self.field.iter().any(|&b| b == b',' || b == b'"') {
             out.push(b'"');
@@ -97,7 +160,7 @@ impl Rewriter {
         self.field.clear();
     }
 
-    fn push(&mut self, input: &[u8], out: &mut Vec<u8>) {
+    pub(super) fn push(&mut self, input: &[u8], out: &mut Vec<u8>) {
         for &b in input {
             let end = b == b'\n' || b == b'\r';
             match self.state {
@@ -143,7 +206,7 @@ impl Rewriter {
         }
     }
 
-    fn finish(&mut self, out: &mut Vec<u8>) {
+    pub(super) fn finish(&mut self, out: &mut Vec<u8>) {
         if self.state == State::Unquoted {
             self.flush_field(out);
         }
@@ -151,131 +214,23 @@ impl Rewriter {
     }
 }
 
-/// A reader of comma-separated text: the (UTF-8) stream read through it, with its sniffed
-/// delimiter rewritten to commas.
-pub struct DelimitedReader<R> {
-    inner: R,
-    head: Vec<u8>,
-    head_pos: usize,
-    delimiter: Option<u8>,
-    inner_done: bool,
-    rewriter: Option<Rewriter>,
-    out: Vec<u8>,
-    out_pos: usize,
-}
-
-impl<R: Read> DelimitedReader<R> {
-    pub fn new(inner: R) -> Self {
-        DelimitedReader {
-            inner,
-            head: Vec::new(),
-            head_pos: 0,
-            delimiter: None,
-            inner_done: false,
-            rewriter: None,
-            out: Vec::new(),
-            out_pos: 0,
-        }
-    }
-
-    /// The delimiter found, once the first read has sniffed it.
-    pub fn delimiter(&self) -> Option<u8> {
-        self.delimiter
-    }
-
-    fn read_inner(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        loop {
-            match self.inner.read(buf) {
-                Ok(n) => {
-                    self.inner_done = n == 0;
-                    return Ok(n);
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-    }
-
-    fn sniff(&mut self) -> io::Result<u8> {
-        let mut chunk = vec![0; SNIFF_BYTES];
-        while self.head.len() < SNIFF_BYTES && !self.inner_done {
-            let n = self.read_inner(&mut chunk)?;
-            self.head.extend_from_slice(&chunk[..n]);
-        }
-        let delimiter = sniff_delimiter(&self.head, self.inner_done);
-        if delimiter != b',' {
-            self.rewriter = Some(Rewriter {
-                delimiter,
-                state: State::FieldStart,
-                field: Vec::new(),
-            });
-        }
-        self.delimiter = Some(delimiter);
-        Ok(delimiter)
-    }
-}
-
-impl<R: Read> Read for DelimitedReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if buf.is_empty() {
-            return Ok(0);
-        }
-        if self.delimiter.is_none() {
-            self.sniff()?;
-        }
-        if self.rewriter.is_none() {
-            if self.head_pos < self.head.len() {
-                let n = buf.len().min(self.head.len() - self.head_pos);
-                buf[..n].copy_from_slice(&self.head[self.head_pos..self.head_pos + n]);
-                self.head_pos += n;
-                return Ok(n);
-            }
-            if self.inner_done {
-                return Ok(0);
-            }
-            return self.read_inner(buf);
-        }
-        loop {
-            if self.out_pos < self.out.len() {
-                let n = buf.len().min(self.out.len() - self.out_pos);
-                buf[..n].copy_from_slice(&self.out[self.out_pos..self.out_pos + n]);
-                self.out_pos += n;
-                return Ok(n);
-            }
-            let Some(mut rewriter) = self.rewriter.take() else {
-                return Ok(0);
-            };
-            self.out.clear();
-            self.out_pos = 0;
-            if self.head_pos < self.head.len() {
-                rewriter.push(&self.head[self.head_pos..], &mut self.out);
-                self.head_pos = self.head.len();
-            } else if self.inner_done {
-                rewriter.finish(&mut self.out);
-                if self.out.is_empty() {
-                    return Ok(0);
-                }
-                // Finished: nothing more after this output.
-                continue;
-            } else {
-                let mut chunk = vec![0; SNIFF_BYTES];
-                let n = self.read_inner(&mut chunk)?;
-                rewriter.push(&chunk[..n], &mut self.out);
-            }
-            self.rewriter = Some(rewriter);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn rewritten(bytes: &[u8]) -> (Vec<u8>, u8) {
-        let mut reader = DelimitedReader::new(bytes);
+    /// `bytes` rewritten with their sniffed delimiter, pushed `step` bytes at a time.
+    fn rewritten(bytes: &[u8], step: usize) -> (Vec<u8>, u8) {
+        let delimiter = sniff_delimiter(bytes, true);
         let mut out = Vec::new();
-        reader.read_to_end(&mut out).unwrap();
-        (out, reader.delimiter().unwrap())
+        if delimiter == b',' {
+            return (bytes.to_vec(), delimiter);
+        }
+        let mut rewriter = Rewriter::new(delimiter);
+        for piece in bytes.chunks(step.max(1)) {
+            rewriter.push(piece, &mut out);
+        }
+        rewriter.finish(&mut out);
+        (out, delimiter)
     }
 
     fn records(bytes: &[u8], delimiter: u8) -> Vec<Vec<String>> {
@@ -305,14 +260,14 @@ mod tests {
     #[test]
     fn a_comma_file_passes_through_untouched() {
         let text = b"\xEF\xBB\xBFid,name\n\"a;b\",c\r\n";
-        assert_eq!(rewritten(text), (text.to_vec(), b','));
+        assert_eq!(rewritten(text, 1), (text.to_vec(), b','));
     }
 
     #[test]
     fn semicolons_become_commas_and_fields_with_commas_are_quoted() {
         let text =
             "\u{feff}id;amount;note\r\nt1;12,5;\"said \"\"hi\"\"; twice\"\nt2;3;a \"b\"\nt3;;\n";
-        let (out, d) = rewritten(text.as_bytes());
+        let (out, d) = rewritten(text.as_bytes(), 1);
         assert_eq!(d, b';');
         assert_eq!(
             String::from_utf8(out.clone()).unwrap(),
@@ -325,12 +280,13 @@ mod tests {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
 
         /// Any table written with any delimiter reads back as the same records through the
-        /// rewriter, however the reads are split.
+        /// rewriter, however it is pushed.
         #[test]
         fn any_table_reads_back_the_same(
             width in 2usize..5,
             cells in proptest::collection::vec("[a-c,;|\t\" \n]{0,6}", 2..40),
             d in 1usize..4,
+            step in 1usize..9,
         ) {
             let delimiter = DELIMITERS[d];
             let mut writer = csv::WriterBuilder::new().delimiter(delimiter).from_writer(Vec::new());
@@ -341,7 +297,7 @@ mod tests {
                 writer.write_record(row).unwrap();
             }
             let bytes = writer.into_inner().unwrap();
-            let (out, found) = rewritten(&bytes);
+            let (out, found) = rewritten(&bytes, step);
             proptest::prop_assert_eq!(found, delimiter);
             proptest::prop_assert_eq!(records(&out, b','), records(&bytes, delimiter));
         }

@@ -16,7 +16,7 @@ use std::thread::JoinHandle;
 
 use super::builder::Builder;
 use super::record::{count_newlines, Fields, Layout, Read as Record, Scan, Tokenizer};
-use super::{bad_value, FieldError, Part};
+use super::{bad_value, Excerpt, FieldError, Part};
 use crate::engine::error::InputError;
 
 /// Below this many bytes a file is parsed on one thread: a thread is not worth starting.
@@ -92,8 +92,8 @@ enum Message {
 /// A block handed on with `finish`: bytes, layout, line and first row as in a message.
 pub(super) type LastBlock = (Vec<u8>, Option<Layout>, u64, usize);
 
-/// The worker's first error, keyed by (row, 1 + field) like the loader's.
-pub(super) type KeyedError = ((usize, usize), InputError);
+/// The worker's first error, keyed by (row, 1 + field) like the loader's, with its lines.
+pub(super) type KeyedError = ((usize, usize), InputError, Excerpt);
 
 /// A block's buffers, handed back for reuse: fresh memory costs a page fault per page.
 type Spare = (Vec<u8>, Option<Layout>);
@@ -140,8 +140,9 @@ impl Worker {
                         let line = line + count_newlines(&bytes[..start]);
                         let found = record.field(e.field);
                         let bad = bad_value(&file, line, &header[e.field], found, e.why);
+                        let excerpt = Excerpt::of_record(&bytes, start, line);
                         flag.store(true, Ordering::Release);
-                        Some(((row, e.field + 1), bad))
+                        Some(((row, e.field + 1), bad, excerpt))
                     };
                     if let Some(laid_out) = &layout {
                         for record in laid_out.records(&bytes, width) {

@@ -14,7 +14,7 @@ use memchr::memchr2;
 
 /// Where one field's bytes are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Span {
+pub(crate) enum Span {
     /// `input[start..end]`.
     Input(usize, usize),
     /// `scratch[start..end]`: the field needed unescaping.
@@ -23,7 +23,7 @@ pub(super) enum Span {
 
 /// What [`Tokenizer::next`] found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Scan {
+pub(crate) enum Scan {
     /// A whole record: its first byte (after any blank lines) and the position after it.
     Record { start: usize, end: usize },
     /// The record is not complete in the input yet (more bytes are coming).
@@ -34,7 +34,7 @@ pub(super) enum Scan {
 
 /// The fields of the last record read, reused from record to record.
 #[derive(Default)]
-pub(super) struct Tokenizer {
+pub(crate) struct Tokenizer {
     pub spans: Vec<Span>,
     pub scratch: Vec<u8>,
 }
@@ -338,7 +338,7 @@ impl Fields for LaidOut<'_> {
 }
 
 /// How many `\n` bytes `bytes` holds (for line numbers, counted only when needed).
-pub(super) fn count_newlines(bytes: &[u8]) -> u64 {
+pub(crate) fn count_newlines(bytes: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', bytes).count() as u64
 }
 
