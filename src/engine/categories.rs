@@ -173,9 +173,6 @@ mod tests {
     #[test]
     fn a_spend_that_does_not_fit_is_an_overflow() {
         let t = table(&[(Some("A"), Some(i64::MAX)), (Some("A"), Some(1))]);
-        assert!(matches!(
-            found(&t, &[]),
-            Err(ModelError::Overflow { .. })
-        ));
+        assert!(matches!(found(&t, &[]), Err(ModelError::Overflow { .. })));
     }
 }

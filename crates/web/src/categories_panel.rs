@@ -35,8 +35,9 @@ pub fn CategoriesPanel(
                             (false, _, None) => ("missing", "c360-status--warn"),
                             (false, _, Some(_)) => ("outside the list", "c360-status--warn"),
                         };
+                        let key = label.clone();
                         view! {
-                            <tr data-category=label.clone() data-accepted=c.accepted.to_string()>
+                            <tr data-category=key data-accepted=c.accepted.to_string()>
                                 <th scope="row">{label}</th>
                                 <td class="c360-log__number">{format::count(c.transactions)}</td>
                                 <td class="c360-log__number">{c.spend.to_string()}</td>

@@ -99,7 +99,9 @@ async fn read_all(files: Vec<PickedFile>, remembered: &[Remembered]) -> Result<R
             let token = client::keep_file(picked.file);
             let file = FileRef { token, name, size };
             let inspection = inspect(file, None).await?;
-            review.drafts.push(Draft::new(inspection, Some(slot), remembered));
+            review
+                .drafts
+                .push(Draft::new(inspection, Some(slot), remembered));
             continue;
         }
         if let Some((other, _)) = &review.schema {

@@ -222,7 +222,11 @@ fn DraftView(ws: RwSignal<Workspace>, token: u64) -> impl IntoView {
             "Read as {}, separated by {}{}.",
             encoding_name(head.encoding),
             delimiter_name(head.delimiter),
-            if d.delimiter.is_some() { " (your choice)" } else { "" }
+            if d.delimiter.is_some() {
+                " (your choice)"
+            } else {
+                ""
+            }
         );
         let slot_choice = Slot::ALL
             .into_iter()
@@ -344,8 +348,9 @@ fn DraftView(ws: RwSignal<Workspace>, token: u64) -> impl IntoView {
         let remembered = d
             .remembered
             .then_some("Mapped as you mapped a file with this header before.");
+        let key = name.clone();
         view! {
-            <div class="c360-mapping__file" data-testid="mapping-file-draft" data-file=name.clone()>
+            <div class="c360-mapping__file" data-testid="mapping-file-draft" data-file=key>
                 <h3 class="c360-mapping__name">{name}</h3>
                 <p class="c360-mapping__read">
                     {read_as}

@@ -9,6 +9,7 @@
 //!
 //! Plain data: the dialog that shows it is `mapping_dialog.rs`.
 
+use c360::engine::decode::Delimiter;
 use c360::engine::mapping::{Mapping, MappingError, MappingFile};
 use c360_worker::protocol::{FileRef, Inspection};
 
@@ -43,9 +44,9 @@ impl Draft {
     /// header says, or as its name says; with a mapping remembered for its header, or the one
     /// proposed.
     pub fn new(inspection: Inspection, forced: Option<Slot>, remembered: &[Remembered]) -> Draft {
-        let header = &inspection.head.header;
+        let header = inspection.head.header.clone();
         let memory = remembered.iter().find(|r| {
-            r.mapping.header.as_ref() == Some(header) && forced.is_none_or(|s| s == r.slot)
+            r.mapping.header.as_ref() == Some(&header) && forced.is_none_or(|s| s == r.slot)
         });
         let slot = forced
             .or(memory.map(|r| r.slot))
@@ -70,6 +71,7 @@ impl Draft {
                         (c.name.to_string(), header.contains(&h).then_some(h))
                     })
                     .collect();
+                draft.delimiter = memory.mapping.delimiter.map(|d| char::from(d.byte()));
                 draft.remembered = true;
             }
         }
@@ -150,6 +152,10 @@ impl Draft {
         let header = &self.inspection.head.header;
         let mut mapping = Mapping {
             header: Some(header.clone()),
+            delimiter: self
+                .delimiter
+                .and_then(|d| u8::try_from(d).ok())
+                .and_then(Delimiter::new),
             ..Mapping::default()
         };
         for (column, chosen) in &self.chosen {

@@ -337,7 +337,8 @@ impl Workspace {
         match review.inputs() {
             Ok(files) => {
                 for memory in review.to_remember() {
-                    self.remembered.retain(|r| r.mapping.header != memory.mapping.header);
+                    self.remembered
+                        .retain(|r| r.mapping.header != memory.mapping.header);
                     self.remembered.push(memory);
                 }
                 let schema = review.schema.take();
@@ -361,11 +362,7 @@ impl Workspace {
     /// Adds `categories` to the schema's accepted list (the `accepted_values` test on the
     /// transactions' category) and re-runs: `customers` gains a column for each.
     pub fn accept_categories(&mut self, categories: &[String], now: f64) {
-        let Some(text) = self
-            .schema
-            .in_force()
-            .with_accepted_categories(categories)
-        else {
+        let Some(text) = self.schema.in_force().with_accepted_categories(categories) else {
             return;
         };
         if self.schema.apply(text, SchemaOrigin::Edited) {

@@ -17,8 +17,8 @@
 use c360::engine::bench::{BenchReport, Timing};
 use c360::engine::categories::CategoryCount;
 use c360::engine::data_test::TestResult;
-use c360::engine::freshness::FreshnessResult;
 use c360::engine::decode::Head;
+use c360::engine::freshness::FreshnessResult;
 use c360::engine::mapping::{MappingFile, Proposal};
 use c360::engine::models::ModelColumn;
 use c360::engine::project::Step;

@@ -18,6 +18,7 @@ use std::sync::Arc;
 use c360::engine::build::{Build, StepDone};
 use c360::engine::categories::{self, CategoryCount};
 use c360::engine::dag::SOURCES;
+use c360::engine::decode::Delimiter;
 use c360::engine::mapping::{propose, recognise, Mapping};
 use c360::engine::source::SourceLoader;
 use c360::engine::{RunOutput, Schema, Sources, Table};
@@ -25,8 +26,8 @@ use web_time::Instant;
 
 use crate::protocol::Failure;
 use crate::protocol::{
-    Direction, FileRef, Inspection, Filter, FindingSummary, NearMiss, NodeSummary, PageRequest, Progress,
-    RunRequest, RunSummary, Slot, Sort, SourceSpec, TablePage, TableRef, TestSummary,
+    Direction, FileRef, Filter, FindingSummary, Inspection, NearMiss, NodeSummary, PageRequest,
+    Progress, RunRequest, RunSummary, Slot, Sort, SourceSpec, TablePage, TableRef, TestSummary,
 };
 
 /// The demo CRM export, bundled so the app works offline.
@@ -87,12 +88,17 @@ pub fn inspect(
     })?;
     let complete = start.len() as u64 >= file.size;
     let delimiter = match delimiter {
-        Some(d) if d.is_ascii() => Some(d as u8),
-        Some(d) => {
-            return Err(Failure::BadRequest {
-                message: format!("{d:?} is not a delimiter c360 reads"),
-            })
-        }
+        Some(d) => Some(
+            u8::try_from(d)
+                .ok()
+                .and_then(Delimiter::new)
+                .ok_or_else(|| Failure::BadRequest {
+                    message: format!(
+                        "{d:?} is not a delimiter c360 reads ({})",
+                        Delimiter::valid().join(", ")
+                    ),
+                })?,
+        ),
         None => None,
     };
     let head = c360::engine::decode::inspect(&file.name, &start, complete, delimiter)
@@ -467,8 +473,7 @@ impl RunTask {
                             .as_ref()
                             .expect("a build reads both sources")
                             .table;
-                        match categories::found(transactions, &output.config.accepted_categories)
-                        {
+                        match categories::found(transactions, &output.config.accepted_categories) {
                             Ok(found) => self.categories = found,
                             Err(e) => return TaskStep::Failed(Failure::Run(e.into())),
                         }

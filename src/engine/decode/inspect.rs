@@ -2,7 +2,7 @@
 //! loading (the encoding and delimiter found, the header, a few rows), by the loader's own
 //! front stage and tokenizer, so that what is shown is what will be read.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Delimiter, Front, TextEncoding, Unreadable};
 use crate::engine::error::InputError;
@@ -13,7 +13,7 @@ use crate::engine::source::record::{count_newlines, Scan, Tokenizer};
 pub const SAMPLE_ROWS: usize = 20;
 
 /// The start of a file, as the loader reads it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Head {
     pub encoding: TextEncoding,
     /// The delimiter, as sniffed or given (`b';'`).

@@ -3,8 +3,8 @@
 use c360::engine::mapping::{Mapping, MappingFile};
 use c360::engine::source::TRANSACTIONS;
 use c360::engine::{InputError, RunError};
-use c360_worker::protocol::{Failure, RunRequest, SourceSpec};
-use c360_worker::session::{Session, DEMO_TRANSACTIONS};
+use c360_worker::protocol::{Failure, RunRequest, Slot, SourceSpec};
+use c360_worker::session::{inspect, Session, DEMO_TRANSACTIONS};
 
 use crate::support::{demo_request, node_rows, parsed_files, run, Files};
 
@@ -87,10 +87,7 @@ fn without_its_mapping_the_file_is_a_typed_error_naming_the_missing_columns() {
     let Err(Failure::Run(RunError::Input(e))) = run(&mut session, &mut files, 1, request) else {
         panic!("an unmapped file fails");
     };
-    assert!(
-        matches!(e, InputError::MissingColumns { .. }),
-        "{e:?}"
-    );
+    assert!(matches!(e, InputError::MissingColumns { .. }), "{e:?}");
     assert!(e.to_string().contains("shop-orders.csv"), "{e}");
 }
 
@@ -121,4 +118,35 @@ fn the_summary_lists_the_categories_found_against_the_accepted_list() {
             "{name} is listed, used or not"
         );
     }
+}
+
+#[test]
+fn an_inspection_says_how_the_file_is_read_and_which_export_it_is() {
+    let mut files = Files::default();
+    let text = std::str::from_utf8(&renamed_transactions())
+        .unwrap()
+        .replace(',', ";");
+    let SourceSpec::File(file) = files.add("orders.csv", text.as_bytes()) else {
+        unreachable!("a user's file")
+    };
+    let inspection = inspect(&file, None, &mut files).expect("inspects");
+    assert_eq!(inspection.head.delimiter, b';');
+    assert_eq!(inspection.head.header[0], "customer_id");
+    assert_eq!(inspection.recognised, Some(Slot::Transactions));
+    let proposal = inspection.proposal(Slot::Transactions);
+    assert!(proposal.is_complete() && !proposal.is_exact());
+    assert_eq!(proposal.file, "orders.csv");
+    // The proposal, taken as it is, is the mapping written by hand above.
+    let mut proposed = proposal.mapping().expect("complete");
+    proposed.header = None;
+    assert_eq!(Some(&proposed), shop_mapping().get(&TRANSACTIONS));
+    // Only the start is read.
+    assert!(files.reads.iter().all(|r| r.offset == 0));
+
+    // Split on commas instead, the header is one column: nothing is recognised.
+    let commas = inspect(&file, Some(','), &mut files).expect("inspects");
+    assert_eq!(commas.head.header.len(), 1);
+    assert_eq!(commas.recognised, None);
+    let refused = inspect(&file, Some('x'), &mut files).expect_err("x is no delimiter");
+    assert!(matches!(refused, Failure::BadRequest { .. }), "{refused:?}");
 }

@@ -23,6 +23,7 @@ fn request_kind(body: &RequestBody) -> &'static str {
         RequestBody::Cancel { .. } => "cancel",
         RequestBody::Page(_) => "page",
         RequestBody::Download { .. } => "download",
+        RequestBody::Inspect { .. } => "inspect",
         RequestBody::Bench { .. } => "bench",
     }
 }
@@ -35,6 +36,7 @@ fn response_kind(body: &ResponseBody) -> &'static str {
         ResponseBody::Chunk { .. } => "chunk",
         ResponseBody::Done(Done::Run(_)) => "done/run",
         ResponseBody::Done(Done::Page(_)) => "done/page",
+        ResponseBody::Done(Done::Inspect(_)) => "done/inspect",
         ResponseBody::Done(Done::Download { .. }) => "done/download",
         ResponseBody::Done(Done::Bench(_)) => "done/bench",
         ResponseBody::Failed(Failure::Run(_)) => "failed/run",
@@ -45,15 +47,16 @@ fn response_kind(body: &ResponseBody) -> &'static str {
     }
 }
 
-const ALL_REQUEST_KINDS: [&str; 5] = ["run", "cancel", "page", "download", "bench"];
+const ALL_REQUEST_KINDS: [&str; 6] = ["run", "cancel", "page", "download", "inspect", "bench"];
 
-const ALL_RESPONSE_KINDS: [&str; 13] = [
+const ALL_RESPONSE_KINDS: [&str; 14] = [
     "ready",
     "progress/parsing",
     "progress/step",
     "chunk",
     "done/run",
     "done/page",
+    "done/inspect",
     "done/download",
     "done/bench",
     "failed/run",
@@ -184,7 +187,17 @@ fn every_request_kind_round_trips() {
         },
         TableRef::Finding { index: 2 },
     ];
+    let inspect = |delimiter| RequestBody::Inspect {
+        file: c360_worker::protocol::FileRef {
+            token: 9,
+            name: "shop; orders.csv".into(),
+            size: 1 << 30,
+        },
+        delimiter,
+    };
     let mut bodies = vec![
+        inspect(None),
+        inspect(Some('\t')),
         RequestBody::Run(demo_request()),
         RequestBody::Run(keep_orphans),
         RequestBody::Cancel { request: 7 },
@@ -273,6 +286,14 @@ fn every_response_kind_round_trips() {
         bytes: download.bytes_sent(),
         rows: download.rows(),
     }));
+    let SourceSpec::File(shop) = files.add(
+        "shop.csv",
+        "customer_id;Order Date;price;qty\nc1;2023-04-15;12.5;1\n".as_bytes(),
+    ) else {
+        unreachable!("a user's file")
+    };
+    let inspection = c360_worker::session::inspect(&shop, None, &mut files).expect("inspects");
+    bodies.push(ResponseBody::Done(Done::Inspect(Box::new(inspection))));
     bodies.push(ResponseBody::Done(Done::Bench(c360::engine::bench::run(
         20, 200, 1,
     ))));
