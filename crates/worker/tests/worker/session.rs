@@ -783,3 +783,92 @@ fn pieces_that_split_rows_quotes_and_characters_give_the_engines_tables() {
         );
     }
 }
+
+/// `text` with each comma outside quotes made a semicolon.
+fn semicolons(text: &str) -> String {
+    let mut quoted = false;
+    text.chars()
+        .map(|c| match c {
+            '"' => {
+                quoted = !quoted;
+                c
+            }
+            ',' if !quoted => ';',
+            c => c,
+        })
+        .collect()
+}
+
+/// The worker feeds the user's file to the engine's loader as it reads it, so it decodes what
+/// the CLI decodes: a UTF-16 export, and a semicolon-separated one in Windows-1252, read 777
+/// bytes at a time (splitting UTF-16 code units), give the run the UTF-8 comma files give.
+#[test]
+fn utf16_and_windows_1252_semicolon_files_run_as_their_utf8_does() {
+    let contacts = std::str::from_utf8(DEMO_CONTACTS).expect("the demo is UTF-8");
+    let utf8 = std::str::from_utf8(DEMO_TRANSACTIONS)
+        .expect("the demo is UTF-8")
+        .replacen(",Books,", ",Caf\u{e9},", 1);
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(contacts.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let cp1252: Vec<u8> = semicolons(&utf8)
+        .chars()
+        .map(|c| match c {
+            '\u{e9}' => 0xE9,
+            c => u8::try_from(c).ok().filter(u8::is_ascii).expect("ASCII"),
+        })
+        .collect();
+    let mut session = Session::new();
+    let mut files = Files::default();
+    files.max_read = Some(777);
+    let sources = [
+        files.add("contacts (UTF-16).csv", &utf16),
+        files.add("transactions (1252).csv", &cp1252),
+    ];
+    let done = run(&mut session, &mut files, 1, request_with(sources)).expect("runs");
+    let output = engine_build(
+        ("contacts.csv", DEMO_CONTACTS),
+        ("transactions.csv", utf8.as_bytes()),
+        DEFAULT_SCHEMA,
+        &demo_config(),
+    )
+    .expect("builds");
+    assert_summary_is(&session, &done.summary, &output, "decoded files");
+    let category = output
+        .model("stg_web__transactions")
+        .and_then(|t| t.column("category"))
+        .expect("the staged category");
+    assert!((0..category.len()).any(|r| category.get(r).to_string() == "Caf\u{e9}"));
+}
+
+/// A file in an encoding c360 does not read fails the run with the engine's typed error.
+#[test]
+fn a_utf32_file_fails_the_run_naming_it() {
+    let mut session = Session::new();
+    let mut files = Files::default();
+    let utf32: Vec<u8> = [0xFF, 0xFE, 0, 0]
+        .into_iter()
+        .chain(
+            DEMO_CONTACTS
+                .iter()
+                .flat_map(|&b| u32::from(b).to_le_bytes()),
+        )
+        .collect();
+    let sources = [
+        files.add("contacts32.csv", &utf32),
+        files.add("transactions.csv", DEMO_TRANSACTIONS),
+    ];
+    match run(&mut session, &mut files, 1, request_with(sources)) {
+        Err(Failure::Run(e)) => {
+            let text = e.to_string();
+            assert!(
+                text.starts_with("contacts32.csv: the file starts with a UTF-32"),
+                "{text}"
+            );
+        }
+        Ok(_) => panic!("a UTF-32 file ran"),
+        Err(other) => panic!("{other:?}"),
+    }
+    assert!(session.run_id().is_none(), "no run in force");
+}
