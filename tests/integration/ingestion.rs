@@ -538,23 +538,68 @@ fn timestamps_of_impossible_days_are_rejected() {
 #[test]
 fn timestamps_with_trailing_garbage_are_rejected() {
     for bad in [
-        "2023-04-15 09:57:19.000Z",
         "2023-04-15 09:57:19.000 UTC",
+        "2023-04-15 09:57:19.000z",
+        "2023-04-15 09:57:19.000+2",
+        "2023-04-15 09:57:19.000+02:00Z",
         "2023-04-15 09:57:19.12a",
         "2023-04-15 09:57",
+        "2023-04-15T",
+        "15/04/2023",
     ] {
         let err = transactions_error(&T1.replace("2023-04-15 09:57:19.000", bad));
-        assert_eq!(
-            bad_value(&err),
-            (
-                2,
-                "transaction_date",
-                "a timestamp YYYY-MM-DD HH:MM:SS.mmm",
-                bad
-            ),
-            "{bad}"
+        let (line, column, expected, found) = bad_value(&err);
+        assert_eq!((line, column, found), (2, "transaction_date", bad), "{bad}");
+        assert!(
+            expected.starts_with("a timestamp YYYY-MM-DD HH:MM:SS[.mmm]")
+                && expected.contains("±HH:MM")
+                && expected.contains("or a date YYYY-MM-DD"),
+            "{expected}"
         );
     }
+    let err =
+        transactions_error(&T1.replace("2023-04-15 09:57:19.000", "2023-04-15T09:57:19+24:00"));
+    assert_eq!(
+        err.to_string(),
+        "transactions.csv line 2, column transaction_date: expected a UTC offset between -23:59 \
+         and +23:59, found \"2023-04-15T09:57:19+24:00\""
+    );
+}
+
+/// ISO 8601 as exporters write it: `T` or a space, `Z` or an offset (converted to UTC), or
+/// a date alone (its midnight UTC); every form of one instant gives the same table.
+#[test]
+fn iso_timestamps_with_zones_and_dates_alone_are_read_as_utc() {
+    let forms = [
+        "2023-04-15 09:57:19.000",
+        "2023-04-15T09:57:19",
+        "2023-04-15T09:57:19Z",
+        "2023-04-15T09:57:19.000Z",
+        "2023-04-15T11:57:19+02:00",
+        "2023-04-15 11:57:19.0+0200",
+        "2023-04-15T07:57:19-02",
+        "2023-04-14T23:57:19-10:00",
+    ];
+    for form in forms {
+        let t = load_transactions(format!(
+            "{TRANSACTIONS_HEADER}\n{}\n",
+            T1.replace("2023-04-15 09:57:19.000", form)
+        ))
+        .unwrap_or_else(|e| panic!("{form}: {e}"));
+        assert_eq!(
+            cell(&t, "transaction_date", 0),
+            "2023-04-15 09:57:19.000",
+            "{form}"
+        );
+    }
+    let t = load_transactions(format!(
+        "{TRANSACTIONS_HEADER}\n{}\n",
+        T1.replace("2023-04-15 09:57:19.000", "2023-04-15")
+            .replace("2023-05-09 10:05:28.875", "2023-05-09T10:05:28.875Z")
+    ))
+    .unwrap();
+    assert_eq!(cell(&t, "transaction_date", 0), "2023-04-15 00:00:00.000");
+    assert_eq!(cell(&t, "_loaded_at_utc", 0), "2023-05-09 10:05:28.875");
 }
 
 #[test]

@@ -17,11 +17,18 @@ pub(super) fn expected(data_type: DataType, why: Option<&TimeError>) -> String {
         (DataType::Timestamp, Some(TimeError::TooPrecise)) => {
             "a timestamp with at most millisecond precision (YYYY-MM-DD HH:MM:SS.mmm)".into()
         }
+        (DataType::Timestamp, Some(TimeError::NoSuchOffset)) => {
+            "a UTC offset between -23:59 and +23:59".into()
+        }
         (DataType::Text, _) => "UTF-8 text".into(),
         (DataType::Integer, _) => "a whole number".into(),
         (DataType::Decimal, _) => "a decimal number such as 12.5".into(),
         (DataType::Date, _) => "a date YYYY-MM-DD".into(),
-        (DataType::Timestamp, _) => "a timestamp YYYY-MM-DD HH:MM:SS.mmm".into(),
+        (DataType::Timestamp, _) => {
+            "a timestamp YYYY-MM-DD HH:MM:SS[.mmm] (or T for the space), then Z, an offset \
+             ±HH:MM or nothing for UTC; or a date YYYY-MM-DD"
+                .into()
+        }
         (DataType::Boolean, _) => "true or false".into(),
     }
 }
