@@ -25,7 +25,8 @@
 //!       "header": ["id", "username", "name", "gender", "address", "E-mail", "Date of birth", "_loaded_at_utc"]
 //!     },
 //!     "transactions": {
-//!       "columns": { "contact_id": "customer_id", "transaction_date": "order_date", "amount": "price", "item_count": "qty" }
+//!       "columns": { "contact_id": "customer_id", "transaction_date": "order_date", "amount": "price", "item_count": "qty" },
+//!       "formats": { "amount": { "currency_symbol": "$", "thousands_separator": "," } }
 //!     }
 //!   }
 //! }
@@ -39,6 +40,16 @@
 //!   left out is looked up under its own name. Each header may hold one column only.
 //! - `header` (optional) is the header the mapping was made for, so that the app can offer it
 //!   again for a file with the same header; it is not checked when the mapping is applied.
+//! - `formats` (optional) says, for a decimal column (the key, c360's name; for the sources
+//!   today only `transactions.amount`), how the user's file writes its numbers when not plain
+//!   `-1234.5`: `currency_symbol` (any text without digits, signs, dots, quotes or spaces,
+//!   e.g. `"$"`, `"€"`, `"CHF"`) and `thousands_separator` (one of `","`, `"'"`, `"_"`, `" "`,
+//!   a no-break space or a narrow no-break space), each optional. With
+//!   `{ "currency_symbol": "$", "thousands_separator": "," }` the column reads `$1,234.50`,
+//!   `-$5.00`, `$-5.00`, `1,234.50 $`, `-1,234.50$` and plain `1234.50`; a separator out of
+//!   place (`1,23.4`) is still an error naming the line. The decimal point is always a dot: a
+//!   decimal comma (`12,5`) is not read. Without a format, a currency symbol or a comma in a
+//!   number is an error, never a guess. (See [`NumberFormat`].)
 //!
 //! Columns of the file that the mapping does not name are kept as extra columns.
 
@@ -49,6 +60,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::column::DataType;
+use super::decimal::NumberFormat;
 use super::source::{SourceDef, CONTACTS, TRANSACTIONS};
 
 pub use propose::{propose, Evidence, Proposal, ProposedColumn};
@@ -68,6 +81,9 @@ pub struct Mapping {
     /// The header the mapping was made for, if known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header: Option<Vec<String>>,
+    /// Decimal column (c360's name) → how the user's file writes its numbers.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub formats: BTreeMap<String, NumberFormat>,
 }
 
 /// The mapping file: one [`Mapping`] per source, keyed by the source table's name.
@@ -127,6 +143,21 @@ pub enum MappingError {
         file: String,
         column: String,
         mapped_from: String,
+    },
+    /// Occurs when the mapping gives a number format to a column that is not a decimal one.
+    /// `decimal_columns` are the source's columns that may have one.
+    FormatNotDecimal {
+        file: String,
+        column: String,
+        data_type: DataType,
+        decimal_columns: Vec<String>,
+    },
+    /// Occurs when a number format cannot be read unambiguously (a separator that is not
+    /// one of [`crate::engine::decimal::SEPARATORS`], a symbol holding digits or signs).
+    BadFormat {
+        file: String,
+        column: String,
+        message: String,
     },
 }
 
@@ -217,6 +248,23 @@ impl fmt::Display for MappingError {
                 "{file}: the mapping reads {column:?} from {mapped_from:?}, but the file also \
                  has a header {column:?}; map {column:?} to one of them and rename the other"
             ),
+            MappingError::FormatNotDecimal {
+                file,
+                column,
+                data_type,
+                decimal_columns,
+            } => write!(
+                f,
+                "{file}: the mapping gives a number format to {column:?}, whose type is {}; \
+                 only decimal columns take one: {}",
+                data_type.sql_name(),
+                list(decimal_columns)
+            ),
+            MappingError::BadFormat {
+                file,
+                column,
+                message,
+            } => write!(f, "{file}: the number format of {column:?}: {message}"),
         }
     }
 }
@@ -231,7 +279,9 @@ impl MappingError {
             | MappingError::Unmapped { file, .. }
             | MappingError::HeaderNotFound { file, .. }
             | MappingError::HeaderUsedTwice { file, .. }
-            | MappingError::Collision { file, .. } => *file = name.to_string(),
+            | MappingError::Collision { file, .. }
+            | MappingError::FormatNotDecimal { file, .. }
+            | MappingError::BadFormat { file, .. } => *file = name.to_string(),
             MappingError::Json { .. }
             | MappingError::Version { .. }
             | MappingError::UnknownSource { .. } => {}
@@ -281,6 +331,7 @@ impl MappingFile {
                     });
                 }
             }
+            mapping.check_formats(def)?;
         }
         Ok(file)
     }
@@ -319,6 +370,44 @@ fn source_def(name: &str) -> Result<&'static SourceDef, MappingError> {
 }
 
 impl Mapping {
+    /// Checks that every format is for one of `def`'s decimal columns and can be read.
+    pub fn check_formats(&self, def: &SourceDef) -> Result<(), MappingError> {
+        let file = || def.file_name.to_string();
+        for (column, format) in &self.formats {
+            let Some(c) = def.columns.iter().find(|c| c.name == column) else {
+                return Err(MappingError::UnknownColumn {
+                    file: file(),
+                    column: column.clone(),
+                    valid: def.columns.iter().map(|c| c.name.to_string()).collect(),
+                });
+            };
+            if c.data_type != DataType::Decimal {
+                return Err(MappingError::FormatNotDecimal {
+                    file: file(),
+                    column: column.clone(),
+                    data_type: c.data_type,
+                    decimal_columns: def
+                        .columns
+                        .iter()
+                        .filter(|c| c.data_type == DataType::Decimal)
+                        .map(|c| c.name.to_string())
+                        .collect(),
+                });
+            }
+            format.check().map_err(|message| MappingError::BadFormat {
+                file: file(),
+                column: column.clone(),
+                message,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The number format of the decimal column `column`, if the mapping gives one.
+    pub fn format_of(&self, column: &str) -> Option<&NumberFormat> {
+        self.formats.get(column)
+    }
+
     /// The header that holds `column`: the mapped one, or the column's own name.
     pub fn header_for<'a>(&'a self, column: &'a str) -> &'a str {
         self.columns.get(column).map_or(column, String::as_str)
@@ -341,6 +430,7 @@ impl Mapping {
                 });
             }
         }
+        self.check_formats(def)?;
         // header index → the required column it holds.
         let mut holds: Vec<Option<&str>> = vec![None; header.len()];
         for c in def.columns {
@@ -407,7 +497,7 @@ mod tests {
                 .iter()
                 .map(|(c, h)| (c.to_string(), h.to_string()))
                 .collect(),
-            header: None,
+            ..Mapping::default()
         }
     }
 
@@ -515,7 +605,7 @@ mod tests {
                 .into_iter()
                 .chain([("id".to_string(), "customer_id".to_string())])
                 .collect(),
-            header: None,
+            ..Mapping::default()
         };
         assert_eq!(
             twice.apply(&TRANSACTIONS, &header).unwrap_err(),
@@ -576,12 +666,21 @@ mod tests {
               "header": ["id", "username", "name", "gender", "address", "E-mail", "Date of birth", "_loaded_at_utc"]
             },
             "transactions": {
-              "columns": { "contact_id": "customer_id", "transaction_date": "order_date", "amount": "price", "item_count": "qty" }
+              "columns": { "contact_id": "customer_id", "transaction_date": "order_date", "amount": "price", "item_count": "qty" },
+              "formats": { "amount": { "currency_symbol": "$", "thousands_separator": "," } }
             }
           }
         }"#;
         let file = MappingFile::from_json(doc).unwrap();
-        assert_eq!(file.get(&TRANSACTIONS).unwrap(), &user_mapping());
+        let mut dollars = user_mapping();
+        dollars.formats.insert(
+            "amount".into(),
+            NumberFormat {
+                currency_symbol: Some("$".into()),
+                thousands_separator: Some(','),
+            },
+        );
+        assert_eq!(file.get(&TRANSACTIONS).unwrap(), &dollars);
         let contacts = file.get(&CONTACTS).unwrap();
         assert_eq!(contacts.header_for("mail"), "E-mail");
         assert_eq!(contacts.header_for("id"), "id");
@@ -589,6 +688,81 @@ mod tests {
         let renamed = contacts.apply(&CONTACTS, &header).unwrap();
         assert_eq!(renamed[5], "mail");
         assert_eq!(renamed[6], "birthdate");
+    }
+
+    #[test]
+    fn number_formats_round_trip_and_are_checked_when_read() {
+        let json = r#"{"version": 1, "sources": {"transactions": {
+            "columns": {"amount": "price"},
+            "formats": {"amount": {"currency_symbol": "$", "thousands_separator": ","}}}}}"#;
+        let file = MappingFile::from_json(json).unwrap();
+        let m = file.get(&TRANSACTIONS).unwrap();
+        assert_eq!(
+            m.format_of("amount"),
+            Some(&NumberFormat {
+                currency_symbol: Some("$".into()),
+                thousands_separator: Some(','),
+            })
+        );
+        assert_eq!(MappingFile::from_json(&file.to_json()).unwrap(), file);
+        // No formats: the key is left out of what the app saves.
+        assert!(!MappingFile::new().to_json().contains("formats"));
+        let mut plain = MappingFile::new();
+        plain.set(&TRANSACTIONS, user_mapping());
+        assert!(!plain.to_json().contains("formats"));
+
+        let read = |formats: &str| {
+            MappingFile::from_json(&format!(
+                r#"{{"version": 1, "sources": {{"transactions": {{"columns": {{}}, "formats": {formats}}}}}}}"#
+            ))
+        };
+        match read(r#"{"transaction_date": {"currency_symbol": "$"}}"#).unwrap_err() {
+            MappingError::FormatNotDecimal {
+                file,
+                column,
+                data_type,
+                decimal_columns,
+            } => {
+                assert_eq!(
+                    (file.as_str(), column.as_str()),
+                    ("transactions.csv", "transaction_date")
+                );
+                assert_eq!(data_type, DataType::Timestamp);
+                assert_eq!(decimal_columns, strings(&["amount"]));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            read(r#"{"price": {"currency_symbol": "$"}}"#).unwrap_err(),
+            MappingError::UnknownColumn { column, .. } if column == "price"
+        ));
+        match read(r#"{"amount": {"thousands_separator": "."}}"#).unwrap_err() {
+            MappingError::BadFormat {
+                column, message, ..
+            } => {
+                assert_eq!(column, "amount");
+                assert!(message.contains("decimal comma is not read"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // A misspelt key, or a separator of two characters, is the JSON's error.
+        assert!(matches!(
+            read(r#"{"amount": {"currency": "$"}}"#),
+            Err(MappingError::Json { .. })
+        ));
+        assert!(matches!(
+            read(r#"{"amount": {"thousands_separator": ",,"}}"#),
+            Err(MappingError::Json { .. })
+        ));
+        // `apply` checks a mapping built in code the same way.
+        let mut m = user_mapping();
+        m.formats
+            .insert("item_count".into(), NumberFormat::default());
+        let header = strings(&USER_TRANSACTIONS);
+        assert!(matches!(
+            m.apply(&TRANSACTIONS, &header),
+            Err(MappingError::FormatNotDecimal { .. })
+        ));
     }
 
     #[test]

@@ -588,10 +588,18 @@ impl SourceLoader {
         let mut builders = Vec::new();
         for (field, name) in header.iter().enumerate() {
             let (slot, builder) = match self.def.columns.iter().position(|c| c.name == name) {
-                Some(i) => (
-                    i,
-                    Builder::new(self.def.columns[i].data_type, self.def.columns[i].intern),
-                ),
+                Some(i) => {
+                    let c = &self.def.columns[i];
+                    // `Mapping::apply` checked that only decimal columns have a format.
+                    let format = self.mapping.as_ref().and_then(|m| m.format_of(c.name));
+                    let builder = match format {
+                        Some(format) if c.data_type == DataType::Decimal => {
+                            Builder::formatted_decimal(format.clone())
+                        }
+                        _ => Builder::new(c.data_type, c.intern),
+                    };
+                    (i, builder)
+                }
                 None => (usize::MAX, Builder::new(DataType::Text, false)),
             };
             slots.push(slot);

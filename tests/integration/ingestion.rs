@@ -1080,7 +1080,7 @@ fn a_mapping_renames_the_header_before_the_columns_are_typed() {
         .into_iter()
         .map(|(c, h)| (c.to_string(), h.to_string()))
         .collect(),
-        header: None,
+        ..Mapping::default()
     };
     let table = load_mapped(
         &TRANSACTIONS,
@@ -1147,6 +1147,147 @@ fn a_mapping_renames_the_header_before_the_columns_are_typed() {
     match load_mapped(&TRANSACTIONS, "orders.csv", bad.as_bytes(), Some(&mapping)) {
         Err(InputError::BadValue { line, column, .. }) => {
             assert_eq!((line, column.as_str()), (2, "item_count"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A mapping reading `amount` from `price`, written with `$` and `,` as the mapping says.
+fn dollar_mapping() -> c360::engine::mapping::Mapping {
+    c360::engine::mapping::MappingFile::from_json(
+        r#"{"version": 1, "sources": {"transactions": {
+            "columns": {"amount": "price"},
+            "formats": {"amount": {"currency_symbol": "$", "thousands_separator": ","}}
+        }}}"#,
+    )
+    .unwrap()
+    .get(&TRANSACTIONS)
+    .unwrap()
+    .clone()
+}
+
+fn load_prices(
+    prices: &[&str],
+    mapping: Option<&c360::engine::mapping::Mapping>,
+) -> Result<Table, InputError> {
+    let header = TRANSACTIONS_HEADER.replace("amount", "price");
+    let rows: String = prices
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            format!(
+                "c1,t{i},2023-04-15 09:57:19.000,{},1,Books,{LOADED_AT}\n",
+                field(p)
+            )
+        })
+        .collect();
+    c360::engine::source::load_mapped(
+        &TRANSACTIONS,
+        "orders.csv",
+        format!("{header}\n{rows}").as_bytes(),
+        mapping,
+    )
+}
+
+#[test]
+fn a_number_format_in_the_mapping_reads_currency_symbols_and_thousands_separators() {
+    let mapping = dollar_mapping();
+    let t = load_prices(
+        &[
+            "$1,234.50",
+            "-$5.00",
+            "$-5.00",
+            "1,234.50 $",
+            "12",
+            "$1,234,567.125",
+            "",
+        ],
+        Some(&mapping),
+    )
+    .unwrap();
+    let amounts: Vec<String> = (0..7).map(|i| cell(&t, "amount", i)).collect();
+    assert_eq!(
+        amounts,
+        [
+            "1234.500",
+            "-5.000",
+            "-5.000",
+            "1234.500",
+            "12.000",
+            "1234567.125",
+            ""
+        ]
+    );
+}
+
+#[test]
+fn with_a_number_format_a_misplaced_separator_is_still_a_bad_value() {
+    let mapping = dollar_mapping();
+    let err = load_prices(&["$1,234.50", "1,23.4"], Some(&mapping)).unwrap_err();
+    let (line, column, expected, found) = bad_value(&err);
+    // The column by its c360 name, as every mapped column is named in errors.
+    assert_eq!((line, column, found), (3, "amount", "1,23.4"));
+    assert!(
+        expected.contains("groups of three") && expected.contains("$1,234.50"),
+        "{expected}"
+    );
+    assert!(
+        err.to_string()
+            .starts_with("orders.csv line 3, column amount: expected "),
+        "{err}"
+    );
+    // A decimal comma is not read, and says so.
+    let err = load_prices(&["12,5"], Some(&mapping)).unwrap_err();
+    assert_eq!(bad_value(&err).0, 2);
+    let err = load_prices(&["1.234,50 $"], Some(&mapping)).unwrap_err();
+    let (_, _, expected, found) = bad_value(&err);
+    assert_eq!(found, "1.234,50 $");
+    assert!(
+        expected.contains("a decimal comma is not read"),
+        "{expected}"
+    );
+    // Another currency than the mapping's.
+    let err = load_prices(&["€5"], Some(&mapping)).unwrap_err();
+    assert_eq!(bad_value(&err).3, "€5");
+}
+
+#[test]
+fn without_a_number_format_a_currency_symbol_or_a_comma_is_a_bad_value() {
+    let mut plain = dollar_mapping();
+    plain.formats.clear();
+    for price in ["$5.00", "1,234.50"] {
+        let err = load_prices(&[price], Some(&plain)).unwrap_err();
+        assert_eq!(
+            bad_value(&err),
+            (2, "amount", "a decimal number such as 12.5", price),
+            "{price}"
+        );
+    }
+}
+
+#[test]
+fn a_number_format_is_for_decimal_columns_only() {
+    use c360::engine::mapping::MappingError;
+    let mut mapping = dollar_mapping();
+    let format = mapping.formats.remove("amount").unwrap();
+    mapping.formats.insert("item_count".into(), format);
+    match load_prices(&["5"], Some(&mapping)).unwrap_err() {
+        InputError::Mapping { file, error } => {
+            assert_eq!(file, "orders.csv");
+            assert_eq!(
+                *error,
+                MappingError::FormatNotDecimal {
+                    file: "orders.csv".into(),
+                    column: "item_count".into(),
+                    data_type: DataType::Integer,
+                    decimal_columns: vec!["amount".into()],
+                }
+            );
+            assert_eq!(
+                error.to_string(),
+                "orders.csv: the mapping gives a number format to \"item_count\", whose type is \
+                 integer; only decimal columns take one: \"amount\""
+            );
         }
         other => panic!("{other:?}"),
     }
