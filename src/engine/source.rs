@@ -148,6 +148,13 @@ const READ_SIZE: usize = 1 << 20;
 /// number of times, not once per chunk.
 const MIN_SCAN: usize = 64 << 10;
 
+/// The longest record (the header too) the loader reads: 1 MiB, a thousand times the longest
+/// row an export of these sources has. Past it the file is not one the loader can read — a
+/// quote left open that swallows the rest of the file, or a file of one endless line — and
+/// saying so early bounds what is held in memory (about twice this) instead of buffering the
+/// whole file into one field.
+pub const MAX_RECORD_BYTES: usize = 1 << 20;
+
 /// The UTF-8 byte-order mark some exporters (Excel) put first.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -386,7 +393,11 @@ impl SourceLoader {
                         file: self.file.clone(),
                     })
                 }
-                Scan::Record { end, .. } => {
+                Scan::Record { start, end } => {
+                    let line = self.line + count_newlines(&self.buf[..start]);
+                    if let Some(e) = self.record_error(line, end - start) {
+                        return Err(e);
+                    }
                     self.read_header()?;
                     // From here on `buf` holds only data records (a worker's blocks too).
                     self.line += count_newlines(&self.buf[..end]);
@@ -406,6 +417,14 @@ impl SourceLoader {
         // by (row, 0 for the record or 1 + the field) to compare with the worker's.
         let mut failed: Option<(usize, (usize, usize), InputError)> = None;
         while let Scan::Record { start, end } = self.tok.next(&self.buf, pos, eof) {
+            let line = || self.line + count_newlines(&self.buf[..start]);
+            if self.tok.unclosed || end - start > MAX_RECORD_BYTES {
+                let e = self
+                    .record_error(line(), end - start)
+                    .expect("an unclosed or long record is an error");
+                failed = Some((pos, (self.rows, 0), e));
+                break;
+            }
             if self.tok.len() != width {
                 let found = self.tok.len();
                 let e = InputError::Malformed {
@@ -446,8 +465,40 @@ impl SourceLoader {
         self.wait()
     }
 
-    /// Waits for more bytes before looking again at `buf`, which holds no whole record yet.
+    /// Why the record on `line`, of `len` bytes, which the tokenizer just read, cannot be
+    /// read: it ends inside a quoted field because the file does, or it is too long.
+    fn record_error(&self, line: u64, len: usize) -> Option<InputError> {
+        let message = if self.tok.unclosed {
+            "a quoted field opened in the record starting on this line is never closed: the \
+             file ends inside it (a stray \" or a truncated file?)"
+                .to_string()
+        } else if len > MAX_RECORD_BYTES {
+            too_long()
+        } else {
+            return None;
+        };
+        Some(InputError::Malformed {
+            file: self.file.clone(),
+            line,
+            message,
+        })
+    }
+
+    /// Waits for more bytes before looking again at `buf`, which holds no whole record yet:
+    /// unless the record already holds more than [`MAX_RECORD_BYTES`].
     fn wait(&mut self) -> Result<(), InputError> {
+        if self.buf.len() > MAX_RECORD_BYTES {
+            let blank = self.buf.iter().take_while(|&&b| b == b'\n').count();
+            if self.buf.len() - blank > MAX_RECORD_BYTES {
+                let e = InputError::Malformed {
+                    file: self.file.clone(),
+                    line: self.line + blank as u64,
+                    message: too_long(),
+                };
+                // A bad field the worker found in the records before is the first error.
+                return Err(self.first_error(0, self.rows, (self.rows, 0), e));
+            }
+        }
         let pending = self.buf.len();
         self.scan_at = (2 * pending).max(pending + MIN_SCAN);
         Ok(())
@@ -614,6 +665,15 @@ impl SourceLoader {
         });
         Ok(())
     }
+}
+
+/// What a record longer than [`MAX_RECORD_BYTES`] is told.
+fn too_long() -> String {
+    format!(
+        "the record starting on this line is longer than {} MiB, the most c360 reads in one \
+         record (a quote left open, or not a line-based CSV file?)",
+        MAX_RECORD_BYTES >> 20
+    )
 }
 
 /// The error for a field its column's builder rejected.
