@@ -1322,7 +1322,10 @@ fn in_a_large_file_the_first_error_in_file_order_is_reported() {
             (50_000, transaction_date, b"2023-02-30 00:00:00.000"),
             (50_000, contact_id, b"\xff"),
         ],
-        &[(50_000, amount, b"1,5"), (50_000, loaded, b"2023-05-09 now")],
+        &[
+            (50_000, amount, b"1,5"),
+            (50_000, loaded, b"2023-05-09 now"),
+        ],
         &[(50_000, id, b"\xfe"), (50_000, item_count, b"1.5")],
         &[(50_000, short, b""), (49_999, item_count, b"many")],
         &[(50_000, short, b""), (49_999, loaded, b"now")],
