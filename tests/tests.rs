@@ -33,6 +33,11 @@ mod models;
 #[path = "integration/properties.rs"]
 mod properties;
 
+// Robustness: arbitrary and near-valid bytes through the loader, the mapping and a build:
+// never a panic, always a table or a typed error at a line the file has.
+#[path = "integration/robustness.rs"]
+mod robustness;
+
 // Golden outputs for the demo seeds, and the seeds reproduced by `c360 generate`.
 #[path = "integration/golden.rs"]
 mod golden;

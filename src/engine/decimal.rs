@@ -8,6 +8,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+mod format;
+
+pub use format::{FormatError, NumberFormat, SEPARATORS};
+
 /// The most decimal places a value may carry.
 pub const MAX_SCALE: u8 = 9;
 

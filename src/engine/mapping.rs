@@ -26,7 +26,8 @@
 //!     },
 //!     "transactions": {
 //!       "columns": { "contact_id": "customer_id", "transaction_date": "order_date", "amount": "price", "item_count": "qty" },
-//!       "delimiter": ";"
+//!       "delimiter": ";",
+//!       "formats": { "amount": { "currency_symbol": "$", "thousands_separator": "," } }
 //!     }
 //!   }
 //! }
@@ -43,6 +44,16 @@
 //! - `delimiter` (optional) is the file's field delimiter, one of `","`, `";"`, `"\t"` (a
 //!   tab) and `"|"`, used instead of the one sniffed from the file's first lines
 //!   ([`crate::engine::decode`]); anything else is [`MappingError::Delimiter`].
+//! - `formats` (optional) says, for a decimal column (the key, c360's name; for the sources
+//!   today only `transactions.amount`), how the user's file writes its numbers when not plain
+//!   `-1234.5`: `currency_symbol` (any text without digits, signs, dots, quotes or spaces,
+//!   e.g. `"$"`, `"€"`, `"CHF"`) and `thousands_separator` (one of `","`, `"'"`, `"_"`, `" "`,
+//!   a no-break space or a narrow no-break space), each optional. With
+//!   `{ "currency_symbol": "$", "thousands_separator": "," }` the column reads `$1,234.50`,
+//!   `-$5.00`, `$-5.00`, `1,234.50 $`, `-1,234.50$` and plain `1234.50`; a separator out of
+//!   place (`1,23.4`) is still an error naming the line. The decimal point is always a dot: a
+//!   decimal comma (`12,5`) is not read. Without a format, a currency symbol or a comma in a
+//!   number is an error, never a guess. (See [`NumberFormat`].)
 //!
 //! Columns of the file that the mapping does not name are kept as extra columns.
 
@@ -54,6 +65,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::decode::Delimiter;
+use super::column::DataType;
+use super::decimal::NumberFormat;
 use super::source::{SourceDef, CONTACTS, TRANSACTIONS};
 
 pub use propose::{propose, recognise, Evidence, Proposal, ProposedColumn, RECOGNITION_MARGIN};
@@ -76,6 +89,9 @@ pub struct Mapping {
     /// The file's delimiter, instead of the sniffed one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<Delimiter>,
+    /// Decimal column (c360's name) → how the user's file writes its numbers.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub formats: BTreeMap<String, NumberFormat>,
 }
 
 /// The mapping file: one [`Mapping`] per source, keyed by the source table's name.
@@ -141,6 +157,21 @@ pub enum MappingError {
         file: String,
         column: String,
         mapped_from: String,
+    },
+    /// Occurs when the mapping gives a number format to a column that is not a decimal one.
+    /// `decimal_columns` are the source's columns that may have one.
+    FormatNotDecimal {
+        file: String,
+        column: String,
+        data_type: DataType,
+        decimal_columns: Vec<String>,
+    },
+    /// Occurs when a number format cannot be read unambiguously (a separator that is not
+    /// one of [`crate::engine::decimal::SEPARATORS`], a symbol holding digits or signs).
+    BadFormat {
+        file: String,
+        column: String,
+        message: String,
     },
 }
 
@@ -237,6 +268,23 @@ impl fmt::Display for MappingError {
                 "{file}: the mapping reads {column:?} from {mapped_from:?}, but the file also \
                  has a header {column:?}; map {column:?} to one of them and rename the other"
             ),
+            MappingError::FormatNotDecimal {
+                file,
+                column,
+                data_type,
+                decimal_columns,
+            } => write!(
+                f,
+                "{file}: the mapping gives a number format to {column:?}, whose type is {}; \
+                 only decimal columns take one: {}",
+                data_type.sql_name(),
+                list(decimal_columns)
+            ),
+            MappingError::BadFormat {
+                file,
+                column,
+                message,
+            } => write!(f, "{file}: the number format of {column:?}: {message}"),
         }
     }
 }
@@ -252,7 +300,9 @@ impl MappingError {
             | MappingError::HeaderNotFound { file, .. }
             | MappingError::HeaderUsedTwice { file, .. }
             | MappingError::Delimiter { file, .. }
-            | MappingError::Collision { file, .. } => *file = name.to_string(),
+            | MappingError::Collision { file, .. }
+            | MappingError::FormatNotDecimal { file, .. }
+            | MappingError::BadFormat { file, .. } => *file = name.to_string(),
             MappingError::Json { .. }
             | MappingError::Version { .. }
             | MappingError::UnknownSource { .. } => {}
@@ -303,6 +353,7 @@ impl MappingFile {
                     });
                 }
             }
+            mapping.check_formats(def)?;
         }
         Ok(file)
     }
@@ -375,6 +426,44 @@ fn source_def(name: &str) -> Result<&'static SourceDef, MappingError> {
 }
 
 impl Mapping {
+    /// Checks that every format is for one of `def`'s decimal columns and can be read.
+    pub fn check_formats(&self, def: &SourceDef) -> Result<(), MappingError> {
+        let file = || def.file_name.to_string();
+        for (column, format) in &self.formats {
+            let Some(c) = def.columns.iter().find(|c| c.name == column) else {
+                return Err(MappingError::UnknownColumn {
+                    file: file(),
+                    column: column.clone(),
+                    valid: def.columns.iter().map(|c| c.name.to_string()).collect(),
+                });
+            };
+            if c.data_type != DataType::Decimal {
+                return Err(MappingError::FormatNotDecimal {
+                    file: file(),
+                    column: column.clone(),
+                    data_type: c.data_type,
+                    decimal_columns: def
+                        .columns
+                        .iter()
+                        .filter(|c| c.data_type == DataType::Decimal)
+                        .map(|c| c.name.to_string())
+                        .collect(),
+                });
+            }
+            format.check().map_err(|message| MappingError::BadFormat {
+                file: file(),
+                column: column.clone(),
+                message,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The number format of the decimal column `column`, if the mapping gives one.
+    pub fn format_of(&self, column: &str) -> Option<&NumberFormat> {
+        self.formats.get(column)
+    }
+
     /// The header that holds `column`: the mapped one, or the column's own name.
     pub fn header_for<'a>(&'a self, column: &'a str) -> &'a str {
         self.columns.get(column).map_or(column, String::as_str)
@@ -397,6 +486,7 @@ impl Mapping {
                 });
             }
         }
+        self.check_formats(def)?;
         // header index → the required column it holds.
         let mut holds: Vec<Option<&str>> = vec![None; header.len()];
         for c in def.columns {
@@ -465,6 +555,7 @@ mod tests {
                 .collect(),
             header: None,
             delimiter: None,
+            ..Mapping::default()
         }
     }
 
@@ -574,6 +665,7 @@ mod tests {
                 .collect(),
             header: None,
             delimiter: None,
+            ..Mapping::default()
         };
         assert_eq!(
             twice.apply(&TRANSACTIONS, &header).unwrap_err(),
@@ -635,7 +727,8 @@ mod tests {
             },
             "transactions": {
               "columns": { "contact_id": "customer_id", "transaction_date": "order_date", "amount": "price", "item_count": "qty" },
-              "delimiter": ";"
+              "delimiter": ";",
+              "formats": { "amount": { "currency_symbol": "$", "thousands_separator": "," } }
             }
           }
         }"#;
@@ -646,6 +739,15 @@ mod tests {
         };
         assert_eq!(file.get(&TRANSACTIONS).unwrap(), &semicolons);
         assert_eq!(file.get(&CONTACTS).unwrap().delimiter, None);
+        let mut dollars = user_mapping();
+        dollars.formats.insert(
+            "amount".into(),
+            NumberFormat {
+                currency_symbol: Some("$".into()),
+                thousands_separator: Some(','),
+            },
+        );
+        assert_eq!(file.get(&TRANSACTIONS).unwrap(), &dollars);
         let contacts = file.get(&CONTACTS).unwrap();
         assert_eq!(contacts.header_for("mail"), "E-mail");
         assert_eq!(contacts.header_for("id"), "id");
@@ -653,6 +755,81 @@ mod tests {
         let renamed = contacts.apply(&CONTACTS, &header).unwrap();
         assert_eq!(renamed[5], "mail");
         assert_eq!(renamed[6], "birthdate");
+    }
+
+    #[test]
+    fn number_formats_round_trip_and_are_checked_when_read() {
+        let json = r#"{"version": 1, "sources": {"transactions": {
+            "columns": {"amount": "price"},
+            "formats": {"amount": {"currency_symbol": "$", "thousands_separator": ","}}}}}"#;
+        let file = MappingFile::from_json(json).unwrap();
+        let m = file.get(&TRANSACTIONS).unwrap();
+        assert_eq!(
+            m.format_of("amount"),
+            Some(&NumberFormat {
+                currency_symbol: Some("$".into()),
+                thousands_separator: Some(','),
+            })
+        );
+        assert_eq!(MappingFile::from_json(&file.to_json()).unwrap(), file);
+        // No formats: the key is left out of what the app saves.
+        assert!(!MappingFile::new().to_json().contains("formats"));
+        let mut plain = MappingFile::new();
+        plain.set(&TRANSACTIONS, user_mapping());
+        assert!(!plain.to_json().contains("formats"));
+
+        let read = |formats: &str| {
+            MappingFile::from_json(&format!(
+                r#"{{"version": 1, "sources": {{"transactions": {{"columns": {{}}, "formats": {formats}}}}}}}"#
+            ))
+        };
+        match read(r#"{"transaction_date": {"currency_symbol": "$"}}"#).unwrap_err() {
+            MappingError::FormatNotDecimal {
+                file,
+                column,
+                data_type,
+                decimal_columns,
+            } => {
+                assert_eq!(
+                    (file.as_str(), column.as_str()),
+                    ("transactions.csv", "transaction_date")
+                );
+                assert_eq!(data_type, DataType::Timestamp);
+                assert_eq!(decimal_columns, strings(&["amount"]));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            read(r#"{"price": {"currency_symbol": "$"}}"#).unwrap_err(),
+            MappingError::UnknownColumn { column, .. } if column == "price"
+        ));
+        match read(r#"{"amount": {"thousands_separator": "."}}"#).unwrap_err() {
+            MappingError::BadFormat {
+                column, message, ..
+            } => {
+                assert_eq!(column, "amount");
+                assert!(message.contains("decimal comma is not read"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // A misspelt key, or a separator of two characters, is the JSON's error.
+        assert!(matches!(
+            read(r#"{"amount": {"currency": "$"}}"#),
+            Err(MappingError::Json { .. })
+        ));
+        assert!(matches!(
+            read(r#"{"amount": {"thousands_separator": ",,"}}"#),
+            Err(MappingError::Json { .. })
+        ));
+        // `apply` checks a mapping built in code the same way.
+        let mut m = user_mapping();
+        m.formats
+            .insert("item_count".into(), NumberFormat::default());
+        let header = strings(&USER_TRANSACTIONS);
+        assert!(matches!(
+            m.apply(&TRANSACTIONS, &header),
+            Err(MappingError::FormatNotDecimal { .. })
+        ));
     }
 
     #[test]

@@ -207,6 +207,12 @@ pub struct LoadFailure {
     /// The lines the error is about, when it is about some.
     pub excerpt: Option<Excerpt>,
 }
+/// The longest record (the header too) the loader reads: 1 MiB, a thousand times the longest
+/// row an export of these sources has. Past it the file is not one the loader can read — a
+/// quote left open that swallows the rest of the file, or a file of one endless line — and
+/// saying so early bounds what is held in memory (about twice this) instead of buffering the
+/// whole file into one field.
+pub const MAX_RECORD_BYTES: usize = 1 << 20;
 
 /// Builders for some of a file's columns, each with the index of its field in a record.
 struct Part {
@@ -580,6 +586,11 @@ impl SourceLoader {
                     })
                 }
                 Scan::Record { start, end } => {
+                    let line = self.line + count_newlines(&self.buf[..start]);
+                    if let Some(e) = self.record_error(line, end - start) {
+                        self.excerpt = Some(Excerpt::of_record(&self.buf, start, self.line));
+                        return Err(e);
+                    }
                     if let Err(e) = self.read_header() {
                         self.excerpt = Some(Excerpt::of_record(&self.buf, start, self.line));
                         return Err(e);
@@ -602,6 +613,14 @@ impl SourceLoader {
         // by (row, 0 for the record or 1 + the field) to compare with the worker's.
         let mut failed: Option<(usize, (usize, usize), InputError, usize)> = None;
         while let Scan::Record { start, end } = self.tok.next(&self.buf, pos, eof) {
+            let line = || self.line + count_newlines(&self.buf[..start]);
+            if self.tok.unclosed || end - start > MAX_RECORD_BYTES {
+                let e = self
+                    .record_error(line(), end - start)
+                    .expect("an unclosed or long record is an error");
+                failed = Some((pos, (self.rows, 0), e, start));
+                break;
+            }
             if self.tok.len() != width {
                 let found = self.tok.len();
                 let e = InputError::Malformed {
@@ -660,8 +679,41 @@ impl SourceLoader {
         (e, Excerpt::of_record(&self.buf, from, line))
     }
 
-    /// Waits for more bytes before looking again at `buf`, which holds no whole record yet.
+    /// Why the record on `line`, of `len` bytes, which the tokenizer just read, cannot be
+    /// read: it ends inside a quoted field because the file does, or it is too long.
+    fn record_error(&self, line: u64, len: usize) -> Option<InputError> {
+        let message = if self.tok.unclosed {
+            "a quoted field opened in the record starting on this line is never closed: the \
+             file ends inside it (a stray \" or a truncated file?)"
+                .to_string()
+        } else if len > MAX_RECORD_BYTES {
+            too_long()
+        } else {
+            return None;
+        };
+        Some(InputError::Malformed {
+            file: self.file.clone(),
+            line,
+            message,
+        })
+    }
+
+    /// Waits for more bytes before looking again at `buf`, which holds no whole record yet:
+    /// unless the record already holds more than [`MAX_RECORD_BYTES`].
     fn wait(&mut self) -> Result<(), InputError> {
+        if self.buf.len() > MAX_RECORD_BYTES {
+            let blank = self.buf.iter().take_while(|&&b| b == b'\n').count();
+            if self.buf.len() - blank > MAX_RECORD_BYTES {
+                let e = InputError::Malformed {
+                    file: self.file.clone(),
+                    line: self.line + blank as u64,
+                    message: too_long(),
+                };
+                // A bad field the worker found in the records before is the first error.
+                let excerpt = Excerpt::of_record(&self.buf, blank, self.line + blank as u64);
+                return Err(self.first_error(0, self.rows, (self.rows, 0), (e, excerpt)));
+            }
+        }
         let pending = self.buf.len();
         self.scan_at = (2 * pending).max(pending + MIN_SCAN);
         Ok(())
@@ -801,10 +853,18 @@ impl SourceLoader {
         let mut builders = Vec::new();
         for (field, name) in header.iter().enumerate() {
             let (slot, builder) = match self.def.columns.iter().position(|c| c.name == name) {
-                Some(i) => (
-                    i,
-                    Builder::new(self.def.columns[i].data_type, self.def.columns[i].intern),
-                ),
+                Some(i) => {
+                    let c = &self.def.columns[i];
+                    // `Mapping::apply` checked that only decimal columns have a format.
+                    let format = self.mapping.as_ref().and_then(|m| m.format_of(c.name));
+                    let builder = match format {
+                        Some(format) if c.data_type == DataType::Decimal => {
+                            Builder::formatted_decimal(format.clone())
+                        }
+                        _ => Builder::new(c.data_type, c.intern),
+                    };
+                    (i, builder)
+                }
                 None => (usize::MAX, Builder::new(DataType::Text, false)),
             };
             slots.push(slot);
@@ -827,6 +887,15 @@ pub(crate) fn header_name(field: &[u8]) -> String {
         .trim_start_matches('\u{feff}')
         .trim()
         .to_string()
+}
+
+/// What a record longer than [`MAX_RECORD_BYTES`] is told.
+fn too_long() -> String {
+    format!(
+        "the record starting on this line is longer than {} MiB, the most c360 reads in one \
+         record (a quote left open, or not a line-based CSV file?)",
+        MAX_RECORD_BYTES >> 20
+    )
 }
 
 /// The error for a field its column's builder rejected.

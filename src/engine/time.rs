@@ -16,6 +16,8 @@ pub enum TimeError {
     NoSuchInstant,
     /// More than three fractional digits: the sources have millisecond precision.
     TooPrecise,
+    /// A UTC offset beyond ±23:59, e.g. `+25:00`.
+    NoSuchOffset,
 }
 
 fn digits(text: &[u8]) -> Option<u32> {
@@ -38,9 +40,22 @@ pub fn parse_date(text: &[u8]) -> Result<NaiveDate, TimeError> {
     NaiveDate::from_ymd_opt(year as i32, month, day).ok_or(TimeError::NoSuchInstant)
 }
 
-/// Parses `YYYY-MM-DD HH:MM:SS[.f{1,3}]` (a `T` may stand for the space) as UTC and returns
-/// milliseconds since the Unix epoch.
+/// Parses an ISO 8601 timestamp and returns milliseconds since the Unix epoch (UTC):
+///
+/// - `YYYY-MM-DD HH:MM:SS`, a `T` allowed for the space;
+/// - then 1 to 3 fractional digits after a `.`, or none (more is [`TimeError::TooPrecise`]);
+/// - then nothing (UTC), `Z`, or a UTC offset `±HH:MM`, `±HHMM` or `±HH`, converted to UTC
+///   (`2023-05-09 12:05:28+02:00` is `2023-05-09 10:05:28` UTC);
+/// - or a date alone, `YYYY-MM-DD`: its midnight UTC.
+///
+/// Anything else is [`TimeError::Syntax`]; a local time without an offset is read as UTC,
+/// as the sources' `_utc` columns say they are.
 pub fn parse_timestamp(text: &[u8]) -> Result<i64, TimeError> {
+    if text.len() == 10 {
+        return Ok(NaiveDateTime::new(parse_date(text)?, NaiveTime::MIN)
+            .and_utc()
+            .timestamp_millis());
+    }
     if text.len() < 19 || !(text[10] == b' ' || text[10] == b'T') {
         return Err(TimeError::Syntax);
     }
@@ -52,7 +67,14 @@ pub fn parse_timestamp(text: &[u8]) -> Result<i64, TimeError> {
     let hour = digits(&clock[0..2]).ok_or(TimeError::Syntax)?;
     let minute = digits(&clock[3..5]).ok_or(TimeError::Syntax)?;
     let second = digits(&clock[6..8]).ok_or(TimeError::Syntax)?;
-    let millis = match &text[19..] {
+    let rest = &text[19..];
+    // The fraction runs to the zone designator (`Z`, `+`, `-`) or the end.
+    let zone_at = rest
+        .iter()
+        .position(|b| matches!(b, b'Z' | b'+' | b'-'))
+        .unwrap_or(rest.len());
+    let (fraction, zone) = rest.split_at(zone_at);
+    let millis = match fraction {
         [] => 0,
         [b'.', fraction @ ..] => {
             if fraction.len() > 3 {
@@ -67,9 +89,36 @@ pub fn parse_timestamp(text: &[u8]) -> Result<i64, TimeError> {
         }
         _ => return Err(TimeError::Syntax),
     };
+    let offset_minutes = utc_offset_minutes(zone)?;
     let time = NaiveTime::from_hms_milli_opt(hour, minute, second, millis)
         .ok_or(TimeError::NoSuchInstant)?;
-    Ok(NaiveDateTime::new(date, time).and_utc().timestamp_millis())
+    Ok(NaiveDateTime::new(date, time).and_utc().timestamp_millis()
+        - i64::from(offset_minutes) * 60_000)
+}
+
+/// The minutes east of UTC that a zone designator says: none or `Z` is 0; `±HH:MM`, `±HHMM`
+/// and `±HH` with at most 23 hours and 59 minutes.
+fn utc_offset_minutes(zone: &[u8]) -> Result<i32, TimeError> {
+    let (sign, hhmm) = match zone {
+        [] | [b'Z'] => return Ok(0),
+        [b'+', rest @ ..] => (1, rest),
+        [b'-', rest @ ..] => (-1, rest),
+        _ => return Err(TimeError::Syntax),
+    };
+    let (hours, minutes) = match hhmm {
+        [h1, h2] => (&[*h1, *h2], None),
+        [h1, h2, b':', m1, m2] | [h1, h2, m1, m2] => (&[*h1, *h2], Some([*m1, *m2])),
+        _ => return Err(TimeError::Syntax),
+    };
+    let hours = digits(hours).ok_or(TimeError::Syntax)?;
+    let minutes = match minutes {
+        Some(m) => digits(&m).ok_or(TimeError::Syntax)?,
+        None => 0,
+    };
+    if hours > 23 || minutes > 59 {
+        return Err(TimeError::NoSuchOffset);
+    }
+    Ok(sign * (hours * 60 + minutes) as i32)
 }
 
 /// Formats milliseconds since the epoch as `YYYY-MM-DD HH:MM:SS.mmm`.
@@ -203,7 +252,93 @@ mod tests {
             Err(TimeError::TooPrecise)
         );
         assert_eq!(parse_timestamp(b"09/05/2023 10:05"), Err(TimeError::Syntax));
-        assert_eq!(parse_timestamp(b"2023-05-09"), Err(TimeError::Syntax));
+        assert_eq!(parse_timestamp(b"2023-05-09 10:05"), Err(TimeError::Syntax));
+        assert_eq!(
+            parse_timestamp(b"2023-05-0910:05:28"),
+            Err(TimeError::Syntax)
+        );
+    }
+
+    /// `text` parsed and printed back in UTC.
+    fn utc(text: &str) -> Result<String, TimeError> {
+        parse_timestamp(text.as_bytes()).map(format_timestamp)
+    }
+
+    #[test]
+    fn iso_forms_with_a_zone_are_converted_to_utc() {
+        let ok =
+            |text: &str, expected: &str| assert_eq!(utc(text).as_deref(), Ok(expected), "{text}");
+        ok("2023-05-09T10:05:28Z", "2023-05-09 10:05:28.000");
+        ok("2023-05-09 10:05:28.875Z", "2023-05-09 10:05:28.875");
+        ok("2023-05-09T12:05:28.875+02:00", "2023-05-09 10:05:28.875");
+        ok("2023-05-09T12:05:28+0200", "2023-05-09 10:05:28.000");
+        ok("2023-05-09T12:05:28+02", "2023-05-09 10:05:28.000");
+        ok("2023-05-09 05:35:28.5-04:30", "2023-05-09 10:05:28.500");
+        ok("2023-05-09T10:05:28+00:00", "2023-05-09 10:05:28.000");
+        ok("2023-05-09T10:05:28-00", "2023-05-09 10:05:28.000");
+        // An offset may move the instant to another day, month or year.
+        ok("2024-01-01T01:00:00+02:00", "2023-12-31 23:00:00.000");
+        ok("2023-12-31T23:30:00-01:00", "2024-01-01 00:30:00.000");
+        ok("2024-02-28T23:00:00-01:00", "2024-02-29 00:00:00.000");
+        ok("2023-05-09T10:05:28+23:59", "2023-05-08 10:06:28.000");
+    }
+
+    #[test]
+    fn a_date_alone_is_its_midnight_utc() {
+        assert_eq!(utc("2023-05-09").as_deref(), Ok("2023-05-09 00:00:00.000"));
+        assert_eq!(utc("2024-02-29").as_deref(), Ok("2024-02-29 00:00:00.000"));
+        assert_eq!(utc("2023-02-29"), Err(TimeError::NoSuchInstant));
+        assert_eq!(utc("2023-5-09x"), Err(TimeError::Syntax));
+    }
+
+    #[test]
+    fn misshapen_zones_are_refused() {
+        for bad in [
+            "2023-05-09T10:05:28z",
+            "2023-05-09T10:05:28 Z",
+            "2023-05-09T10:05:28ZZ",
+            "2023-05-09T10:05:28Z+01:00",
+            "2023-05-09T10:05:28+2",
+            "2023-05-09T10:05:28+020",
+            "2023-05-09T10:05:28+02:0",
+            "2023-05-09T10:05:28+02:000",
+            "2023-05-09T10:05:28+0a:00",
+            "2023-05-09T10:05:28+",
+            "2023-05-09T10:05:28.Z",
+            "2023-05-09T10:05:28.12+",
+            "2023-05-09T10:05:28 UTC",
+            "2023-05-09T10:05:28+02:00Z",
+            "2023-05-09T10:05:28-+02",
+        ] {
+            assert_eq!(utc(bad), Err(TimeError::Syntax), "{bad}");
+        }
+        assert_eq!(
+            utc("2023-05-09T10:05:28+24:00"),
+            Err(TimeError::NoSuchOffset)
+        );
+        assert_eq!(
+            utc("2023-05-09T10:05:28-01:60"),
+            Err(TimeError::NoSuchOffset)
+        );
+        assert_eq!(utc("2023-05-09T10:05:28.1234Z"), Err(TimeError::TooPrecise));
+        assert_eq!(utc("2023-05-09T24:05:28Z"), Err(TimeError::NoSuchInstant));
+    }
+
+    /// chrono's own RFC 3339 reader is the reference for every form both read.
+    #[test]
+    fn zoned_forms_agree_with_chrono() {
+        for text in [
+            "2023-05-09T10:05:28Z",
+            "2023-05-09T10:05:28.1+05:45",
+            "1970-01-01T00:00:00.999-23:59",
+            "9999-12-31T23:59:59.999+23:59",
+            "0001-01-01T00:00:00Z",
+        ] {
+            let chrono = DateTime::parse_from_rfc3339(text)
+                .unwrap()
+                .timestamp_millis();
+            assert_eq!(parse_timestamp(text.as_bytes()), Ok(chrono), "{text}");
+        }
     }
 
     #[test]

@@ -711,6 +711,107 @@ fn a_bad_mapping_exits_2_naming_the_file_and_what_is_wrong() {
     assert!(stderr(&out).contains("missing.json"), "{}", stderr(&out));
 }
 
+/// The seeds' transactions with the shop's header and every amount written as the shop's
+/// export writes money: `$66.30`, `-$5.00`, `$-5.00` or `66.30 $`, quoted where it must be.
+fn shop_dollars(dir: &Path) -> String {
+    let seeds_text = std::fs::read_to_string(seeds("transactions.csv")).unwrap();
+    let mut reader = csv::ReaderBuilder::new().from_reader(seeds_text.as_bytes());
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record([
+            "Customer ID",
+            "order_id",
+            "Order Date",
+            "price",
+            "qty",
+            "category",
+            "_loaded_at_utc",
+        ])
+        .unwrap();
+    for (i, record) in reader.records().enumerate() {
+        let mut record: Vec<String> = record.unwrap().iter().map(str::to_string).collect();
+        let amount = &record[3];
+        record[3] = match (amount.strip_prefix('-'), i % 3) {
+            (_, _) if amount.is_empty() => String::new(),
+            (Some(magnitude), 0) => format!("-${magnitude}"),
+            (Some(magnitude), _) => format!("$-{magnitude}"),
+            (None, 0) => format!("${amount}"),
+            (None, 1) => format!("{amount} $"),
+            (None, _) => amount.clone(),
+        };
+        writer.write_record(&record).unwrap();
+    }
+    let text = String::from_utf8(writer.into_inner().unwrap()).unwrap();
+    assert!(
+        text.contains(",$") && text.contains(" $,"),
+        "the amounts carry the symbol"
+    );
+    write(dir, "dollars.csv", &text)
+}
+
+#[test]
+fn a_mapping_with_a_number_format_builds_dollar_amounts_as_the_plain_file_does() {
+    let tmp = tempdir();
+    let dir = tmp.path();
+    let dollars = shop_dollars(dir);
+    let contacts = seeds("contacts.csv");
+    let with_format = SHOP_MAPPING.replace(
+        r#""item_count": "qty"
+      }"#,
+        r#""item_count": "qty"
+      },
+      "formats": { "amount": { "currency_symbol": "$", "thousands_separator": "," } }"#,
+    );
+    assert!(with_format.contains("formats"));
+    let on_item_count =
+        with_format.replace(r#""formats": { "amount""#, r#""formats": { "item_count""#);
+    let run = |transactions: &str, out: &str, mapping: Option<&str>| {
+        let mut args = vec![
+            "build",
+            "--contacts",
+            &contacts,
+            "--transactions",
+            transactions,
+            "--as-of",
+            "2023-05-09",
+            "--out",
+            out,
+        ];
+        let path;
+        if let Some(m) = mapping {
+            path = write(dir, &format!("{out}.json"), m);
+            args.extend_from_slice(&["--mapping", &path]);
+        }
+        c360(&args, dir)
+    };
+    let shipped = seeds("transactions.csv");
+    let out = run(&shipped, "plain", None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = run(&dollars, "dollars", Some(&with_format));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        read(dir.join("dollars/customers.csv")),
+        read(dir.join("plain/customers.csv"))
+    );
+    // Without the format, the first `$` is a bad value naming the file, line and column.
+    let out = run(&dollars, "unformatted", Some(SHOP_MAPPING));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("dollars.csv line 2, column amount: expected a decimal number"),
+        "{err}"
+    );
+    assert!(!dir.join("unformatted").exists());
+    // A format on a column that is not a decimal is the mapping's error.
+    let out = run(&dollars, "misplaced", Some(&on_item_count));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("\"item_count\"") && err.contains("only decimal columns take one: \"amount\""),
+        "{err}"
+    );
+}
+
 #[test]
 fn a_utf16_semicolon_export_with_other_headers_builds_with_a_mapping() {
     let tmp = tempdir();

@@ -538,23 +538,68 @@ fn timestamps_of_impossible_days_are_rejected() {
 #[test]
 fn timestamps_with_trailing_garbage_are_rejected() {
     for bad in [
-        "2023-04-15 09:57:19.000Z",
         "2023-04-15 09:57:19.000 UTC",
+        "2023-04-15 09:57:19.000z",
+        "2023-04-15 09:57:19.000+2",
+        "2023-04-15 09:57:19.000+02:00Z",
         "2023-04-15 09:57:19.12a",
         "2023-04-15 09:57",
+        "2023-04-15T",
+        "15/04/2023",
     ] {
         let err = transactions_error(&T1.replace("2023-04-15 09:57:19.000", bad));
-        assert_eq!(
-            bad_value(&err),
-            (
-                2,
-                "transaction_date",
-                "a timestamp YYYY-MM-DD HH:MM:SS.mmm",
-                bad
-            ),
-            "{bad}"
+        let (line, column, expected, found) = bad_value(&err);
+        assert_eq!((line, column, found), (2, "transaction_date", bad), "{bad}");
+        assert!(
+            expected.starts_with("a timestamp YYYY-MM-DD HH:MM:SS[.mmm]")
+                && expected.contains("±HH:MM")
+                && expected.contains("or a date YYYY-MM-DD"),
+            "{expected}"
         );
     }
+    let err =
+        transactions_error(&T1.replace("2023-04-15 09:57:19.000", "2023-04-15T09:57:19+24:00"));
+    assert_eq!(
+        err.to_string(),
+        "transactions.csv line 2, column transaction_date: expected a UTC offset between -23:59 \
+         and +23:59, found \"2023-04-15T09:57:19+24:00\""
+    );
+}
+
+/// ISO 8601 as exporters write it: `T` or a space, `Z` or an offset (converted to UTC), or
+/// a date alone (its midnight UTC); every form of one instant gives the same table.
+#[test]
+fn iso_timestamps_with_zones_and_dates_alone_are_read_as_utc() {
+    let forms = [
+        "2023-04-15 09:57:19.000",
+        "2023-04-15T09:57:19",
+        "2023-04-15T09:57:19Z",
+        "2023-04-15T09:57:19.000Z",
+        "2023-04-15T11:57:19+02:00",
+        "2023-04-15 11:57:19.0+0200",
+        "2023-04-15T07:57:19-02",
+        "2023-04-14T23:57:19-10:00",
+    ];
+    for form in forms {
+        let t = load_transactions(format!(
+            "{TRANSACTIONS_HEADER}\n{}\n",
+            T1.replace("2023-04-15 09:57:19.000", form)
+        ))
+        .unwrap_or_else(|e| panic!("{form}: {e}"));
+        assert_eq!(
+            cell(&t, "transaction_date", 0),
+            "2023-04-15 09:57:19.000",
+            "{form}"
+        );
+    }
+    let t = load_transactions(format!(
+        "{TRANSACTIONS_HEADER}\n{}\n",
+        T1.replace("2023-04-15 09:57:19.000", "2023-04-15")
+            .replace("2023-05-09 10:05:28.875", "2023-05-09T10:05:28.875Z")
+    ))
+    .unwrap();
+    assert_eq!(cell(&t, "transaction_date", 0), "2023-04-15 00:00:00.000");
+    assert_eq!(cell(&t, "_loaded_at_utc", 0), "2023-05-09 10:05:28.875");
 }
 
 #[test]
@@ -676,6 +721,225 @@ fn a_malformed_row_after_blank_lines_is_reported_at_its_own_line() {
     }
 }
 
+// --- Malformed files as a whole ---------------------------------------------------------
+
+fn malformed(err: &InputError) -> (&str, u64, &str) {
+    match err {
+        InputError::Malformed {
+            file,
+            line,
+            message,
+        } => (file.as_str(), *line, message.as_str()),
+        other => panic!("expected Malformed, got {other:?}"),
+    }
+}
+
+/// A file that ends inside a quoted field is truncated or has a stray quote that swallowed
+/// the rest of it: refused at the line its record starts, never read as a field.
+#[test]
+fn a_file_that_ends_inside_a_quote_is_malformed_at_the_line_of_its_record() {
+    for (body, line) in [
+        (format!("{T1}\n{}", T1.replace(",Books,", ",\"Books,")), 3),
+        (format!("{T1}\n{}", T2.replace("Outdoors\"", "Outdoors")), 3),
+        (
+            format!(
+                "{T1}\n\n{}\"\"",
+                T1.replace("2023-05-09 10:05:28.875", "\"2023-05-09")
+            ),
+            4,
+        ),
+        (format!("\"{T1}\n{T1}\n"), 2),
+    ] {
+        let err = transactions_error(&body);
+        let (file, at, message) = malformed(&err);
+        assert_eq!((file, at), ("transactions.csv", line), "{body}");
+        assert!(message.contains("never closed"), "{message}");
+        assert!(
+            err.to_string()
+                .starts_with(&format!("transactions.csv line {line}: a quoted field")),
+            "{err}"
+        );
+    }
+    // In the header, before the header is read.
+    let err = load_transactions(format!("\n\"{TRANSACTIONS_HEADER}\n{T1}\n")).unwrap_err();
+    assert_eq!(malformed(&err).1, 2);
+    // A quote closed on the last byte is whole.
+    let t = load_transactions(format!(
+        "{TRANSACTIONS_HEADER}\n{}\"",
+        T1.replace("Books", "\"Books")
+    ))
+    .unwrap_err();
+    assert!(
+        malformed(&t).2.contains("expected 7 fields"),
+        "the quote before Books closes on the last byte: {t}"
+    );
+    let t = load_transactions(format!(
+        "{TRANSACTIONS_HEADER}\n{}",
+        T1.replace("2023-05-09 10:05:28.875", "\"2023-05-09 10:05:28.875\"")
+    ))
+    .unwrap();
+    assert_eq!(cell(&t, "_loaded_at_utc", 0), "2023-05-09 10:05:28.875");
+}
+
+/// `len` bytes of `x` with no line end, handed over as a file would be, counting what was
+/// taken: never held in memory whole.
+struct OneLine {
+    left: usize,
+}
+
+impl Read for OneLine {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = buf.len().min(self.left);
+        buf[..n].fill(b'x');
+        self.left -= n;
+        Ok(n)
+    }
+}
+
+/// 200 MB on one line, as the header or as a record: a typed error at its line as soon as
+/// the record passes the loader's limit, not a 200 MB header name in a message, a hang or the
+/// file buffered whole (the reader is left with nearly all of it).
+#[test]
+fn a_200_mb_file_of_one_line_is_malformed_once_past_the_record_limit() {
+    use c360::engine::source::MAX_RECORD_BYTES;
+    const SIZE: usize = 200_000_000;
+    for (prefix, line) in [
+        (String::new(), 1),
+        (format!("{TRANSACTIONS_HEADER}\n{T1}\n\n"), 4),
+    ] {
+        let mut endless = OneLine { left: SIZE };
+        let err = load(
+            &TRANSACTIONS,
+            "transactions.csv",
+            io::Cursor::new(prefix.into_bytes()).chain(&mut endless),
+        )
+        .unwrap_err();
+        let (file, at, message) = malformed(&err);
+        assert_eq!((file, at), ("transactions.csv", line), "{err}");
+        assert!(message.contains("longer than 1 MiB"), "{message}");
+        let taken = SIZE - endless.left;
+        assert!(
+            taken > MAX_RECORD_BYTES && taken < 4 * MAX_RECORD_BYTES,
+            "read {taken} bytes of the line"
+        );
+    }
+    // Just under the limit, a record is read like any other (and is malformed for its width).
+    let long = "x".repeat(MAX_RECORD_BYTES - 10);
+    let err = transactions_error(&format!("{T1}\n{long}\n"));
+    let (_, at, message) = malformed(&err);
+    assert_eq!(at, 3);
+    assert!(message.contains("found 1"), "{message}");
+    // And a file of blank lines before a short record is not one long record.
+    let t = load_transactions(format!(
+        "{TRANSACTIONS_HEADER}\n{}{T1}\n",
+        "\n".repeat(MAX_RECORD_BYTES + 5)
+    ))
+    .unwrap();
+    assert_eq!(t.num_rows(), 1);
+}
+
+/// A NUL byte is never taken for a number or a time: a typed error naming the file and line.
+/// (In a text column it is refused by the front stage that decodes the file.)
+#[test]
+fn a_nul_byte_in_a_typed_field_is_a_bad_value_at_its_line() {
+    for (from, to, column) in [
+        ("66.3", "66\u{0}.3", "amount"),
+        ("09:57:19", "09:57\u{0}19", "transaction_date"),
+        (",1,", ",\u{0},", "item_count"),
+    ] {
+        let err = transactions_error(&format!("{T1}\n{}", T1.replace(from, to)));
+        let (line, col, _, found) = bad_value(&err);
+        assert_eq!((line, col), (3, column), "{err}");
+        assert!(found.contains('\u{0}'), "{found:?}");
+        assert!(
+            err.to_string()
+                .starts_with("transactions.csv line 3, column "),
+            "{err}"
+        );
+    }
+}
+
+/// A category of spaces trims to empty, a null: not dropped but counted in `other_amount`
+/// and named as `(null)` in the finding on categories outside the accepted list.
+#[test]
+fn a_category_of_only_whitespace_is_a_null_counted_and_reported() {
+    let contacts = contacts_csv(&[contact("c1", "F", "1990-01-01")]);
+    let transactions = format!(
+        "{TRANSACTIONS_HEADER}\n{T1}\n{}\n{}\n",
+        T1.replace("t1", "t2").replace("Books", "   "),
+        T1.replace("t1", "t3").replace("Books", "\" \t \"")
+    );
+    let t = load_transactions(&transactions).unwrap();
+    assert_eq!(t.column("category").unwrap().get(1), Value::Null);
+    assert_eq!(t.column("category").unwrap().get(2), Value::Null);
+    let out = build(&contacts, &transactions, GOLDEN_AS_OF);
+    let customers = model(&out, "customers");
+    let c1 = customers.row("id", "c1");
+    assert_eq!(c1.get("books_amount"), "66.3");
+    assert_eq!(c1.get("other_amount"), "132.6");
+    assert_eq!(c1.get("total_expense"), "198.9");
+    let finding = out
+        .findings
+        .iter()
+        .find(|f| f.kind == c360::engine::FindingKind::CategoriesOutsideAcceptedList)
+        .expect("the null categories are reported");
+    assert!(finding.message.contains("(null): 2"), "{}", finding.message);
+    assert_eq!(finding.rows.num_rows(), 2);
+}
+
+/// A header-only pair of files builds: every model empty, not an error.
+#[test]
+fn header_only_files_build_empty_models() {
+    let out = build(
+        format!("{CONTACTS_HEADER}\n"),
+        format!("{TRANSACTIONS_HEADER}\n"),
+        GOLDEN_AS_OF,
+    );
+    for name in ["customers", "category", "contacts_joined_with_transactions"] {
+        assert_eq!(model(&out, name).rows.len(), 0, "{name}");
+    }
+}
+
+#[test]
+fn a_contacts_file_given_as_the_transactions_is_missing_their_columns() {
+    let contacts = contacts_csv(&[contact("c1", "F", "1990-01-01")]);
+    let err = try_sources(contacts.as_bytes(), contacts.as_bytes()).unwrap_err();
+    let InputError::MissingColumns { file, missing, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(file, "transactions.csv");
+    assert_eq!(
+        missing,
+        &[
+            "contact_id",
+            "transaction_date",
+            "amount",
+            "item_count",
+            "category"
+        ]
+    );
+}
+
+/// The two files swapped: the first one read, the contacts slot, is the one named.
+#[test]
+fn swapped_files_name_the_contacts_slot_and_what_it_lacks() {
+    let contacts = contacts_csv(&[contact("c1", "F", "1990-01-01")]);
+    let transactions = transactions_csv(&[T1.to_string()]);
+    let err = try_sources(transactions.as_bytes(), contacts.as_bytes()).unwrap_err();
+    match &err {
+        InputError::MissingColumns {
+            file,
+            missing,
+            found,
+        } => {
+            assert_eq!(file, "contacts.csv");
+            assert!(missing.contains(&"birthdate".to_string()), "{missing:?}");
+            assert!(found.contains(&"contact_id".to_string()), "{found:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
 // --- The loader against a reference --------------------------------------------------------
 
 /// The table or error as plain data, to compare two loads: column names, types and the CSV
@@ -738,6 +1002,26 @@ pub(crate) fn reference_load(
         *at = from + blank;
         *line
     };
+    // A file that ends inside a quoted field is refused, at the line its last record starts.
+    let unclosed = |line: u64| InputError::Malformed {
+        file: file.into(),
+        line,
+        message: "a quoted field opened in the record starting on this line is never closed: \
+                  the file ends inside it (a stray \" or a truncated file?)"
+            .into(),
+    };
+    let ends_unclosed = ends_inside_quotes(bytes);
+    let records = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_reader(bytes)
+        .byte_records()
+        .count();
+    if ends_unclosed && records == 1 {
+        let blank = bytes.iter().take_while(|&&b| b == b'\n').count();
+        return Err(unclosed(1 + blank as u64));
+    }
     let header: Vec<String> = csv
         .byte_headers()
         .expect("reading memory cannot fail")
@@ -804,6 +1088,16 @@ pub(crate) fn reference_load(
                              (is a field with a comma missing its quotes?)"
                         ),
                     };
+                    let last = !matches!(
+                        csv.read_byte_record(&mut ByteRecord::new()),
+                        Ok(true) | Err(_)
+                    );
+                    let e = match e {
+                        InputError::Malformed { line, .. } if last && ends_unclosed => {
+                            unclosed(line)
+                        }
+                        e => e,
+                    };
                     first = Some(((lines.len(), 0), e));
                     break;
                 }
@@ -813,6 +1107,15 @@ pub(crate) fn reference_load(
         lines.push(line_of(&csv, &record));
         for (i, field) in record.iter().enumerate() {
             values[i].push(field.trim_ascii().to_vec());
+        }
+    }
+    if ends_unclosed && first.is_none() {
+        // The last record read is the one the file ends inside; its fields are not typed.
+        if let Some(line) = lines.pop() {
+            first = Some(((lines.len(), 0), unclosed(line)));
+            for column in &mut values {
+                column.pop();
+            }
         }
     }
     let mut columns = Vec::new();
@@ -844,6 +1147,30 @@ pub(crate) fn reference_load(
         table.push(header[i].clone(), columns[i].clone());
     }
     Ok(table)
+}
+
+/// Whether `bytes` end inside a quoted field, by the rules the `csv` crate follows: a `"`
+/// opens a quoted field only at the start of a field; inside one, `""` is a quote and a lone
+/// `"` closes it.
+fn ends_inside_quotes(bytes: &[u8]) -> bool {
+    let (mut at_start, mut quoted, mut i) = (true, false, 0);
+    while i < bytes.len() {
+        match (quoted, bytes[i]) {
+            (true, b'"') if bytes.get(i + 1) == Some(&b'"') => i += 1,
+            (true, b'"') => quoted = false,
+            (true, _) => {}
+            (false, b'"') if at_start => quoted = true,
+            (false, b',' | b'\n') => {
+                at_start = true;
+                i += 1;
+                continue;
+            }
+            (false, _) => {}
+        }
+        at_start = false;
+        i += 1;
+    }
+    quoted
 }
 
 /// A one-column source definition of `data_type`, to type single fields with.
@@ -1015,7 +1342,10 @@ fn in_a_large_file_the_first_error_in_file_order_is_reported() {
             (50_000, transaction_date, b"2023-02-30 00:00:00.000"),
             (50_000, contact_id, b"\xff"),
         ],
-        &[(50_000, amount, b"1,5"), (50_000, loaded, b"2023-05-09")],
+        &[
+            (50_000, amount, b"1,5"),
+            (50_000, loaded, b"2023-05-09 now"),
+        ],
         &[(50_000, id, b"\xfe"), (50_000, item_count, b"1.5")],
         &[(50_000, short, b""), (49_999, item_count, b"many")],
         &[(50_000, short, b""), (49_999, loaded, b"now")],
@@ -1055,8 +1385,7 @@ fn a_mapping_renames_the_header_before_the_columns_are_typed() {
         .into_iter()
         .map(|(c, h)| (c.to_string(), h.to_string()))
         .collect(),
-        header: None,
-        delimiter: None,
+        ..Mapping::default()
     };
     let table = load_mapped(
         &TRANSACTIONS,
@@ -1123,6 +1452,147 @@ fn a_mapping_renames_the_header_before_the_columns_are_typed() {
     match load_mapped(&TRANSACTIONS, "orders.csv", bad.as_bytes(), Some(&mapping)) {
         Err(InputError::BadValue { line, column, .. }) => {
             assert_eq!((line, column.as_str()), (2, "item_count"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A mapping reading `amount` from `price`, written with `$` and `,` as the mapping says.
+fn dollar_mapping() -> c360::engine::mapping::Mapping {
+    c360::engine::mapping::MappingFile::from_json(
+        r#"{"version": 1, "sources": {"transactions": {
+            "columns": {"amount": "price"},
+            "formats": {"amount": {"currency_symbol": "$", "thousands_separator": ","}}
+        }}}"#,
+    )
+    .unwrap()
+    .get(&TRANSACTIONS)
+    .unwrap()
+    .clone()
+}
+
+fn load_prices(
+    prices: &[&str],
+    mapping: Option<&c360::engine::mapping::Mapping>,
+) -> Result<Table, InputError> {
+    let header = TRANSACTIONS_HEADER.replace("amount", "price");
+    let rows: String = prices
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            format!(
+                "c1,t{i},2023-04-15 09:57:19.000,{},1,Books,{LOADED_AT}\n",
+                field(p)
+            )
+        })
+        .collect();
+    c360::engine::source::load_mapped(
+        &TRANSACTIONS,
+        "orders.csv",
+        format!("{header}\n{rows}").as_bytes(),
+        mapping,
+    )
+}
+
+#[test]
+fn a_number_format_in_the_mapping_reads_currency_symbols_and_thousands_separators() {
+    let mapping = dollar_mapping();
+    let t = load_prices(
+        &[
+            "$1,234.50",
+            "-$5.00",
+            "$-5.00",
+            "1,234.50 $",
+            "12",
+            "$1,234,567.125",
+            "",
+        ],
+        Some(&mapping),
+    )
+    .unwrap();
+    let amounts: Vec<String> = (0..7).map(|i| cell(&t, "amount", i)).collect();
+    assert_eq!(
+        amounts,
+        [
+            "1234.500",
+            "-5.000",
+            "-5.000",
+            "1234.500",
+            "12.000",
+            "1234567.125",
+            ""
+        ]
+    );
+}
+
+#[test]
+fn with_a_number_format_a_misplaced_separator_is_still_a_bad_value() {
+    let mapping = dollar_mapping();
+    let err = load_prices(&["$1,234.50", "1,23.4"], Some(&mapping)).unwrap_err();
+    let (line, column, expected, found) = bad_value(&err);
+    // The column by its c360 name, as every mapped column is named in errors.
+    assert_eq!((line, column, found), (3, "amount", "1,23.4"));
+    assert!(
+        expected.contains("groups of three") && expected.contains("$1,234.50"),
+        "{expected}"
+    );
+    assert!(
+        err.to_string()
+            .starts_with("orders.csv line 3, column amount: expected "),
+        "{err}"
+    );
+    // A decimal comma is not read, and says so.
+    let err = load_prices(&["12,5"], Some(&mapping)).unwrap_err();
+    assert_eq!(bad_value(&err).0, 2);
+    let err = load_prices(&["1.234,50 $"], Some(&mapping)).unwrap_err();
+    let (_, _, expected, found) = bad_value(&err);
+    assert_eq!(found, "1.234,50 $");
+    assert!(
+        expected.contains("a decimal comma is not read"),
+        "{expected}"
+    );
+    // Another currency than the mapping's.
+    let err = load_prices(&["€5"], Some(&mapping)).unwrap_err();
+    assert_eq!(bad_value(&err).3, "€5");
+}
+
+#[test]
+fn without_a_number_format_a_currency_symbol_or_a_comma_is_a_bad_value() {
+    let mut plain = dollar_mapping();
+    plain.formats.clear();
+    for price in ["$5.00", "1,234.50"] {
+        let err = load_prices(&[price], Some(&plain)).unwrap_err();
+        assert_eq!(
+            bad_value(&err),
+            (2, "amount", "a decimal number such as 12.5", price),
+            "{price}"
+        );
+    }
+}
+
+#[test]
+fn a_number_format_is_for_decimal_columns_only() {
+    use c360::engine::mapping::MappingError;
+    let mut mapping = dollar_mapping();
+    let format = mapping.formats.remove("amount").unwrap();
+    mapping.formats.insert("item_count".into(), format);
+    match load_prices(&["5"], Some(&mapping)).unwrap_err() {
+        InputError::Mapping { file, error } => {
+            assert_eq!(file, "orders.csv");
+            assert_eq!(
+                *error,
+                MappingError::FormatNotDecimal {
+                    file: "orders.csv".into(),
+                    column: "item_count".into(),
+                    data_type: DataType::Integer,
+                    decimal_columns: vec!["amount".into()],
+                }
+            );
+            assert_eq!(
+                error.to_string(),
+                "orders.csv: the mapping gives a number format to \"item_count\", whose type is \
+                 integer; only decimal columns take one: \"amount\""
+            );
         }
         other => panic!("{other:?}"),
     }

@@ -241,3 +241,66 @@ fn an_average_too_large_is_an_overflow_error_not_a_null() {
     assert_eq!(books.get("average_amount"), format!("{fits}.00"));
     assert_eq!(books.get("average_item_count"), format!("{fits}.00"));
 }
+
+#[test]
+fn a_customers_spend_too_large_is_an_overflow_error_naming_total_expense() {
+    // Each amount fits in i64 units; their sum for the one customer does not.
+    let half = (i64::MAX / 2 + 1).to_string();
+    let rows = [
+        transaction_of("t1", &half, "1", "Books"),
+        transaction_of("t2", &half, "1", "Kitchen"),
+    ];
+    assert_eq!(
+        overflow_in(&rows),
+        ("customers".to_string(), "total_expense".to_string())
+    );
+    // -2^62 twice is i64::MIN exactly, which fits; one unit more does not.
+    let negative = format!("-{half}");
+    let more = format!("-{}", i64::MAX / 2 + 2);
+    let rows = [
+        transaction_of("t1", &negative, "1", "Books"),
+        transaction_of("t2", &more, "1", "Books"),
+    ];
+    assert_eq!(
+        overflow_in(&rows),
+        ("customers".to_string(), "total_expense".to_string())
+    );
+    // Amounts that cancel on the way sum exactly.
+    let rows = [
+        transaction_of("t1", &half, "1", "Books"),
+        transaction_of("t2", &negative, "1", "Books"),
+        transaction_of("t3", "5", "1", "Books"),
+    ];
+    let customers = model(&build_rows(&rows).unwrap(), "customers");
+    assert_eq!(customers.row("id", "c1").get("total_expense"), "5");
+}
+
+/// A column keeps one scale: a later value with more places rescales the earlier ones, and
+/// when one of them no longer fits, the value that made it so is the one named.
+#[test]
+fn a_scale_that_no_longer_fits_the_column_is_a_bad_value_at_the_line_that_raised_it() {
+    let big = (i64::MAX / 10).to_string();
+    let rows = [
+        transaction_of("t1", &big, "1", "Books"),
+        transaction_of("t2", "1.5", "1", "Books"),
+        transaction_of("t3", "1.25", "1", "Books"),
+    ];
+    let err = load_transactions(transactions_csv(&rows)).unwrap_err();
+    match &err {
+        c360::engine::InputError::BadValue {
+            file,
+            line,
+            column,
+            expected,
+            found,
+        } => {
+            assert_eq!(
+                (file.as_str(), *line, column.as_str()),
+                ("transactions.csv", 4, "amount")
+            );
+            assert_eq!(found, "1.25");
+            assert!(expected.contains("sane size"), "{expected}");
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -50,6 +50,7 @@ pub fn execute(inputs: &Inputs, schema: &str, config: &RunConfig) -> Result<RunV
         sources: inputs.specs(),
         schema: schema.to_string(),
         config: config.clone(),
+        mapping: inputs.mapping_file(),
     };
     run_to_end(&mut Session::new(), &mut Files::default(), 1, request)
 }

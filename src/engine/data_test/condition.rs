@@ -306,14 +306,12 @@ pub(crate) fn literal_for(
             parse_date(text.as_bytes())
                 .map_err(|_| format!("expected a date 'YYYY-MM-DD', found {text:?}"))?,
         ),
-        DataType::Timestamp => Literal::Timestamp(match parse_timestamp(text.as_bytes()) {
-            Ok(t) => t,
-            Err(_) => parse_date(text.as_bytes())
-                .map(crate::engine::time::start_of_day_millis)
-                .map_err(|_| {
-                    format!("expected a timestamp 'YYYY-MM-DD HH:MM:SS', found {text:?}")
-                })?,
-        }),
+        // A date alone is its midnight UTC, as in the sources.
+        DataType::Timestamp => {
+            Literal::Timestamp(parse_timestamp(text.as_bytes()).map_err(|_| {
+                format!("expected a timestamp 'YYYY-MM-DD HH:MM:SS' or a date, found {text:?}")
+            })?)
+        }
     })
 }
 

@@ -4,8 +4,10 @@
 //! - `age_in_years(birth_date)`: completed years at the as-of date; a birthday counts on its
 //!   day; a 29 February birth turns a year older on 1 March in a non-leap year; a birth date
 //!   after the as-of date has no age (null), never a negative one.
-//! - `parse_timestamp(text)`: `YYYY-MM-DD HH:MM:SS[.mmm]` UTC to millisecond precision; missing
-//!   milliseconds are zero; impossible dates and trailing garbage are errors.
+//! - `parse_timestamp(text)`: `YYYY-MM-DD HH:MM:SS[.mmm]` (or `T` for the space) to
+//!   millisecond precision, UTC unless it ends in `Z` or an offset `±HH:MM`/`±HHMM`/`±HH`
+//!   (converted to UTC), or a date alone at its midnight UTC; missing milliseconds are zero;
+//!   impossible dates and trailing garbage are errors.
 
 use crate::engine::column::{Column, TextColumn};
 use crate::engine::table::Table;
@@ -122,6 +124,12 @@ fn timestamp_cases() -> Vec<Case> {
             "2023-04-15 09:57:19.5",
             "2023-04-15 09:57:19.500",
         ),
+        (
+            "an offset, converted to UTC",
+            "2023-05-09T12:05:28.875+02:00",
+            "2023-05-09 10:05:28.875",
+        ),
+        ("a date alone", "2023-05-09", "2023-05-09 00:00:00.000"),
         (
             "an invalid date",
             "2023-02-30 10:00:00.000",

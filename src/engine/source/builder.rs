@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::engine::column::{Column, DataType, TextBuilder};
-use crate::engine::decimal::{Decimal, DecimalError, MAX_SCALE};
+use crate::engine::decimal::{Decimal, DecimalError, NumberFormat, MAX_SCALE};
 use crate::engine::time::{parse_date, parse_timestamp, TimeError};
 
 /// What a field failed to be, in words for the error message.
@@ -17,11 +17,18 @@ pub(super) fn expected(data_type: DataType, why: Option<&TimeError>) -> String {
         (DataType::Timestamp, Some(TimeError::TooPrecise)) => {
             "a timestamp with at most millisecond precision (YYYY-MM-DD HH:MM:SS.mmm)".into()
         }
+        (DataType::Timestamp, Some(TimeError::NoSuchOffset)) => {
+            "a UTC offset between -23:59 and +23:59".into()
+        }
         (DataType::Text, _) => "UTF-8 text".into(),
         (DataType::Integer, _) => "a whole number".into(),
         (DataType::Decimal, _) => "a decimal number such as 12.5".into(),
         (DataType::Date, _) => "a date YYYY-MM-DD".into(),
-        (DataType::Timestamp, _) => "a timestamp YYYY-MM-DD HH:MM:SS.mmm".into(),
+        (DataType::Timestamp, _) => {
+            "a timestamp YYYY-MM-DD HH:MM:SS[.mmm] (or T for the space), then Z, an offset \
+             ±HH:MM or nothing for UTC; or a date YYYY-MM-DD"
+                .into()
+        }
         (DataType::Boolean, _) => "true or false".into(),
     }
 }
@@ -123,11 +130,46 @@ fn parse_integer(field: &[u8]) -> Option<i64> {
     }
 }
 
+/// Adds `d` to a decimal column kept at one scale: the column's values are rescaled when `d`
+/// has more places, `d` when it has fewer.
+#[inline]
+fn push_decimal(values: &mut Vec<Option<i64>>, scale: &mut u8, d: Decimal) -> Result<(), Rejected> {
+    let too_large = || Rejected("a decimal number of a sane size".into());
+    if d.scale > *scale {
+        let factor = 10i64.pow(u32::from(d.scale - *scale));
+        for u in values.iter_mut().flatten() {
+            *u = u.checked_mul(factor).ok_or_else(too_large)?;
+        }
+        *scale = d.scale;
+    }
+    let units = if d.scale == *scale {
+        d.units
+    } else {
+        d.rescale(*scale).ok_or_else(too_large)?.units
+    };
+    values.push(Some(units));
+    Ok(())
+}
+
+/// A decimal column written in a user's [`NumberFormat`] (a currency symbol, thousands
+/// separators): each field is rewritten plain in `scratch`, then parsed as a plain one is.
+pub(super) struct FormattedDecimal {
+    values: Vec<Option<i64>>,
+    scale: u8,
+    format: NumberFormat,
+    scratch: Vec<u8>,
+}
+
 /// Builds one typed column from raw fields.
 pub(super) enum Builder {
     Text(TextBuilder),
     Integer(Vec<Option<i64>>),
-    Decimal { values: Vec<Option<i64>>, scale: u8 },
+    Decimal {
+        values: Vec<Option<i64>>,
+        scale: u8,
+    },
+    /// Boxed and a variant of its own, so that the plain decimals' path is unchanged.
+    FormattedDecimal(Box<FormattedDecimal>),
     Date(Vec<Option<NaiveDate>>),
     Timestamp(Box<Timestamps>),
     Boolean(Vec<Option<bool>>),
@@ -146,6 +188,16 @@ impl Builder {
             DataType::Timestamp => Builder::Timestamp(Box::default()),
             DataType::Boolean => Builder::Boolean(Vec::new()),
         }
+    }
+
+    /// A decimal column written in `format`.
+    pub fn formatted_decimal(format: NumberFormat) -> Builder {
+        Builder::FormattedDecimal(Box::new(FormattedDecimal {
+            values: Vec::new(),
+            scale: 0,
+            format,
+            scratch: Vec::new(),
+        }))
     }
 
     /// Adds one trimmed field (empty is null).
@@ -184,20 +236,23 @@ impl Builder {
                         DecimalError::Syntax => expected(DataType::Decimal, None),
                     })
                 })?;
-                let too_large = || Rejected("a decimal number of a sane size".into());
-                if d.scale > *scale {
-                    let factor = 10i64.pow(u32::from(d.scale - *scale));
-                    for u in values.iter_mut().flatten() {
-                        *u = u.checked_mul(factor).ok_or_else(too_large)?;
-                    }
-                    *scale = d.scale;
+                push_decimal(values, scale, d)?;
+            }
+            Builder::FormattedDecimal(b) => {
+                let FormattedDecimal {
+                    values,
+                    scale,
+                    format,
+                    scratch,
+                } = &mut **b;
+                if null {
+                    values.push(None);
+                    return Ok(());
                 }
-                let units = if d.scale == *scale {
-                    d.units
-                } else {
-                    d.rescale(*scale).ok_or_else(too_large)?.units
-                };
-                values.push(Some(units));
+                let d = format
+                    .parse(field, scratch)
+                    .map_err(|e| Rejected(format.expected(&e)))?;
+                push_decimal(values, scale, d)?;
             }
             Builder::Date(v) => v.push(if null {
                 None
@@ -220,6 +275,10 @@ impl Builder {
             Builder::Text(b) => Column::Text(b.finish()),
             Builder::Integer(v) => Column::Integer(v),
             Builder::Decimal { values, scale } => Column::Decimal { values, scale },
+            Builder::FormattedDecimal(b) => Column::Decimal {
+                values: b.values,
+                scale: b.scale,
+            },
             Builder::Date(v) => Column::Date(v),
             Builder::Timestamp(t) => Column::Timestamp(t.values),
             Builder::Boolean(v) => Column::Boolean(v),

@@ -40,7 +40,10 @@ fn cost(builder: &mut Builder) -> u32 {
     match builder {
         Builder::Text(b) if b.interns() => 5 + (28.0 * b.distinct_share()).round() as u32,
         Builder::Text(_) => 4,
-        Builder::Decimal { .. } | Builder::Date(_) | Builder::Timestamp(_) => 3,
+        Builder::Decimal { .. }
+        | Builder::FormattedDecimal(_)
+        | Builder::Date(_)
+        | Builder::Timestamp(_) => 3,
         Builder::Integer(_) | Builder::Boolean(_) => 1,
     }
 }

@@ -37,6 +37,8 @@ pub(crate) enum Scan {
 pub(crate) struct Tokenizer {
     pub spans: Vec<Span>,
     pub scratch: Vec<u8>,
+    /// Whether the last record ended inside a quoted field because the input did.
+    pub unclosed: bool,
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -104,6 +106,7 @@ impl Tokenizer {
     pub fn next(&mut self, input: &[u8], mut pos: usize, eof: bool) -> Scan {
         self.spans.clear();
         self.scratch.clear();
+        self.unclosed = false;
         while input.get(pos) == Some(&b'\n') {
             pos += 1;
         }
@@ -141,6 +144,7 @@ impl Tokenizer {
                         return Scan::Incomplete;
                     }
                     self.finish_quoted(input, copied, seg, len);
+                    self.unclosed = true;
                     return Scan::Record { start, end: len };
                 };
                 match input.get(q + 1) {
