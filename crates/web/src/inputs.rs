@@ -70,6 +70,9 @@ fn header_names(bytes: &[u8]) -> Vec<String> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SourceInput {
     pub spec: SourceSpec,
+    /// When the user's file was last modified (the `File`'s `lastModified`, milliseconds):
+    /// with its name and size, how a saved session tells its files apart.
+    pub modified: Option<i64>,
 }
 
 impl SourceInput {
@@ -81,12 +84,22 @@ impl SourceInput {
                 name: name.into(),
                 size,
             }),
+            modified: None,
+        }
+    }
+
+    /// The same file, last modified at `millis`.
+    pub fn modified_at(self, millis: i64) -> SourceInput {
+        SourceInput {
+            modified: Some(millis),
+            ..self
         }
     }
 
     fn demo() -> SourceInput {
         SourceInput {
             spec: SourceSpec::Demo,
+            modified: None,
         }
     }
 

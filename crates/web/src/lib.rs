@@ -30,6 +30,7 @@ pub mod inputs;
 pub mod policy_switches;
 pub mod run_diff;
 pub mod runner;
+pub mod saved_session;
 pub mod schema_state;
 pub mod text_position;
 pub mod workspace;

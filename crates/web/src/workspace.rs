@@ -19,6 +19,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use c360::engine::data_test::TestStatus;
+use c360::engine::mapping::MappingFile;
 use c360::engine::policy::{OutsideCategories, Policies};
 use c360::engine::{Node, RunConfig};
 use c360_worker::protocol::{
@@ -97,12 +98,16 @@ impl RunState {
     }
 }
 
-/// The settings a result on screen was made with, to put back when a newer run is cancelled.
+/// What a run is made with: the files, the run configuration, the schema and the column
+/// mapping. The settings of the result on screen are put back when a newer run is cancelled,
+/// and are what a saved session keeps.
 #[derive(Clone, Debug)]
-struct Settings {
-    inputs: Inputs,
-    config: RunConfig,
-    schema: SchemaState,
+pub struct Settings {
+    pub inputs: Inputs,
+    pub config: RunConfig,
+    pub schema: SchemaState,
+    /// Which of the user's headers holds each column c360 needs.
+    pub mapping: MappingFile,
 }
 
 /// Everything the page shows, and the rules for changing it.
@@ -111,6 +116,7 @@ pub struct Workspace {
     inputs: Inputs,
     config: RunConfig,
     schema: SchemaState,
+    mapping: MappingFile,
     /// The DAG's nodes, known even when the run fails.
     nodes: Vec<Node>,
     /// The last run's result, or why there is none; `None` before the first run ends.
@@ -142,18 +148,34 @@ pub struct Workspace {
 impl Workspace {
     /// The demo data and the shipped schema with `config`; the first run is queued.
     pub fn demo(config: RunConfig, now: f64) -> Workspace {
-        let inputs = Inputs::demo();
-        let schema = SchemaState::shipped();
-        let mut workspace = Workspace {
-            nodes: runner::graph(&config),
-            settled: Settings {
-                inputs: inputs.clone(),
-                config: config.clone(),
-                schema: schema.clone(),
+        Workspace::open(
+            Settings {
+                inputs: Inputs::demo(),
+                config,
+                schema: SchemaState::shipped(),
+                mapping: MappingFile::new(),
             },
+            "Opened the demo data",
+            now,
+        )
+    }
+
+    /// A workspace on these settings (a restored session's, say); the first run is queued,
+    /// with `cause` as what made it run.
+    pub fn open(settings: Settings, cause: impl Into<String>, now: f64) -> Workspace {
+        let Settings {
             inputs,
             config,
             schema,
+            mapping,
+        } = settings.clone();
+        let mut workspace = Workspace {
+            nodes: runner::graph(&config),
+            settled: settings,
+            inputs,
+            config,
+            schema,
+            mapping,
             outcome: None,
             pending: None,
             outbox: None,
@@ -166,8 +188,19 @@ impl Workspace {
             test_filter: None,
             open_test: None,
         };
-        workspace.rerun("Opened the demo data", now);
+        workspace.rerun(cause, now);
         workspace
+    }
+
+    /// Starts over on the demo data, the shipped schema and `config`'s settings, as on a first
+    /// visit (after the user's data was forgotten). The result on screen stays until the
+    /// demo's run replaces it; the count of runs goes on.
+    pub fn start_over(&mut self, config: RunConfig, now: f64) {
+        self.inputs = Inputs::demo();
+        self.config = config;
+        self.schema = SchemaState::shipped();
+        self.mapping = MappingFile::new();
+        self.rerun("Forgot your data: back to the demo", now);
     }
 
     pub fn inputs(&self) -> &Inputs {
@@ -184,6 +217,16 @@ impl Workspace {
 
     pub fn schema(&self) -> &SchemaState {
         &self.schema
+    }
+
+    /// Which of the user's headers holds each column c360 needs.
+    pub fn mapping(&self) -> &MappingFile {
+        &self.mapping
+    }
+
+    /// The settings of the result on screen (those of the last run that ended with one).
+    pub fn settled(&self) -> &Settings {
+        &self.settled
     }
 
     pub fn nodes(&self) -> &[Node] {
@@ -450,10 +493,12 @@ impl Workspace {
                     inputs,
                     config,
                     schema,
+                    mapping,
                 } = self.settled.clone();
                 self.inputs = inputs;
                 self.config = config;
                 self.schema = schema;
+                self.mapping = mapping;
             }
             ResponseBody::Ready | ResponseBody::Chunk { .. } | ResponseBody::Done(_) => {}
         }
@@ -517,6 +562,7 @@ impl Workspace {
             inputs: self.inputs.clone(),
             config: self.config.clone(),
             schema: self.schema.clone(),
+            mapping: self.mapping.clone(),
         };
         if !self.nodes.iter().any(|n| n.unique_id == self.selected) {
             self.selected = self
