@@ -4,6 +4,7 @@
 //! schema file, which is small, whole). The file itself goes to the worker, which reads it in
 //! chunks. The reading runs as an [`Action`], so views can show that it is pending; then the
 //! workspace loads every file at once (the CSV exports and a dbt schema file) and re-runs once.
+//! Each export is also stored in the browser, once, for a reload to restore the session.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -11,6 +12,8 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::client::{self, Act};
 use super::inputs::{self, Slot, SourceInput, HEADER_BYTES};
+use super::saved_session::SavedFile;
+use super::storage::Keeper;
 use super::workspace::Workspace;
 
 /// What a file was chosen as.
@@ -35,19 +38,26 @@ pub struct PickedFile {
 #[derive(Default)]
 struct Loaded {
     sources: Vec<(Slot, SourceInput)>,
+    /// The exports' `File`s, to store.
+    files: Vec<(SavedFile, web_sys::File)>,
     /// A schema file's name and text.
     schema: Option<(String, String)>,
 }
 
-/// The action that reads picked files and loads them into `ws`.
-pub fn file_loader(ws: RwSignal<Workspace>) -> Action<Vec<PickedFile>, ()> {
+/// The action that reads picked files, loads them into `ws` and has `keeper` store them.
+pub fn file_loader(ws: RwSignal<Workspace>, keeper: Keeper) -> Action<Vec<PickedFile>, ()> {
     Action::new_unsync_local(move |files: &Vec<PickedFile>| {
         let files = files.clone();
         async move {
             match read_all(files).await {
-                Ok(loaded) => ws.act(|w| {
-                    w.load_with_schema(loaded.sources, loaded.schema, js_sys::Date::now())
-                }),
+                Ok(loaded) => {
+                    for (saved, file) in loaded.files {
+                        keeper.keep_file(saved, file);
+                    }
+                    ws.act(|w| {
+                        w.load_with_schema(loaded.sources, loaded.schema, js_sys::Date::now())
+                    })
+                }
                 Err(message) => ws.update(|w| w.reject(message)),
             }
         }
@@ -118,10 +128,14 @@ async fn read_all(files: Vec<PickedFile>) -> Result<Loaded, String> {
             ));
         }
         let size = picked.file.size() as u64;
+        let modified = picked.file.last_modified() as i64;
+        let file = picked.file.clone();
         let token = client::keep_file(picked.file);
+        let input = SourceInput::user(token, name, size).modified_at(modified);
         loaded
-            .sources
-            .push((slot, SourceInput::user(token, name, size)));
+            .files
+            .extend(SavedFile::of(slot, &input).map(|s| (s, file)));
+        loaded.sources.push((slot, input));
     }
     Ok(loaded)
 }

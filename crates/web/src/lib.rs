@@ -16,9 +16,12 @@
 //! benchmark (the one `cargo bench --bench build` runs) in the page.
 //!
 //! The pure modules (`inputs`, `runner`, `workspace`, `schema_state`, `policy_switches`,
-//! `run_diff`, `grid`, `dag_layout`, `format`, `text_position`, `browser_bench`) hold no
-//! browser type and compile on every target; the components, one per file from `app` down,
-//! exist only on wasm32.
+//! `run_diff`, `grid`, `dag_layout`, `format`, `text_position`, `browser_bench`,
+//! `saved_session`) hold no browser type and compile on every target; the components, one
+//! per file from `app` down, and the browser glue (`client`, `storage`) exist only on wasm32.
+//!
+//! The session (the last files, schema, policies, as-of date and mapping) is kept in the
+//! browser's own storage so that a reload restores it; "Forget my data" deletes it.
 
 // The state and its rules: plain Rust with no browser in it, so it compiles (and its unit
 // tests run) on any target.
@@ -83,11 +86,15 @@ mod run_summary;
 #[cfg(target_arch = "wasm32")]
 mod schema_editor;
 #[cfg(target_arch = "wasm32")]
+mod session_notice;
+#[cfg(target_arch = "wasm32")]
 mod source_picker;
 #[cfg(target_arch = "wasm32")]
 mod sources_panel;
 #[cfg(target_arch = "wasm32")]
 mod status_badge;
+#[cfg(target_arch = "wasm32")]
+mod storage;
 #[cfg(target_arch = "wasm32")]
 mod test_detail;
 #[cfg(target_arch = "wasm32")]

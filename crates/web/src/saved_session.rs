@@ -310,11 +310,12 @@ impl SavedSession {
     }
 }
 
-/// How long ago, in words: "just now", "1 minute ago", "3 hours ago", "2 days ago".
+/// How long ago, in words: "less than a minute ago", "1 minute ago", "3 hours ago", "2 days
+/// ago".
 pub fn age(millis: i64) -> String {
     let minutes = millis.max(0) / 60_000;
     let (n, unit) = match minutes {
-        0 => return "just now".into(),
+        0 => return "less than a minute ago".into(),
         1..=59 => (minutes, "minute"),
         60..=1439 => (minutes / 60, "hour"),
         _ => (minutes / 1440, "day"),
@@ -649,11 +650,15 @@ mod tests {
             saved.notice(NOW + 5 * 60_000 + 10),
             "Restored your session from 5 minutes ago (files: crm.csv, first-five.csv)"
         );
-        assert_eq!(age(59_999), "just now");
+        assert_eq!(age(59_999), "less than a minute ago");
         assert_eq!(age(60_000), "1 minute ago");
         assert_eq!(age(2 * 3_600_000), "2 hours ago");
         assert_eq!(age(86_400_000), "1 day ago");
-        assert_eq!(age(-5), "just now", "a clock set back is not the future");
+        assert_eq!(
+            age(-5),
+            "less than a minute ago",
+            "a clock set back is not the future"
+        );
         let demo = SavedSession {
             files: Vec::new(),
             ..saved
