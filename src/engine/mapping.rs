@@ -64,9 +64,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::decode::Delimiter;
 use super::column::DataType;
 use super::decimal::NumberFormat;
+use super::decode::Delimiter;
 use super::source::{SourceDef, CONTACTS, TRANSACTIONS};
 
 pub use propose::{propose, recognise, Evidence, Proposal, ProposedColumn, RECOGNITION_MARGIN};

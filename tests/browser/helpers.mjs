@@ -40,15 +40,20 @@ function isLocal(url) {
 }
 
 /**
- * Opens the app in a fresh context and waits for the first run's table.
- * Returns the page, the console errors and uncaught exceptions seen, and the non-local requests.
+ * Opens the app in a fresh context and waits for the first run's table. `initScript`, when
+ * given, runs in the page before the app does, on every load (to take a browser API away).
+ * Returns the page, the console errors and uncaught exceptions seen, the non-local requests,
+ * and every request the context made (the page's and its worker's), in order.
  */
-export async function openApp(browser) {
+export async function openApp(browser, { initScript } = {}) {
   const context = await browser.newContext({
     viewport: { width: 1360, height: 1000 },
     timezoneId: 'UTC',
     acceptDownloads: true,
   });
+  if (initScript) await context.addInitScript(initScript);
+  const requests = [];
+  context.on('request', (request) => requests.push(request.url()));
   const page = await context.newPage();
   const errors = [];
   const external = [];
@@ -61,7 +66,7 @@ export async function openApp(browser) {
   });
   await page.goto(APP_URL);
   await mainTable(page).waitFor({ timeout: 30_000 });
-  return { page, context, errors, external };
+  return { page, context, errors, external, requests };
 }
 
 /** The open node's table (findings' row tables carry no data-node). */

@@ -152,16 +152,13 @@ fn encoded_transactions_bytes() -> impl Strategy<Value = Vec<u8>> {
         })
 }
 
+/// A load's table (its column names and CSV) or its error.
+type Outcome = Result<(Vec<String>, String), c360::engine::InputError>;
+
 /// What the loader gives for `bytes` fed in the pieces `cuts` makes: the table or error as
 /// [`outcome`] has it, and the excerpt of the error. An error is final: the loader says it
 /// again when finished, with the same excerpt.
-fn fed_in_pieces(
-    bytes: &[u8],
-    cuts: &[usize],
-) -> (
-    Result<(Vec<String>, String), c360::engine::InputError>,
-    Option<Excerpt>,
-) {
+fn fed_in_pieces(bytes: &[u8], cuts: &[usize]) -> (Outcome, Option<Excerpt>) {
     let mut loader = SourceLoader::new(&TRANSACTIONS, "transactions.csv");
     let mut from = 0;
     for &cut in cuts.iter().chain([&bytes.len()]) {

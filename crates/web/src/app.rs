@@ -6,8 +6,12 @@
 //! (the run, the open node), starts the worker, and writes where the runs stand on `<html>`
 //! (`data-c360-run`: loading, running, done, failed or cancelled; `data-c360-run-seq`, the
 //! number of runs that ended with a result; `data-c360-worker-memory`, the worker's wasm
-//! memory after the last) for tests and benchmarks to wait on. The whole page is a drop target
+//! memory after the last; `data-c360-storage-seq`, the number of runs whose settings storage
+//! has caught up with) for tests and benchmarks to wait on. The whole page is a drop target
 //! for the CSV exports and a schema file.
+//!
+//! On load it looks for a kept session first: found, it runs that instead of the demo; after
+//! each run that ended with a result, the run's settings are kept.
 
 use leptos::prelude::*;
 
@@ -29,8 +33,11 @@ use super::node_panel::NodePanel;
 use super::policies_panel::PoliciesPanel;
 use super::run_progress::RunProgress;
 use super::run_summary::RunSummary;
+use super::saved_session::SavedSession;
 use super::schema_editor::SchemaEditor;
+use super::session_notice::SessionNotice;
 use super::sources_panel::SourcesPanel;
+use super::storage::{restored_inputs, Keeper};
 use super::tests_panel::TestsPanel;
 use super::workspace::Workspace;
 
@@ -50,8 +57,33 @@ pub fn App() -> impl IntoView {
     }) {
         ws.update(|w| w.reject(format!("c360 could not start its worker: {e}")));
     }
-    // The first run, queued by `Workspace::demo`: posted now, handled once the worker is ready.
-    ws.act(|_| {});
+    // The first run: a kept session's, or the demo's queued by `Workspace::demo`. Posted once
+    // storage has been read, handled once the worker is ready.
+    let keeper = Keeper::default();
+    wasm_bindgen_futures::spawn_local(async move {
+        match keeper.restore().await {
+            Some((saved, files)) => {
+                let inputs = restored_inputs(files, client::keep_file);
+                let now = now_millis();
+                ws.act(|w| *w = saved.restore(inputs, now));
+            }
+            None => ws.act(|_| {}),
+        }
+    });
+    let runs_done = Memo::new(move |_| ws.with(|w| w.runs_done()));
+    Effect::new(move |_| {
+        let seq = runs_done.get();
+        if seq > 0 {
+            let session = ws.with_untracked(|w| SavedSession::of(w, now_millis()));
+            keeper.after_run(session, seq);
+        }
+    });
+    Effect::new(move |_| {
+        let caught_up = keeper.state().with(|k| k.caught_up);
+        if let Some(html) = document().document_element() {
+            let _ = html.set_attribute("data-c360-storage-seq", &caught_up.to_string());
+        }
+    });
     let run = Memo::new(move |_| ws.with(|w| w.run()));
     Effect::new(move |_| {
         let (state, seq, memory) = ws.with(|w| {
@@ -69,17 +101,18 @@ pub fn App() -> impl IntoView {
         }
     });
     let selected = Memo::new(move |_| ws.with(|w| w.selected().to_string()));
-    let load = file_loader(ws);
+    let load = file_loader(ws, keeper);
 
     view! {
         <DropTarget load=load>
             <AppHeader/>
             <main class="c360-main">
                 <section class="c360-bar" aria-label="Data and settings">
-                    <SourcesPanel ws=ws load=load/>
+                    <SourcesPanel ws=ws load=load keeper=keeper/>
                     <AsOfControl ws=ws/>
                 </section>
-                <MappingDialog ws=ws/>
+                <SessionNotice keeper=keeper ws=ws/>
+                <MappingDialog ws=ws keeper=keeper/>
                 <RunProgress ws=ws/>
                 <ErrorAlert ws=ws/>
                 <DagPicture ws=ws run=run selected=selected/>

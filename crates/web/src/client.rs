@@ -213,6 +213,11 @@ pub async fn ask(body: RequestBody, tokens: &[u64]) -> Response {
     })
 }
 
+/// The `File` kept under a token.
+pub fn file(token: u64) -> Option<File> {
+    CLIENT.with_borrow(|c| c.as_ref()?.files.get(&token).cloned())
+}
+
 /// Asks the worker to stop a request.
 pub fn cancel(request: u64) {
     send(RequestBody::Cancel { request }, &[], |_, _| {});

@@ -5,6 +5,8 @@
 //! mapping — and later reads it in chunks. The reading runs as an [`Action`], so views can
 //! show that it is pending; then the workspace loads every file at once (the CSV exports and
 //! a dbt schema file) and re-runs once, or first asks the user to confirm the mappings.
+//! Each export that loads is also stored in the browser, once, for a reload to restore
+//! the session.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -15,6 +17,8 @@ use c360_worker::protocol::{Done, FileRef, Inspection, RequestBody, ResponseBody
 use super::client::{self, Act};
 use super::inputs::Slot;
 use super::mapping_review::{Draft, Remembered, Review};
+use super::saved_session::SavedFile;
+use super::storage::Keeper;
 use super::workspace::Workspace;
 
 /// What a file was chosen as.
@@ -37,18 +41,39 @@ pub struct PickedFile {
 
 /// The action that reads picked files and loads them into `ws`: each CSV is inspected by
 /// the worker (encoding, delimiter, header, a proposed mapping), then loaded at once or held
-/// for the user to confirm ([`Workspace::review_files`]).
-pub fn file_loader(ws: RwSignal<Workspace>) -> Action<Vec<PickedFile>, ()> {
+/// for the user to confirm ([`Workspace::review_files`]); `keeper` stores what loads.
+pub fn file_loader(ws: RwSignal<Workspace>, keeper: Keeper) -> Action<Vec<PickedFile>, ()> {
     Action::new_unsync_local(move |files: &Vec<PickedFile>| {
         let files = files.clone();
         async move {
             let remembered = ws.with_untracked(|w| w.remembered().to_vec());
             match read_all(files, &remembered).await {
-                Ok(review) => ws.act(|w| w.review_files(review, js_sys::Date::now())),
+                Ok(review) => {
+                    if review.is_settled() {
+                        keep_files(keeper, &review);
+                    }
+                    ws.act(|w| w.review_files(review, js_sys::Date::now()))
+                }
                 Err(message) => ws.update(|w| w.reject(message)),
             }
         }
     })
+}
+
+/// Has `keeper` store the files of a review that is about to load.
+pub fn keep_files(keeper: Keeper, review: &Review) {
+    let Ok(inputs) = review.inputs() else {
+        return;
+    };
+    for (slot, input) in inputs {
+        let token = match &input.spec {
+            c360_worker::protocol::SourceSpec::File(f) => f.token,
+            c360_worker::protocol::SourceSpec::Demo => continue,
+        };
+        if let (Some(saved), Some(file)) = (SavedFile::of(slot, &input), client::file(token)) {
+            keeper.keep_file(saved, file);
+        }
+    }
 }
 
 /// Asks the worker to inspect a kept file, reading it with `delimiter` when given.
@@ -85,23 +110,17 @@ async fn read_all(files: Vec<PickedFile>, remembered: &[Remembered]) -> Result<R
             Target::Schema => None,
             Target::Source(slot) => Some(slot),
             Target::Unknown if is_schema_file(&name) => None,
-            Target::Unknown => {
-                let size = picked.file.size() as u64;
-                let token = client::keep_file(picked.file);
-                let file = FileRef { token, name, size };
-                let inspection = inspect(file, None).await?;
-                review.drafts.push(Draft::new(inspection, None, remembered));
-                continue;
-            }
+            Target::Unknown => None,
         };
-        if let Some(slot) = forced {
+        if forced.is_some() || !is_schema_file(&name) && picked.target == Target::Unknown {
             let size = picked.file.size() as u64;
+            let modified = picked.file.last_modified() as i64;
             let token = client::keep_file(picked.file);
             let file = FileRef { token, name, size };
             let inspection = inspect(file, None).await?;
-            review
-                .drafts
-                .push(Draft::new(inspection, Some(slot), remembered));
+            let mut draft = Draft::new(inspection, forced, remembered);
+            draft.modified = Some(modified);
+            review.drafts.push(draft);
             continue;
         }
         if let Some((other, _)) = &review.schema {

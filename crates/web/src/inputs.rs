@@ -37,6 +37,9 @@ pub struct SourceInput {
     /// Which of the file's headers hold the required columns; `None` when the file names
     /// them as the exercise does.
     pub mapping: Option<Mapping>,
+    /// When the user's file was last modified (the `File`'s `lastModified`, milliseconds):
+    /// with its name and size, how a saved session tells its files apart.
+    pub modified: Option<i64>,
 }
 
 impl SourceInput {
@@ -49,6 +52,15 @@ impl SourceInput {
                 size,
             }),
             mapping: None,
+            modified: None,
+        }
+    }
+
+    /// The same file, last modified at `millis`.
+    pub fn modified_at(self, millis: i64) -> SourceInput {
+        SourceInput {
+            modified: Some(millis),
+            ..self
         }
     }
 
@@ -62,6 +74,7 @@ impl SourceInput {
         SourceInput {
             spec: SourceSpec::Demo,
             mapping: None,
+            modified: None,
         }
     }
 

@@ -16,9 +16,12 @@
 //! benchmark (the one `cargo bench --bench build` runs) in the page.
 //!
 //! The pure modules (`inputs`, `runner`, `workspace`, `schema_state`, `policy_switches`,
-//! `run_diff`, `grid`, `dag_layout`, `format`, `text_position`, `browser_bench`) hold no
-//! browser type and compile on every target; the components, one per file from `app` down,
-//! exist only on wasm32.
+//! `run_diff`, `grid`, `dag_layout`, `format`, `text_position`, `browser_bench`,
+//! `saved_session`) hold no browser type and compile on every target; the components, one
+//! per file from `app` down, and the browser glue (`client`, `storage`) exist only on wasm32.
+//!
+//! The session (the last files, schema, policies, as-of date and mapping) is kept in the
+//! browser's own storage so that a reload restores it; "Forget my data" deletes it.
 
 // The state and its rules: plain Rust with no browser in it, so it compiles (and its unit
 // tests run) on any target.
@@ -31,6 +34,7 @@ pub mod mapping_review;
 pub mod policy_switches;
 pub mod run_diff;
 pub mod runner;
+pub mod saved_session;
 pub mod schema_state;
 pub mod text_position;
 pub mod workspace;
@@ -87,11 +91,15 @@ mod run_summary;
 #[cfg(target_arch = "wasm32")]
 mod schema_editor;
 #[cfg(target_arch = "wasm32")]
+mod session_notice;
+#[cfg(target_arch = "wasm32")]
 mod source_picker;
 #[cfg(target_arch = "wasm32")]
 mod sources_panel;
 #[cfg(target_arch = "wasm32")]
 mod status_badge;
+#[cfg(target_arch = "wasm32")]
+mod storage;
 #[cfg(target_arch = "wasm32")]
 mod test_detail;
 #[cfg(target_arch = "wasm32")]

@@ -11,9 +11,10 @@ use c360::engine::mapping::{Evidence, MappingFile};
 
 use super::client::Act;
 use super::download::download_text;
-use super::file_loading::inspect;
+use super::file_loading::{inspect, keep_files};
 use super::inputs::{self, Slot};
 use super::mapping_review::Draft;
+use super::storage::Keeper;
 use super::workspace::Workspace;
 
 /// An encoding as the user knows it.
@@ -51,6 +52,8 @@ fn evidence_words(evidence: Option<Evidence>) -> &'static str {
 pub fn MappingDialog(
     /// The workspace whose files under review are shown.
     ws: RwSignal<Workspace>,
+    /// Stores the files once they load.
+    keeper: Keeper,
 ) -> impl IntoView {
     let open = move || ws.with(|w| w.review().is_some());
     let tokens = move || {
@@ -131,7 +134,10 @@ pub fn MappingDialog(
                         class="c360-button c360-button--primary"
                         data-testid="confirm-mapping"
                         disabled=move || !complete()
-                        on:click=move |_| ws.act(|w| w.confirm_review(js_sys::Date::now()))
+                        on:click=move |_| {
+                            ws.with_untracked(|w| w.review().map(|r| keep_files(keeper, r)));
+                            ws.act(|w| w.confirm_review(js_sys::Date::now()))
+                        }
                     >
                         "Load with this mapping"
                     </button>

@@ -37,6 +37,8 @@ pub struct Draft {
     pub remembered: bool,
     /// The delimiter the user chose instead of the sniffed one.
     pub delimiter: Option<char>,
+    /// When the file was last modified (milliseconds), for a saved session to tell it apart.
+    pub modified: Option<i64>,
 }
 
 impl Draft {
@@ -59,6 +61,7 @@ impl Draft {
             settled: false,
             remembered: false,
             delimiter: None,
+            modified: None,
         };
         draft.choose_proposed();
         if let (Some(memory), Some(slot)) = (memory, slot) {
@@ -199,7 +202,10 @@ impl Draft {
         let mapping = self.mapping()?;
         let slot = self.slot.expect("a complete mapping has a slot");
         let file = self.file();
-        let input = SourceInput::user(file.token, file.name.clone(), file.size);
+        let mut input = SourceInput::user(file.token, file.name.clone(), file.size);
+        if let Some(modified) = self.modified {
+            input = input.modified_at(modified);
+        }
         let mapping = (!self.is_identity()).then_some(mapping);
         Ok((slot, input.with_mapping(mapping)))
     }

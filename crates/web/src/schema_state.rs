@@ -72,6 +72,26 @@ impl SchemaState {
         &self.errors
     }
 
+    /// The valid text the user chose and where it came from: what a saved session keeps. A
+    /// policy's edit is left out (the policy, kept too, makes it again on the next run), and
+    /// so is invalid text typed over it (it never ran).
+    pub fn chosen(&self) -> (&str, SchemaOrigin) {
+        let unnamed = |text: &str| {
+            if text == DEFAULT_SCHEMA {
+                SchemaOrigin::Shipped
+            } else {
+                SchemaOrigin::Edited
+            }
+        };
+        if !self.errors.is_empty() {
+            return (&self.valid.text, unnamed(&self.valid.text));
+        }
+        match (&self.origin, &self.before_policy) {
+            (SchemaOrigin::Policy, Some(before)) => (&before.text, unnamed(&before.text)),
+            (origin, _) => (&self.text, origin.clone()),
+        }
+    }
+
     pub fn revision(&self) -> u64 {
         self.revision
     }

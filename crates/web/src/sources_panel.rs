@@ -1,12 +1,15 @@
-//! The data bar: which file each source reads, a picker per source, and the way back to the
-//! demo data.
+//! The data bar: which file each source reads, a picker per source, the way back to the
+//! demo data, and **Forget my data** whenever c360 keeps something in this browser (and the
+//! restored session's notice, which has its own, is not shown).
 
 use leptos::prelude::*;
 
 use super::client::Act;
 use super::file_loading::{reading_names, PickedFile, Target};
 use super::inputs::Slot;
+use super::session_notice::ForgetButton;
 use super::source_picker::SourcePicker;
+use super::storage::Keeper;
 use super::workspace::Workspace;
 
 #[component]
@@ -15,7 +18,10 @@ pub fn SourcesPanel(
     ws: RwSignal<Workspace>,
     /// Reads and loads picked files.
     load: Action<Vec<PickedFile>, ()>,
+    /// What c360 keeps in this browser.
+    keeper: Keeper,
 ) -> impl IntoView {
+    let offer_forget = move || keeper.state().with(|k| k.kept && k.restored.is_none());
     let is_demo = move || ws.with(|w| w.inputs().is_demo());
     let reading =
         move || {
@@ -75,6 +81,7 @@ pub fn SourcesPanel(
                     "Choose both exports…"
                 </label>
                 <span class="c360-sources__hint">"or drop CSV files (or a schema.yml) anywhere on this page"</span>
+                {move || offer_forget().then(|| view! { <ForgetButton keeper=keeper ws=ws/> })}
             </div>
             {reading}
         </div>

@@ -19,6 +19,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use c360::engine::data_test::TestStatus;
+use c360::engine::mapping::MappingFile;
 use c360::engine::policy::{OutsideCategories, Policies};
 use c360::engine::{Node, RunConfig};
 use c360_worker::protocol::{
@@ -98,12 +99,14 @@ impl RunState {
     }
 }
 
-/// The settings a result on screen was made with, to put back when a newer run is cancelled.
+/// What a run is made with: the files, the run configuration, the schema and the column
+/// mapping. The settings of the result on screen are put back when a newer run is cancelled,
+/// and are what a saved session keeps.
 #[derive(Clone, Debug)]
-struct Settings {
-    inputs: Inputs,
-    config: RunConfig,
-    schema: SchemaState,
+pub struct Settings {
+    pub inputs: Inputs,
+    pub config: RunConfig,
+    pub schema: SchemaState,
 }
 
 /// Everything the page shows, and the rules for changing it.
@@ -147,15 +150,28 @@ pub struct Workspace {
 impl Workspace {
     /// The demo data and the shipped schema with `config`; the first run is queued.
     pub fn demo(config: RunConfig, now: f64) -> Workspace {
-        let inputs = Inputs::demo();
-        let schema = SchemaState::shipped();
+        Workspace::open(
+            Settings {
+                inputs: Inputs::demo(),
+                config,
+                schema: SchemaState::shipped(),
+            },
+            "Opened the demo data",
+            now,
+        )
+    }
+
+    /// A workspace on these settings (a restored session's, say); the first run is queued,
+    /// with `cause` as what made it run.
+    pub fn open(settings: Settings, cause: impl Into<String>, now: f64) -> Workspace {
+        let Settings {
+            inputs,
+            config,
+            schema,
+        } = settings.clone();
         let mut workspace = Workspace {
             nodes: runner::graph(&config),
-            settled: Settings {
-                inputs: inputs.clone(),
-                config: config.clone(),
-                schema: schema.clone(),
-            },
+            settled: settings,
             inputs,
             config,
             schema,
@@ -173,8 +189,18 @@ impl Workspace {
             review: None,
             remembered: Vec::new(),
         };
-        workspace.rerun("Opened the demo data", now);
+        workspace.rerun(cause, now);
         workspace
+    }
+
+    /// Starts over on the demo data, the shipped schema and `config`'s settings, as on a first
+    /// visit (after the user's data was forgotten). The result on screen stays until the
+    /// demo's run replaces it; the count of runs goes on.
+    pub fn start_over(&mut self, config: RunConfig, now: f64) {
+        self.inputs = Inputs::demo();
+        self.config = config;
+        self.schema = SchemaState::shipped();
+        self.rerun("Forgot your data: back to the demo", now);
     }
 
     pub fn inputs(&self) -> &Inputs {
@@ -191,6 +217,17 @@ impl Workspace {
 
     pub fn schema(&self) -> &SchemaState {
         &self.schema
+    }
+
+    /// Which of the user's headers holds each column c360 needs (each source's file carries
+    /// its own mapping: replacing one file keeps the other's).
+    pub fn mapping(&self) -> MappingFile {
+        self.inputs.mapping_file()
+    }
+
+    /// The settings of the result on screen (those of the last run that ended with one).
+    pub fn settled(&self) -> &Settings {
+        &self.settled
     }
 
     pub fn nodes(&self) -> &[Node] {
