@@ -577,6 +577,31 @@ mod tests {
     }
 
     #[test]
+    fn the_column_mapping_is_kept_and_restored() {
+        let mapping = MappingFile::from_json(
+            r#"{"version": 1, "sources": {"transactions": {"columns": {"amount": "price"}}}}"#,
+        )
+        .unwrap();
+        let mut lb = Loopback::new();
+        let mut ws = Workspace::open(
+            Settings {
+                mapping: mapping.clone(),
+                ..Workspace::demo(RunConfig::at_instant(NOW), 0.0)
+                    .settled()
+                    .clone()
+            },
+            "Opened",
+            0.0,
+        );
+        lb.settle(&mut ws);
+        let saved = SavedSession::of(&ws, NOW);
+        assert_eq!(saved.mapping, mapping);
+        assert!(saved.keeps_anything(), "a mapping is the user's");
+        let read = SavedSession::from_json(&saved.to_json()).unwrap();
+        assert_eq!(read.restore(Vec::new(), NOW).mapping(), &mapping);
+    }
+
+    #[test]
     fn a_record_of_another_shape_or_version_is_refused_by_name() {
         let err = SavedSession::from_json("{\"version\": 2}").unwrap_err();
         assert_eq!(

@@ -175,7 +175,10 @@ async fn opfs_write(dir: &FileSystemDirectoryHandle, key: &str, data: &JsValue) 
     match written {
         Ok(()) => wait(stream.close()).await.map(|_| ()),
         Err(e) => {
-            // Nothing of a failed write is kept: the stream's temporary file is discarded.
+            // Nothing of a failed write is kept: the stream's swap file is discarded, and the
+            // entry (empty: the bytes go to the swap file until `close`) is removed when the
+            // browser has released its lock; if it has not yet, the next record written (which
+            // deletes every entry it does not name) or Forget removes it.
             let _ = wait(stream.abort()).await;
             let _ = wait(dir.remove_entry(key)).await;
             Err(e)
@@ -392,7 +395,11 @@ async fn write_session(session: &SavedSession) -> Result<()> {
 
 /// Removes the record (a file it names could not be stored).
 async fn remove_session() -> Result<()> {
-    match backend().await? {
+    // Without storage there is no record to remove.
+    let Ok(backend) = backend().await else {
+        return Ok(());
+    };
+    match backend {
         Backend::Opfs(root) => match opfs_dir(&root, false).await? {
             Some(dir) => match wait(dir.remove_entry(SESSION)).await {
                 Err(e) if !e.is_not_found() => Err(e),
@@ -466,7 +473,12 @@ async fn read_everything() -> Result<Found> {
     let restore_error = |e: JsFailure| RestoreError::Storage {
         message: e.to_string(),
     };
-    match backend().await? {
+    // A browser with no storage at all can have kept nothing: a first visit, not a failure
+    // (a write, if one is tried, says why it failed).
+    let Ok(backend) = backend().await else {
+        return Ok(nothing);
+    };
+    match backend {
         Backend::Opfs(root) => {
             let Some(dir) = opfs_dir(&root, false).await? else {
                 return Ok(nothing);
