@@ -577,28 +577,33 @@ mod tests {
     }
 
     #[test]
-    fn the_column_mapping_is_kept_and_restored() {
+    fn the_column_mapping_is_kept_and_restored_with_its_file() {
         let mapping = MappingFile::from_json(
             r#"{"version": 1, "sources": {"transactions": {"columns": {"amount": "price"}}}}"#,
         )
         .unwrap();
-        let mut lb = Loopback::new();
-        let mut ws = Workspace::open(
-            Settings {
-                mapping: mapping.clone(),
-                ..Workspace::demo(RunConfig::at_instant(NOW), 0.0)
-                    .settled()
-                    .clone()
-            },
-            "Opened",
-            0.0,
-        );
-        lb.settle(&mut ws);
+        let file = SourceInput::user(7, "shop.csv", 1234)
+            .modified_at(5)
+            .with_mapping(mapping.get(inputs::def(Slot::Transactions)).cloned());
+        let mut settings = Workspace::demo(RunConfig::at_instant(NOW), 0.0)
+            .settled()
+            .clone();
+        settings.inputs.set(Slot::Transactions, file);
+        // The settings a workspace opens on are those of the result on screen until a run.
+        let ws = Workspace::open(settings, "Opened", 0.0);
         let saved = SavedSession::of(&ws, NOW);
         assert_eq!(saved.mapping, mapping);
         assert!(saved.keeps_anything(), "a mapping is the user's");
         let read = SavedSession::from_json(&saved.to_json()).unwrap();
-        assert_eq!(read.restore(Vec::new(), NOW).mapping(), &mapping);
+        let files: Vec<(Slot, SourceInput)> = read
+            .files
+            .iter()
+            .map(|f| (Slot::Transactions, f.input(9)))
+            .collect();
+        let restored = read.restore(files, NOW);
+        assert_eq!(restored.mapping(), mapping);
+        // The demo contacts have no mapping to restore.
+        assert!(restored.inputs().get(Slot::Contacts).mapping.is_none());
     }
 
     #[test]
