@@ -200,6 +200,8 @@ impl Workspace {
         self.inputs = Inputs::demo();
         self.config = config;
         self.schema = SchemaState::shipped();
+        self.remembered.clear();
+        self.review = None;
         self.rerun("Forgot your data: back to the demo", now);
     }
 
@@ -389,6 +391,12 @@ impl Workspace {
     /// Drops the files waiting for confirmation; the inputs stay as they were.
     pub fn cancel_review(&mut self) {
         self.review = None;
+    }
+
+    /// Takes mappings confirmed earlier (a restored session's), to offer for files with the
+    /// same header.
+    pub fn remember(&mut self, remembered: Vec<Remembered>) {
+        self.remembered = remembered;
     }
 
     /// The mappings the user confirmed, newest last.
