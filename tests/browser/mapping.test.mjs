@@ -162,6 +162,8 @@ test('exports with other headers, semicolons and a ninth category are mapped, co
   // Nothing ran yet: the user confirms first.
   assert.equal(await runSeq(page), before);
 
+  // For a person to look at (the README shows it).
+  await dialog.screenshot({ path: 'target/screenshot-mapping.png' });
   // The mapping saves as the JSON the CLI takes.
   const [download] = await Promise.all([
     page.waitForEvent('download'),
