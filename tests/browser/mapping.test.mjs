@@ -8,7 +8,10 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { assertClean, columns, launch, mainTable, openApp, openNode } from './helpers.mjs';
 
@@ -175,6 +178,26 @@ test('exports with other headers, semicolons and a ninth category are mapped, co
   assert.equal(saved.sources.contacts.columns.mail, 'E-mail');
   assert.equal(saved.sources.transactions.columns.amount, 'price');
   assert.equal(saved.sources.transactions.formats.amount.currency_symbol, '$');
+  // ... and the CLI builds the same files with it: the customers the demo's headers build.
+  const bin = process.env.C360_BIN;
+  if (!bin) throw new Error('C360_BIN is not set: run scripts/test-browser, which builds c360');
+  const dir = await mkdtemp(join(tmpdir(), 'c360-mapping-'));
+  try {
+    await writeFile(join(dir, 'crm.csv'), crm);
+    await writeFile(join(dir, 'shop-orders.csv'), shop);
+    const build = (extra) =>
+      execFileSync(bin, [
+        'build', '--contacts', join(dir, 'crm.csv'), '--transactions', join(dir, 'shop-orders.csv'),
+        '--as-of', '2023-05-09', '--out', join(dir, 'out'), ...extra,
+      ], { stdio: 'pipe' });
+    build(['--mapping', await download.path()]);
+    const built = (await readFile(join(dir, 'out', 'customers.csv'), 'utf8')).trim().split('\n');
+    assert.equal(built.length - 1, Number(demoRows), 'the demo\'s customers, from the mapped files');
+    // Without the mapping the CLI refuses the same files, naming a column it cannot find.
+    assert.throws(() => build([]), (e) => /crm\.csv/.test(String(e.stderr)) && e.status !== 0);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 
   await dialog.getByTestId('confirm-mapping').click();
   await waitForRunAfter(page, before);
