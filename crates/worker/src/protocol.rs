@@ -293,7 +293,7 @@ pub enum Failure {
     /// lines of the file it is about, to show beside it.
     Input {
         error: RunError,
-        excerpt: Option<Excerpt>,
+        excerpt: Option<Box<Excerpt>>,
     },
     /// The schema text did not parse (the page validates first, so this is a bug's sign).
     Schema { message: String },
@@ -315,7 +315,7 @@ impl Failure {
     /// The lines of the file a parse failed at.
     pub fn excerpt(&self) -> Option<&Excerpt> {
         match self {
-            Failure::Input { excerpt, .. } => excerpt.as_ref(),
+            Failure::Input { excerpt, .. } => excerpt.as_deref(),
             _ => None,
         }
     }

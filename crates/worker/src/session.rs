@@ -534,7 +534,7 @@ impl RunTask {
             if let Err(e) = loader.feed(&chunk) {
                 return TaskStep::Failed(Failure::Input {
                     error: e.into(),
-                    excerpt: loader.excerpt().cloned(),
+                    excerpt: loader.excerpt().cloned().map(Box::new),
                 });
             }
         }
@@ -566,7 +566,7 @@ impl RunTask {
                 let LoadFailure { error, excerpt } = *failure;
                 return TaskStep::Failed(Failure::Input {
                     error: error.into(),
-                    excerpt,
+                    excerpt: excerpt.map(Box::new),
                 });
             }
         }

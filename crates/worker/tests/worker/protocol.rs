@@ -461,7 +461,7 @@ fn a_failed_run_carries_the_engines_error_for_a_bad_amount() {
     };
     assert_eq!(error, &expected);
     // Beside the error, the line it is about, as the file has it.
-    let excerpt = excerpt.as_ref().expect("an excerpt of the bad line");
+    let excerpt = excerpt.as_deref().expect("an excerpt of the bad line");
     assert_eq!(excerpt.first_line, 2);
     assert_eq!(
         excerpt.lines,
