@@ -32,6 +32,7 @@ pub mod grid;
 pub mod inputs;
 pub mod mapping_review;
 pub mod policy_switches;
+pub mod route;
 pub mod run_diff;
 pub mod runner;
 pub mod saved_session;
