@@ -86,6 +86,8 @@ mod pager;
 #[cfg(target_arch = "wasm32")]
 mod policies_panel;
 #[cfg(target_arch = "wasm32")]
+mod router;
+#[cfg(target_arch = "wasm32")]
 mod run_progress;
 #[cfg(target_arch = "wasm32")]
 mod run_summary;
