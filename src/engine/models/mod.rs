@@ -16,8 +16,12 @@ use super::project::{ConfigPart, Finding, RunConfig};
 use super::table::Table;
 
 pub mod category;
+pub mod category_spend;
 pub mod contacts_joined_with_transactions;
+pub mod customer_segments;
 pub mod customers;
+pub mod recommendation_evaluation;
+pub mod recommendations;
 #[allow(non_snake_case)] // dbt model names: one file per model, named as the model
 pub mod stg_sf__contacts;
 #[allow(non_snake_case)]
@@ -69,6 +73,10 @@ pub static MODELS: &[&dyn Model] = &[
     &contacts_joined_with_transactions::ContactsJoinedWithTransactions,
     &customers::Customers,
     &category::Category,
+    &customer_segments::CustomerSegments,
+    &category_spend::CategorySpend,
+    &recommendations::Recommendations,
+    &recommendation_evaluation::RecommendationEvaluation,
 ];
 
 /// What a model sees while it runs: its parents' tables, the run's settings, and a place to

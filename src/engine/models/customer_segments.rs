@@ -1,0 +1,270 @@
+//! `customer_segments`: one row per customer with RFM scores, a named segment, and the
+//! demographics the dashboards cut by (age band, gender, state, postcode).
+//!
+//! - `recency_days`: days from the UTC day of `last_purchase_date` to the as-of date
+//!   (negative when the as-of date is before the purchase; null without a purchase date).
+//! - `frequency`: the customer's transactions in `contacts_joined_with_transactions`.
+//! - `monetary`: `total_expense`.
+//! - `r_score`, `f_score`, `m_score`: quintiles 1–5 by rank ([`segment::quintile`]). Each
+//!   ranks customers from worst to best by its value — recency from the most days to the
+//!   fewest, frequency and monetary from the least to the most, a null value worst of all
+//!   — and ties go by `id`, the smaller id ranking lower. So equal values can get different
+//!   scores, and every score appears in any population of five or more.
+//! - `segment`: the R×F map ([`segment::SEGMENTS`]).
+//! - `age_band` from `customers.age`; `gender` as `customers` has it (null: `unknown`);
+//!   `state` and `postcode` from the end of the address ([`segment::parse_address`]), both
+//!   `unknown` when it cannot be read, and those customers reported as a finding.
+//!
+//! Rows come in `customers`' order.
+
+use rustc_hash::FxHashMap as HashMap;
+
+use super::{columns, Layer, Model, ModelColumn, ModelContext};
+use crate::engine::column::{Column, DataType, TextColumn, NULL_CODE};
+use crate::engine::error::ModelError;
+use crate::engine::project::{ConfigPart, FindingKind, RunConfig};
+use crate::engine::segment::{self, age_band, parse_address, rank_scores, UNKNOWN};
+use crate::engine::table::Table;
+use crate::engine::time::start_of_day_millis;
+
+pub struct CustomerSegments;
+
+const DAY_MILLIS: i64 = 86_400_000;
+
+impl Model for CustomerSegments {
+    fn name(&self) -> &'static str {
+        "customer_segments"
+    }
+
+    fn layer(&self) -> Layer {
+        Layer::Mart
+    }
+
+    fn description(&self) -> &'static str {
+        "One row per customer: recency, frequency and monetary value with their 1–5 quintile \
+         scores, the R×F segment (champions … hibernating), age band, gender, state and \
+         postcode."
+    }
+
+    fn depends_on(&self) -> &'static [&'static str] {
+        &[
+            "model.c360.customers",
+            "model.c360.contacts_joined_with_transactions",
+        ]
+    }
+
+    fn reads(&self) -> &'static [ConfigPart] {
+        // Recency is counted up to the as-of date (the ages come from customers).
+        &[ConfigPart::AsOf]
+    }
+
+    fn columns(&self, _: &RunConfig) -> Vec<ModelColumn> {
+        columns(&[
+            ("id", DataType::Text, "Contact id"),
+            (
+                "recency_days",
+                DataType::Integer,
+                "Days from the last purchase (UTC day) to the as-of date",
+            ),
+            ("frequency", DataType::Integer, "Number of transactions"),
+            ("monetary", DataType::Decimal, "Total spend (total_expense)"),
+            (
+                "r_score",
+                DataType::Integer,
+                "Recency quintile, 5 most recent (ties by id)",
+            ),
+            (
+                "f_score",
+                DataType::Integer,
+                "Frequency quintile, 5 most frequent (ties by id)",
+            ),
+            (
+                "m_score",
+                DataType::Integer,
+                "Monetary quintile, 5 highest spend (ties by id)",
+            ),
+            (
+                "segment",
+                DataType::Text,
+                "Segment of the R×F map: champions, loyal_customers, potential_loyalists, \
+                 new_customers, promising, need_attention, about_to_sleep, at_risk, \
+                 cant_lose, hibernating",
+            ),
+            (
+                "age",
+                DataType::Integer,
+                "Completed years at the as-of date",
+            ),
+            (
+                "age_band",
+                DataType::Text,
+                "under 18, 18-24, 25-34, 35-44, 45-54, 55-64, 65+ or unknown",
+            ),
+            ("gender", DataType::Text, "F, M, or unknown"),
+            (
+                "state",
+                DataType::Text,
+                "Australian state or territory from the address, or unknown",
+            ),
+            (
+                "postcode",
+                DataType::Text,
+                "Four-digit postcode from the address, or unknown",
+            ),
+        ])
+    }
+
+    fn run(&self, ctx: &mut ModelContext<'_>) -> Result<Table, ModelError> {
+        let customers = ctx.model("customers");
+        let joined = ctx.model("contacts_joined_with_transactions");
+        let ids = customers.text("id");
+        let n = ids.codes.len();
+        let ages = customers.integers("age");
+        let (monetary, _) = customers.decimals("total_expense");
+        let last = customers.timestamps("last_purchase_date");
+        let genders = customers.text("gender");
+
+        // Transactions and the address per customer, from the joined rows: each distinct
+        // joined id (a code of its pool) is looked up once.
+        let row_of_id: HashMap<&str, u32> = (0..n)
+            .filter_map(|r| ids.get(r).map(|id| (id, r as u32)))
+            .collect();
+        let joined_ids = joined.text("id");
+        let addresses = joined.text("address");
+        let customer_of_code: Vec<u32> = joined_ids
+            .pool
+            .iter()
+            .map(|id| row_of_id.get(id).copied().unwrap_or(NULL_CODE))
+            .collect();
+        let mut frequency = vec![0i64; n];
+        let mut address_row = vec![NULL_CODE; n];
+        for (row, &code) in joined_ids.codes.iter().enumerate() {
+            if code == NULL_CODE {
+                continue;
+            }
+            let c = customer_of_code[code as usize];
+            if c == NULL_CODE {
+                continue;
+            }
+            frequency[c as usize] += 1;
+            if address_row[c as usize] == NULL_CODE {
+                address_row[c as usize] = row as u32;
+            }
+        }
+
+        let as_of_day = start_of_day_millis(ctx.as_of()).div_euclid(DAY_MILLIS);
+        let recency: Vec<Option<i64>> = last
+            .iter()
+            .map(|t| t.map(|t| as_of_day - t.div_euclid(DAY_MILLIS)))
+            .collect();
+        let id = |r: usize| ids.get(r).unwrap_or("");
+        // Worst first; `None` (no value) sorts before any value, so it ranks worst.
+        let r_score = rank_scores(n, |a, b| {
+            let key = |r: usize| recency[r].map(std::cmp::Reverse);
+            key(a).cmp(&key(b)).then(id(a).cmp(id(b)))
+        });
+        let f_score = rank_scores(n, |a, b| {
+            frequency[a].cmp(&frequency[b]).then(id(a).cmp(id(b)))
+        });
+        let m_score = rank_scores(n, |a, b| {
+            monetary[a].cmp(&monetary[b]).then(id(a).cmp(id(b)))
+        });
+
+        let mut states = Vec::with_capacity(n);
+        let mut postcodes = Vec::with_capacity(n);
+        let mut unparsed = Vec::new();
+        for (r, &a) in address_row.iter().enumerate() {
+            let parsed = (a != NULL_CODE)
+                .then(|| addresses.get(a as usize))
+                .flatten()
+                .and_then(parse_address);
+            match parsed {
+                Some((state, postcode)) => {
+                    states.push(state);
+                    postcodes.push(postcode);
+                }
+                None => {
+                    states.push(UNKNOWN);
+                    postcodes.push(UNKNOWN);
+                    unparsed.push(r as u32);
+                }
+            }
+        }
+
+        let score_column =
+            |s: &[u8]| Column::Integer(s.iter().map(|&v| Some(i64::from(v))).collect());
+        let shared = |name: &str| {
+            customers
+                .shared(name)
+                .expect("customers has its columns")
+                .clone()
+        };
+        let text =
+            |values: Vec<&str>| Column::Text(TextColumn::from_values(values.into_iter().map(Some)));
+        let mut table = Table::new();
+        // Passed through from customers: shared, not copied.
+        table.push_shared("id", shared("id"));
+        table.push("recency_days", Column::Integer(recency));
+        table.push(
+            "frequency",
+            Column::Integer(frequency.iter().map(|&f| Some(f)).collect()),
+        );
+        table.push_shared("monetary", shared("total_expense"));
+        table.push("r_score", score_column(&r_score));
+        table.push("f_score", score_column(&f_score));
+        table.push("m_score", score_column(&m_score));
+        table.push(
+            "segment",
+            text(
+                (0..n)
+                    .map(|r| segment::segment(r_score[r], f_score[r]))
+                    .collect(),
+            ),
+        );
+        table.push_shared("age", shared("age"));
+        table.push(
+            "age_band",
+            text(ages.iter().map(|&a| age_band(a)).collect()),
+        );
+        table.push(
+            "gender",
+            text((0..n).map(|r| genders.get(r).unwrap_or(UNKNOWN)).collect()),
+        );
+        table.push("state", text(states));
+        table.push("postcode", text(postcodes));
+
+        if !unparsed.is_empty() {
+            let rows: Vec<Option<u32>> = unparsed
+                .iter()
+                .map(|&r| Some(address_row[r as usize]).filter(|&a| a != NULL_CODE))
+                .collect();
+            let found = Table::new()
+                .with(
+                    "id",
+                    customers
+                        .column("id")
+                        .expect("customers has id")
+                        .gather(&unparsed),
+                )
+                .with(
+                    "address",
+                    joined
+                        .column("address")
+                        .expect("the joined model has address")
+                        .gather_optional(&rows),
+                );
+            ctx.report(
+                FindingKind::UnparseableAddresses,
+                format!(
+                    "{} customer{} whose address does not end in an Australian state and a \
+                     four-digit postcode (…, SUBURB, STATE, POSTCODE): state and postcode are \
+                     unknown",
+                    unparsed.len(),
+                    if unparsed.len() == 1 { "" } else { "s" }
+                ),
+                found,
+            );
+        }
+        Ok(table)
+    }
+}
