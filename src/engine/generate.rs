@@ -691,7 +691,10 @@ mod tests {
         let dormant = recency.iter().flatten().filter(|&&r| r > 150).count();
         let share = dormant as f64 / recency.len() as f64;
         // The planted dormant 8 %, and the light buyers whose few purchases came early.
-        assert!((0.08..0.4).contains(&share), "share quiet for 150 days: {share}");
+        assert!(
+            (0.08..0.4).contains(&share),
+            "share quiet for 150 days: {share}"
+        );
         let customers = out.model("customers").unwrap();
         let first = customers.timestamps("first_purchase_date");
         let earliest = first.iter().flatten().min().unwrap();

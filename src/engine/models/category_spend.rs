@@ -17,9 +17,7 @@
 //! name order, a null category last. `spend` is null when every amount is (as SQL's `sum`);
 //! `customers` counts distinct contacts.
 
-use rustc_hash::FxHashMap as HashMap;
-
-use super::{columns, Layer, Model, ModelColumn, ModelContext};
+use super::{columns, rows_by_code, Layer, Model, ModelColumn, ModelContext};
 use crate::engine::column::{Column, DataType, TextColumn, NULL_CODE};
 use crate::engine::error::ModelError;
 use crate::engine::project::{ConfigPart, RunConfig};
@@ -144,15 +142,8 @@ impl Model for CategorySpend {
             .collect();
 
         // Joined rows to customers (segments' rows), by id.
-        let row_of_id: HashMap<&str, u32> = (0..customers)
-            .filter_map(|r| seg_ids.get(r).map(|id| (id, r as u32)))
-            .collect();
         let ids = joined.text("id");
-        let customer_of_code: Vec<u32> = ids
-            .pool
-            .iter()
-            .map(|id| row_of_id.get(id).copied().unwrap_or(NULL_CODE))
-            .collect();
+        let customer_of_code = rows_by_code(seg_ids, ids);
         let customer_of_row = |row: usize| match ids.codes[row] {
             NULL_CODE => NULL_CODE,
             code => customer_of_code[code as usize],
@@ -177,9 +168,39 @@ impl Model for CategorySpend {
             let day = t.div_euclid(DAY_MILLIS);
             day - (day - 4).rem_euclid(7)
         };
-        let mut weeks: Vec<i64> = dates.iter().flatten().map(|&t| week_of(t)).collect();
-        weeks.sort_unstable();
-        weeks.dedup();
+        // The weeks that have a transaction, found in a dense range from the first to the
+        // last (a sort of a million dates would cost more than the rest of the model).
+        let (lo, hi) = dates
+            .iter()
+            .flatten()
+            .fold((i64::MAX, i64::MIN), |(lo, hi), &t| (lo.min(t), hi.max(t)));
+        let mut weeks: Vec<i64> = Vec::new();
+        let mut week_index: Vec<u32> = Vec::new();
+        if lo <= hi {
+            let first = week_of(lo);
+            // Weeks so many that they would not fit are beyond any export; those rows are
+            // `unknown`.
+            let span = usize::try_from((week_of(hi) - first) / 7 + 1).map_or(0, |s| s.min(1 << 24));
+            let mut seen = vec![false; span];
+            for &t in dates.iter().flatten() {
+                if let Some(s) = seen.get_mut(((week_of(t) - first) / 7) as usize) {
+                    *s = true;
+                }
+            }
+            week_index = vec![u32::MAX; span];
+            for (i, _) in seen.iter().enumerate().filter(|(_, &s)| s) {
+                week_index[i] = weeks.len() as u32;
+                weeks.push(first + 7 * i as i64);
+            }
+        }
+        let first_week = weeks.first().copied().unwrap_or(0);
+        let slot_of_week = |t: i64| -> Option<usize> {
+            let i = usize::try_from((week_of(t) - first_week) / 7).ok()?;
+            week_index
+                .get(i)
+                .filter(|&&w| w != u32::MAX)
+                .map(|&w| w as usize)
+        };
 
         // Value slots: overall (1), the four cuts, then the weeks and unknown.
         let mut base = vec![0usize];
@@ -245,13 +266,8 @@ impl Model for CategorySpend {
                     };
                     value_slots[cut + 1] = base[cut + 1] + v;
                 }
-                value_slots[5] = week_base
-                    + match dates[row] {
-                        Some(t) => weeks
-                            .binary_search(&week_of(t))
-                            .expect("every week is listed"),
-                        None => weeks.len(),
-                    };
+                value_slots[5] =
+                    week_base + dates[row].and_then(slot_of_week).unwrap_or(weeks.len());
                 for &slot in &value_slots {
                     let cell = &mut cells[slot * k + category];
                     cell.transactions += 1;

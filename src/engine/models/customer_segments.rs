@@ -17,9 +17,7 @@
 //!
 //! Rows come in `customers`' order.
 
-use rustc_hash::FxHashMap as HashMap;
-
-use super::{columns, Layer, Model, ModelColumn, ModelContext};
+use super::{columns, rows_by_code, Layer, Model, ModelColumn, ModelContext};
 use crate::engine::column::{Column, DataType, TextColumn, NULL_CODE};
 use crate::engine::error::ModelError;
 use crate::engine::project::{ConfigPart, FindingKind, RunConfig};
@@ -126,16 +124,9 @@ impl Model for CustomerSegments {
 
         // Transactions and the address per customer, from the joined rows: each distinct
         // joined id (a code of its pool) is looked up once.
-        let row_of_id: HashMap<&str, u32> = (0..n)
-            .filter_map(|r| ids.get(r).map(|id| (id, r as u32)))
-            .collect();
         let joined_ids = joined.text("id");
         let addresses = joined.text("address");
-        let customer_of_code: Vec<u32> = joined_ids
-            .pool
-            .iter()
-            .map(|id| row_of_id.get(id).copied().unwrap_or(NULL_CODE))
-            .collect();
+        let customer_of_code = rows_by_code(ids, joined_ids);
         let mut frequency = vec![0i64; n];
         let mut address_row = vec![NULL_CODE; n];
         for (row, &code) in joined_ids.codes.iter().enumerate() {
@@ -157,17 +148,27 @@ impl Model for CustomerSegments {
             .iter()
             .map(|t| t.map(|t| as_of_day - t.div_euclid(DAY_MILLIS)))
             .collect();
-        let id = |r: usize| ids.get(r).unwrap_or("");
+        // Ties go by id: each id's place in id order, sorted once, so that the three
+        // rankings compare integers.
+        let id_rank = {
+            let mut by_id: Vec<u32> = (0..n as u32).collect();
+            by_id.sort_unstable_by(|&a, &b| ids.get(a as usize).cmp(&ids.get(b as usize)));
+            let mut rank = vec![0u32; n];
+            for (i, &r) in by_id.iter().enumerate() {
+                rank[r as usize] = i as u32;
+            }
+            rank
+        };
         // Worst first; `None` (no value) sorts before any value, so it ranks worst.
         let r_score = rank_scores(n, |a, b| {
-            let key = |r: usize| recency[r].map(std::cmp::Reverse);
-            key(a).cmp(&key(b)).then(id(a).cmp(id(b)))
+            let key = |r: usize| (recency[r].map(std::cmp::Reverse), id_rank[r]);
+            key(a).cmp(&key(b))
         });
         let f_score = rank_scores(n, |a, b| {
-            frequency[a].cmp(&frequency[b]).then(id(a).cmp(id(b)))
+            (frequency[a], id_rank[a]).cmp(&(frequency[b], id_rank[b]))
         });
         let m_score = rank_scores(n, |a, b| {
-            monetary[a].cmp(&monetary[b]).then(id(a).cmp(id(b)))
+            (monetary[a], id_rank[a]).cmp(&(monetary[b], id_rank[b]))
         });
 
         let mut states = Vec::with_capacity(n);
