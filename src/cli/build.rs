@@ -25,8 +25,9 @@ pub struct Args {
     /// Where to write the model CSVs and run_results.json.
     #[arg(long, value_name = "DIR", default_value = "c360-out")]
     out: PathBuf,
-    /// Write every model's CSV, staging and intermediate too [default: only the marts,
-    /// customers.csv and category.csv].
+    /// Write every model's CSV, staging and intermediate too [default: only the marts:
+    /// customers, category, customer_segments, category_spend, recommendations and
+    /// recommendation_evaluation].
     #[arg(long)]
     all_models: bool,
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 
 use super::Failure;
-use crate::engine::generate::{generate, GenerateError, GenerateOptions, MIN_TO_PLANT};
+use crate::engine::generate::{generate, GenerateError, GenerateOptions, Shape, MIN_TO_PLANT};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -26,6 +26,18 @@ pub struct Args {
     /// Leave out the exercise's deliberate defects (duplicate id, Kitchen, orphan, no-buyer).
     #[arg(long)]
     no_defects: bool,
+    /// How transactions are drawn: `realistic` (customers with their own tastes, repeat
+    /// purchases and dormant spells over 18 months) or `exercise` (each one's buyer and
+    /// category at random over 30 days, as the bundled seeds/ were made).
+    #[arg(long, value_enum, default_value_t = ShapeArg::Realistic)]
+    shape: ShapeArg,
+}
+
+/// `--shape`'s values.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ShapeArg {
+    Realistic,
+    Exercise,
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
@@ -34,6 +46,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
         transactions: args.transactions,
         seed: args.seed,
         plant_defects: !args.no_defects,
+        shape: match args.shape {
+            ShapeArg::Realistic => Shape::Realistic,
+            ShapeArg::Exercise => Shape::Exercise,
+        },
     };
     // Impossible options are bad usage, named by their flags, before anything is written.
     options.check().map_err(|e| Failure::Input(usage(&e)))?;

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
 use super::dag::SOURCES;
-use super::generate::{generate, GenerateOptions};
+use super::generate::{generate, GenerateOptions, Shape};
 use super::project::{RunConfig, SourceFile, SourceFiles, Sources};
 use super::schema::Schema;
 
@@ -84,6 +84,7 @@ pub fn exports(contacts: usize, transactions: usize) -> (Vec<u8>, Vec<u8>) {
         transactions,
         seed: 42,
         plant_defects: true,
+        shape: Shape::Realistic,
     };
     let (mut c, mut t) = (Vec::new(), Vec::new());
     generate(&options, &mut c, &mut t).expect("generating into memory cannot fail");

@@ -98,6 +98,6 @@ mod tests {
                 assert!(p < i, "{parent} must run before {}", node.unique_id);
             }
         }
-        assert_eq!(nodes.len(), 7);
+        assert_eq!(nodes.len(), 11);
     }
 }

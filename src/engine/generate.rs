@@ -1,11 +1,18 @@
 //! The demo data generator: deterministic `contacts.csv` and `transactions.csv` in exactly
 //! the sources' format, optionally with the exercise's deliberate defects planted.
 //!
-//! Same options and seed, same bytes, on every platform (a PCG generator from `rand_pcg`).
-//! The files look like the exercise's exports: Australian-style addresses
-//! (`..., SUBURB, STATE, POSTCODE`), e-mails at a few common domains, birth dates 1950–2007,
-//! transactions over the 30 days before the load, amounts with one decimal place, and mixed
-//! quoting (most ids quoted, some not; every field with a comma quoted).
+//! Same options and seed, same bytes, on every platform (a PCG generator from `rand_pcg`,
+//! integer draws only). The files look like the exercise's exports: Australian-style
+//! addresses (`..., SUBURB, STATE, POSTCODE`), e-mails at a few common domains, birth dates
+//! 1950–2007, amounts with one decimal place, and mixed quoting (most ids quoted, some not;
+//! every field with a comma quoted). Two [`Shape`]s of transactions:
+//! - [`Shape::Realistic`] (the default): purchases spread over the 18 months before the
+//!   load, by customers with their own category tastes (correlated with age and gender),
+//!   heavy-tailed activity, repeat purchases, and a few dormant customers — data worth
+//!   segmenting and recommending on (see [`realistic`]);
+//! - [`Shape::Exercise`]: the exercise's own shape, each transaction's buyer and category
+//!   drawn independently over the 30 days before the load. The bundled demo `seeds/` are
+//!   this shape (`--shape exercise`), byte for byte.
 //!
 //! Defects, when planted (they need at least [`MIN_TO_PLANT`] contacts and as many
 //! transactions; fewer is a [`GenerateError`], as are transactions without a contact):
@@ -23,6 +30,18 @@ use rand_pcg::Pcg64;
 
 use super::time::{format_timestamp, parse_timestamp, start_of_day_millis};
 
+pub mod realistic;
+
+/// How the transactions are drawn.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Shape {
+    /// Tastes, repeat purchases and activity over 18 months ([`realistic`]).
+    #[default]
+    Realistic,
+    /// The exercise's: buyer and category drawn independently over 30 days.
+    Exercise,
+}
+
 /// What to generate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GenerateOptions {
@@ -30,6 +49,7 @@ pub struct GenerateOptions {
     pub transactions: usize,
     pub seed: u64,
     pub plant_defects: bool,
+    pub shape: Shape,
 }
 
 /// The fewest contacts, and the fewest transactions, the defects can be planted in: a
@@ -367,11 +387,14 @@ pub fn generate(
     // Buyers: every distinct id (the planted duplicate is the last row) but one, the
     // contact with no transactions, when planted.
     let mut buyers: Vec<&str> = people.iter().map(|p| p.id.as_str()).collect();
+    let mut buyer_people: Vec<&Contact> = people.iter().collect();
     if plant {
         buyers.pop();
+        buyer_people.pop();
     }
     if plant && buyers.len() > 1 {
         let idle = buyers.remove(0);
+        buyer_people.remove(0);
         let name = &people
             .iter()
             .find(|p| p.id == idle)
@@ -398,30 +421,56 @@ pub fn generate(
             - Duration::days(30),
     );
     let weights: u32 = CATEGORIES.iter().map(|c| c.1).sum();
+    let habits = (options.shape == Shape::Realistic && !buyer_people.is_empty()).then(|| {
+        let year = chrono::DateTime::from_timestamp_millis(loaded)
+            .expect("in range")
+            .date_naive();
+        realistic::buyers(
+            &mut rng,
+            &buyer_people,
+            loaded,
+            chrono::Datelike::year(&year),
+        )
+    });
     buf.extend_from_slice(
         b"\"contact_id\",\"id\",\"transaction_date\",\"amount\",\"item_count\",\"category\",\"_loaded_at_utc\"\n",
     );
     for row in 0..options.transactions {
-        let mut contact_id = (*pick(&mut rng, &buyers)).to_string();
-        if Some(row) == typo_row {
-            let typoed = typo(&mut rng, &contact_id);
+        let mut typo_of = |rng: &mut Pcg64, contact_id: String| {
+            if Some(row) != typo_row {
+                return contact_id;
+            }
+            let typoed = typo(rng, &contact_id);
             defects.push(format!(
                 "transaction line {} has contact_id {typoed}, a near-miss of {contact_id}",
                 row + 2
             ));
-            contact_id = typoed;
-        }
-        let when = rng.random_range(window_start..loaded) / 1000 * 1000;
-        let amount = rng.random_range(10..1000u32);
-        let mut roll = rng.random_range(0..weights);
-        let mut category = CATEGORIES[0].0;
-        for (name, w) in CATEGORIES {
-            if roll < *w {
-                category = name;
-                break;
+            typoed
+        };
+        let (contact_id, when, amount, mut category) = match &habits {
+            Some((habits, cumulative)) => {
+                let (b, c, when, amount) = realistic::transaction(&mut rng, habits, cumulative);
+                let contact_id = typo_of(&mut rng, buyers[b].to_string());
+                (contact_id, when, amount, CATEGORIES[c].0)
             }
-            roll -= w;
-        }
+            None => {
+                // The exercise's shape: the draws in this order, as the seeds were made.
+                let contact_id = (*pick(&mut rng, &buyers)).to_string();
+                let contact_id = typo_of(&mut rng, contact_id);
+                let when = rng.random_range(window_start..loaded) / 1000 * 1000;
+                let amount = rng.random_range(10..1000u32);
+                let mut roll = rng.random_range(0..weights);
+                let mut category = CATEGORIES[0].0;
+                for (name, w) in CATEGORIES {
+                    if roll < *w {
+                        category = name;
+                        break;
+                    }
+                    roll -= w;
+                }
+                (contact_id, when, amount, category)
+            }
+        };
         if Some(row) == kitchen_row {
             category = "Kitchen";
             defects.push(format!("transaction line {} is in Kitchen", row + 2));
@@ -476,6 +525,7 @@ mod tests {
             transactions: 200,
             seed: 7,
             plant_defects: true,
+            shape: Shape::Exercise,
         };
         assert_eq!(run(&o).0, run(&o).0);
         assert_eq!(run(&o).1, run(&o).1);
@@ -493,6 +543,7 @@ mod tests {
             transactions: 100,
             seed: 1,
             plant_defects: true,
+            shape: Shape::Exercise,
         };
         let (contacts, transactions, summary) = run(&o);
         assert_eq!(summary.defects.len(), 4, "{summary}");
@@ -508,6 +559,7 @@ mod tests {
             transactions: 500,
             seed: 3,
             plant_defects: false,
+            shape: Shape::Exercise,
         };
         let (contacts, transactions, summary) = run(&o);
         assert!(summary.defects.is_empty());
@@ -526,6 +578,7 @@ mod tests {
             transactions,
             seed: 1,
             plant_defects,
+            shape: Shape::Exercise,
         }
     }
 
@@ -585,5 +638,95 @@ mod tests {
         let (_, transactions, summary) = run(&options(1, 7, false));
         assert!(summary.defects.is_empty());
         assert_eq!(transactions.lines().count(), 8);
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_realistic_bytes() {
+        let o = GenerateOptions {
+            shape: Shape::Realistic,
+            ..options(50, 500, true)
+        };
+        assert_eq!(run(&o).1, run(&o).1);
+        let (_, transactions, summary) = run(&o);
+        assert_eq!(summary.defects.len(), 4, "{summary}");
+        assert_eq!(transactions.matches(",Kitchen,").count(), 1);
+        let exercise = run(&options(50, 500, true)).1;
+        assert_ne!(transactions, exercise, "the shapes differ");
+        for (c, t) in [(MIN_TO_PLANT, MIN_TO_PLANT), (1, 5)] {
+            let o = GenerateOptions {
+                shape: Shape::Realistic,
+                ..options(c, t, c >= MIN_TO_PLANT)
+            };
+            assert_eq!(run(&o).1.lines().count(), t + 1);
+        }
+    }
+
+    /// What the realistic shape plants, seen through the models: a year and more of
+    /// activity, dormant customers, repeat purchases, and tastes that co-occur — enough for
+    /// c360's recommender to beat personal most-frequent on the categories new to a customer.
+    #[test]
+    fn the_realistic_shape_has_structure_the_models_find() {
+        use crate::engine::project::{RunConfig, SourceFile, SourceFiles, Sources};
+        let o = GenerateOptions {
+            shape: Shape::Realistic,
+            ..options(2_000, 20_000, true)
+        };
+        let (contacts, transactions, _) = run(&o);
+        let sources = Sources::from_bytes(SourceFiles {
+            contacts: SourceFile {
+                name: "contacts.csv",
+                bytes: contacts.as_bytes(),
+            },
+            transactions: SourceFile {
+                name: "transactions.csv",
+                bytes: transactions.as_bytes(),
+            },
+        })
+        .unwrap();
+        let as_of = NaiveDate::from_ymd_opt(2023, 5, 9).unwrap();
+        let out = crate::engine::build::run(sources, &RunConfig::new(as_of)).unwrap();
+
+        let segments = out.model("customer_segments").unwrap();
+        let recency = segments.integers("recency_days");
+        let dormant = recency.iter().flatten().filter(|&&r| r > 150).count();
+        let share = dormant as f64 / recency.len() as f64;
+        // The planted dormant 8 %, and the light buyers whose few purchases came early.
+        assert!(
+            (0.08..0.4).contains(&share),
+            "share quiet for 150 days: {share}"
+        );
+        let customers = out.model("customers").unwrap();
+        let first = customers.timestamps("first_purchase_date");
+        let earliest = first.iter().flatten().min().unwrap();
+        let loaded = parse_timestamp(LOADED_AT.as_bytes()).unwrap();
+        assert!(
+            loaded - earliest > 365 * 86_400_000,
+            "a year or more of activity"
+        );
+
+        let eval = out.model("recommendation_evaluation").unwrap();
+        let methods = eval.text("method");
+        let row = |m: &str| {
+            (0..eval.num_rows())
+                .find(|&r| methods.get(r) == Some(m))
+                .unwrap()
+        };
+        let explore = eval.integers("explore_hits_at_3");
+        let (repeat_cases, explore_cases) = (
+            eval.integers("repeat_cases")[0].unwrap(),
+            eval.integers("explore_cases")[0].unwrap(),
+        );
+        assert!(repeat_cases > explore_cases, "repeat purchasing dominates");
+        let (model, personal) = (
+            explore[row("c360")].unwrap(),
+            explore[row("personal_most_frequent")].unwrap(),
+        );
+        assert!(
+            model > personal,
+            "explore hits: c360 {model}, personal most-frequent {personal}"
+        );
+        // Personal tastes beat one list for everyone.
+        let hits = eval.integers("hits_at_3");
+        assert!(hits[row("c360")] >= hits[row("global_popularity")]);
     }
 }

@@ -200,6 +200,9 @@ pub enum FindingKind {
     OrphanTransactions,
     /// `customers` counted transactions outside the accepted categories in `other_amount`.
     CategoriesOutsideAcceptedList,
+    /// `customer_segments` could not read a state and postcode from customers' addresses
+    /// (they are `unknown`).
+    UnparseableAddresses,
 }
 
 impl FindingKind {
@@ -209,6 +212,7 @@ impl FindingKind {
             FindingKind::DuplicateContactsRemoved => "duplicate_contacts_removed",
             FindingKind::OrphanTransactions => "orphan_transactions",
             FindingKind::CategoriesOutsideAcceptedList => "categories_outside_accepted_list",
+            FindingKind::UnparseableAddresses => "unparseable_addresses",
         }
     }
 }

@@ -35,13 +35,14 @@ pub fn build(sources: Sources, schema: &Schema, config: &RunConfig) -> Result<Ru
 /// planted), for the engine's unit tests.
 #[cfg(test)]
 pub(crate) fn demo_sources() -> Sources {
-    use super::generate::{generate, GenerateOptions};
+    use super::generate::{generate, GenerateOptions, Shape};
     use super::project::{SourceFile, SourceFiles};
     let options = GenerateOptions {
         contacts: 12,
         transactions: 100,
         seed: 2023,
         plant_defects: true,
+        shape: Shape::Exercise,
     };
     let (mut contacts, mut transactions) = (Vec::new(), Vec::new());
     generate(&options, &mut contacts, &mut transactions).expect("in memory");

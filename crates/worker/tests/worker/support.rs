@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use c360::engine::generate::{generate, GenerateOptions};
+use c360::engine::generate::{generate, GenerateOptions, Shape};
 use c360::engine::mapping::MappingFile;
 use c360::engine::schema::DEFAULT_SCHEMA;
 use c360::engine::{
@@ -226,6 +226,8 @@ pub fn generated() -> &'static Generated {
             transactions: GENERATED_TRANSACTIONS,
             seed: 7,
             plant_defects: true,
+            // The exercise's shape, which these tests' expectations were written against.
+            shape: Shape::Exercise,
         };
         let (mut contacts, mut transactions) = (Vec::new(), Vec::new());
         generate(&options, &mut contacts, &mut transactions).expect("in memory");

@@ -1,0 +1,348 @@
+//! `category_spend`: spend, transactions and customers per category, overall and cut by
+//! segment, age band, gender, state and week, as one long (tidy) table.
+//!
+//! One row per (`dimension`, `dimension_value`, `category`) that has a transaction, where
+//! `dimension` is `overall` (value `all`), `segment`, `age_band`, `gender`, `state` or `week`
+//! (value: the Monday, `YYYY-MM-DD`, of the transaction's ISO week, UTC). One long table
+//! rather than six wide ones: every dashboard chart (spend per category, share per segment,
+//! spend over time) is a filter on `dimension`, the app reads one model, a new cut is new
+//! rows rather than a new model, and its size stays a few hundred rows at a million
+//! transactions (categories × (1 + 10 segments + 8 bands + genders + 9 states + weeks)).
+//! Weeks are not crossed with the other cuts, which would multiply the rows.
+//!
+//! Every transaction of `contacts_joined_with_transactions` counts once in each dimension,
+//! so each dimension's rows sum to the `overall` rows; a transaction of no customer (an
+//! orphan kept by the left-join policy) and a transaction without a date are in
+//! `dimension_value` `unknown`. Categories are the data's own (not the accepted list), in
+//! name order, a null category last. `spend` is null when every amount is (as SQL's `sum`);
+//! `customers` counts distinct contacts.
+
+use super::{columns, rows_by_code, Layer, Model, ModelColumn, ModelContext};
+use crate::engine::column::{Column, DataType, TextColumn, NULL_CODE};
+use crate::engine::error::ModelError;
+use crate::engine::project::{ConfigPart, RunConfig};
+use crate::engine::segment::{AGE_BANDS, SEGMENTS, STATES, UNKNOWN};
+use crate::engine::table::Table;
+
+pub struct CategorySpend;
+
+/// The dimensions, in the table's order.
+pub const DIMENSIONS: [&str; 6] = ["overall", "segment", "age_band", "gender", "state", "week"];
+
+const DAY_MILLIS: i64 = 86_400_000;
+
+#[derive(Clone, Copy, Default)]
+struct Cell {
+    spend: i128,
+    amounts: u64,
+    transactions: u64,
+    customers: u64,
+}
+
+/// Which (customer, cell) pairs were counted.
+enum Seen {
+    Bits { bits: Vec<u64>, cells: usize },
+    Set(rustc_hash::FxHashSet<(u32, u32)>),
+}
+
+impl Seen {
+    /// The bitmap's limit, in bits: 16 MiB.
+    const MAX_BITS: usize = 1 << 27;
+
+    fn new(customers: usize, cells: usize) -> Seen {
+        match customers.checked_mul(cells) {
+            Some(n) if n <= Self::MAX_BITS => Seen::Bits {
+                bits: vec![0; n.div_ceil(64)],
+                cells,
+            },
+            _ => Seen::Set(Default::default()),
+        }
+    }
+
+    /// Marks the pair; whether it was new.
+    fn insert(&mut self, customer: u32, cell: usize) -> bool {
+        match self {
+            Seen::Bits { bits, cells } => {
+                let i = customer as usize * *cells + cell;
+                let (word, bit) = (i / 64, 1u64 << (i % 64));
+                let new = bits[word] & bit == 0;
+                bits[word] |= bit;
+                new
+            }
+            Seen::Set(set) => set.insert((customer, cell as u32)),
+        }
+    }
+}
+
+impl Model for CategorySpend {
+    fn name(&self) -> &'static str {
+        "category_spend"
+    }
+
+    fn layer(&self) -> Layer {
+        Layer::Mart
+    }
+
+    fn description(&self) -> &'static str {
+        "Spend, transactions and customers per category: overall, and per segment, age band, \
+         gender, state and week, as one long table (dimension, dimension_value, category)."
+    }
+
+    fn depends_on(&self) -> &'static [&'static str] {
+        &[
+            "model.c360.customer_segments",
+            "model.c360.contacts_joined_with_transactions",
+        ]
+    }
+
+    fn reads(&self) -> &'static [ConfigPart] {
+        // The cuts come from customer_segments, the weeks from the transactions' own dates.
+        &[]
+    }
+
+    fn columns(&self, _: &RunConfig) -> Vec<ModelColumn> {
+        columns(&[
+            (
+                "dimension",
+                DataType::Text,
+                "overall, segment, age_band, gender, state or week",
+            ),
+            (
+                "dimension_value",
+                DataType::Text,
+                "all, a segment, band, gender or state, the week's Monday (YYYY-MM-DD), or \
+                 unknown",
+            ),
+            ("category", DataType::Text, "Product category"),
+            ("spend", DataType::Decimal, "Sum of amount"),
+            ("transactions", DataType::Integer, "Number of transactions"),
+            ("customers", DataType::Integer, "Distinct customers"),
+        ])
+    }
+
+    fn run(&self, ctx: &mut ModelContext<'_>) -> Result<Table, ModelError> {
+        let segments = ctx.model("customer_segments");
+        let joined = ctx.model("contacts_joined_with_transactions");
+        let seg_ids = segments.text("id");
+        let customers = seg_ids.codes.len();
+
+        // Each cut's values, in the table's order; every cut ends with `unknown`.
+        let genders: Vec<&str> = {
+            let g = segments.text("gender");
+            let mut v: Vec<&str> = (0..customers).filter_map(|r| g.get(r)).collect();
+            v.push(UNKNOWN);
+            v.sort_unstable();
+            v.dedup();
+            // `unknown` last.
+            v.retain(|x| *x != UNKNOWN);
+            v.push(UNKNOWN);
+            v
+        };
+        let with_unknown = |list: &[&'static str]| -> Vec<&'static str> {
+            let mut v = list.to_vec();
+            if !v.contains(&UNKNOWN) {
+                v.push(UNKNOWN);
+            }
+            v
+        };
+        let segment_names: Vec<&str> = with_unknown(&SEGMENTS.map(|s| s.name));
+        let bands = with_unknown(&AGE_BANDS);
+        let states = with_unknown(&STATES);
+        // Each customer's value index in the segment, age band, gender and state cuts.
+        let index_in = |values: &[&str], column: &str| -> Vec<u32> {
+            let t = segments.text(column);
+            let of_code: Vec<u32> = t
+                .pool
+                .iter()
+                .map(|v| {
+                    let i = values.iter().position(|x| *x == v);
+                    i.unwrap_or(values.len() - 1) as u32
+                })
+                .collect();
+            t.codes
+                .iter()
+                .map(|&c| match c {
+                    NULL_CODE => values.len() as u32 - 1,
+                    c => of_code[c as usize],
+                })
+                .collect()
+        };
+        let cut_values: [Vec<&str>; 4] = [segment_names, bands, genders, states];
+        let cut_of_customer: Vec<Vec<u32>> = ["segment", "age_band", "gender", "state"]
+            .iter()
+            .zip(&cut_values)
+            .map(|(column, values)| index_in(values, column))
+            .collect();
+
+        // Joined rows to customers (segments' rows), by id.
+        let ids = joined.text("id");
+        let customer_of_code = rows_by_code(seg_ids, ids);
+        let customer_of_row = |row: usize| match ids.codes[row] {
+            NULL_CODE => NULL_CODE,
+            code => customer_of_code[code as usize],
+        };
+
+        // Categories by name, the null category last.
+        let categories = joined.text("category");
+        let mut names: Vec<&str> = categories.pool.iter().collect();
+        names.sort_unstable();
+        names.dedup();
+        let null_category = names.len();
+        let category_of_code: Vec<u32> = categories
+            .pool
+            .iter()
+            .map(|c| names.binary_search(&c).expect("a pool value") as u32)
+            .collect();
+        let k = names.len() + 1;
+
+        // Weeks: the Monday's day number (1970-01-05 was a Monday), in order, then unknown.
+        let dates = joined.timestamps("transaction_date");
+        let week_of = |t: i64| {
+            let day = t.div_euclid(DAY_MILLIS);
+            day - (day - 4).rem_euclid(7)
+        };
+        // The weeks that have a transaction, found in a dense range from the first to the
+        // last (a sort of a million dates would cost more than the rest of the model).
+        let (lo, hi) = dates
+            .iter()
+            .flatten()
+            .fold((i64::MAX, i64::MIN), |(lo, hi), &t| (lo.min(t), hi.max(t)));
+        let mut weeks: Vec<i64> = Vec::new();
+        let mut week_index: Vec<u32> = Vec::new();
+        if lo <= hi {
+            let first = week_of(lo);
+            // Weeks so many that they would not fit are beyond any export; those rows are
+            // `unknown`.
+            let span = usize::try_from((week_of(hi) - first) / 7 + 1).map_or(0, |s| s.min(1 << 24));
+            let mut seen = vec![false; span];
+            for &t in dates.iter().flatten() {
+                if let Some(s) = seen.get_mut(((week_of(t) - first) / 7) as usize) {
+                    *s = true;
+                }
+            }
+            week_index = vec![u32::MAX; span];
+            for (i, _) in seen.iter().enumerate().filter(|(_, &s)| s) {
+                week_index[i] = weeks.len() as u32;
+                weeks.push(first + 7 * i as i64);
+            }
+        }
+        let first_week = weeks.first().copied().unwrap_or(0);
+        let slot_of_week = |t: i64| -> Option<usize> {
+            let i = usize::try_from((week_of(t) - first_week) / 7).ok()?;
+            week_index
+                .get(i)
+                .filter(|&&w| w != u32::MAX)
+                .map(|&w| w as usize)
+        };
+
+        // Value slots: overall (1), the four cuts, then the weeks and unknown.
+        let mut base = vec![0usize];
+        let mut slots = 1;
+        for values in &cut_values {
+            base.push(slots);
+            slots += values.len();
+        }
+        let week_base = slots;
+        slots += weeks.len() + 1;
+        let mut cells = vec![Cell::default(); slots * k];
+
+        let (amounts, scale) = joined.decimals("amount");
+        // Each (customer, cell) pair counted once, in row order: a bitmap while customers ×
+        // cells stays small (100k customers × 8 categories × 90 weeks is 9 MB), a set beyond.
+        let mut seen = Seen::new(customers, slots * k);
+        let mut value_slots = [0usize; 6];
+        for row in 0..ids.codes.len() {
+            let customer = customer_of_row(row);
+            let known = customer != NULL_CODE;
+            let category = match categories.codes[row] {
+                NULL_CODE => null_category,
+                code => category_of_code[code as usize] as usize,
+            };
+            value_slots[0] = 0;
+            for (cut, values) in cut_values.iter().enumerate() {
+                let v = if known {
+                    cut_of_customer[cut][customer as usize] as usize
+                } else {
+                    values.len() - 1
+                };
+                value_slots[cut + 1] = base[cut + 1] + v;
+            }
+            value_slots[5] = week_base + dates[row].and_then(slot_of_week).unwrap_or(weeks.len());
+            for &slot in &value_slots {
+                let at = slot * k + category;
+                let cell = &mut cells[at];
+                cell.transactions += 1;
+                if let Some(a) = amounts[row] {
+                    cell.spend += i128::from(a);
+                    cell.amounts += 1;
+                }
+                if known && seen.insert(customer, at) {
+                    cell.customers += 1;
+                }
+            }
+        }
+
+        let week_text: Vec<String> = weeks
+            .iter()
+            .map(|&d| {
+                chrono::DateTime::from_timestamp_millis(d * DAY_MILLIS)
+                    .map_or_else(String::new, |t| t.date_naive().to_string())
+            })
+            .collect();
+        let mut dimension = Vec::new();
+        let mut value: Vec<&str> = Vec::new();
+        let mut category: Vec<Option<&str>> = Vec::new();
+        let mut spend = Vec::new();
+        let mut transactions = Vec::new();
+        let mut buyers = Vec::new();
+        for slot in 0..slots {
+            let (dim, val): (usize, &str) = if slot == 0 {
+                (0, "all")
+            } else if slot >= week_base {
+                let w = slot - week_base;
+                (5, week_text.get(w).map_or(UNKNOWN, String::as_str))
+            } else {
+                let cut = (1..5).rev().find(|&c| slot >= base[c]).expect("a cut");
+                (cut, cut_values[cut - 1][slot - base[cut]])
+            };
+            for c in 0..k {
+                let cell = &cells[slot * k + c];
+                if cell.transactions == 0 {
+                    continue;
+                }
+                dimension.push(Some(DIMENSIONS[dim]));
+                value.push(val);
+                category.push(names.get(c).copied());
+                spend.push(if cell.amounts == 0 {
+                    None
+                } else {
+                    Some(i64::try_from(cell.spend).map_err(|_| ModelError::Overflow {
+                        model: "category_spend".into(),
+                        column: "spend".into(),
+                    })?)
+                });
+                transactions.push(Some(cell.transactions as i64));
+                buyers.push(Some(cell.customers as i64));
+            }
+        }
+        Ok(Table::new()
+            .with(
+                "dimension",
+                Column::Text(TextColumn::from_values(dimension)),
+            )
+            .with(
+                "dimension_value",
+                Column::Text(TextColumn::from_values(value.into_iter().map(Some))),
+            )
+            .with("category", Column::Text(TextColumn::from_values(category)))
+            .with(
+                "spend",
+                Column::Decimal {
+                    values: spend,
+                    scale,
+                },
+            )
+            .with("transactions", Column::Integer(transactions))
+            .with("customers", Column::Integer(buyers)))
+    }
+}
