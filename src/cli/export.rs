@@ -20,6 +20,7 @@ use crate::engine::export::{self, Dataset, Export, ExportError, Key, PolicyFile,
 #[derive(Clone, Copy, ValueEnum)]
 pub enum DatasetArg {
     Customers,
+    #[value(name = "contacts_joined_with_transactions")]
     ContactsJoinedWithTransactions,
     #[value(name = "stg_sf__contacts")]
     StgSfContacts,
@@ -126,6 +127,15 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let file = args.policy()?;
     let output = args.project.build()?;
     let made = export::export(&output, &file, &key, now_millis());
+    if made.is_ok() && output.has_failures() {
+        eprintln!(
+            "warning: a data test of severity error failed elsewhere in the DAG (c360 build \
+             shows which); {} was built and is exported",
+            output
+                .node(&format!("model.c360.{}", file.dataset.model_name()))
+                .map_or("the dataset", |n| n.node.name.as_str())
+        );
+    }
     std::mem::forget(output);
     let made = match made {
         Ok(made) => made,

@@ -704,3 +704,210 @@ proptest! {
         }
     }
 }
+
+// --- The command line ------------------------------------------------------------------------
+
+mod command_line {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+    use std::process::{Command, Output};
+
+    use super::*;
+
+    const VAR: &str = "C360_TEST_EXPORT_KEY";
+
+    /// `c360 export` in `dir` with `args`, the key variable set to `secret` (or unset).
+    fn c360_export(dir: &Path, args: &[&str], secret: Option<&str>) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_c360"));
+        command.arg("export").args(args).current_dir(dir);
+        match secret {
+            Some(s) => command.env(VAR, s),
+            None => command.env_remove(VAR),
+        };
+        command.output().expect("the c360 binary runs")
+    }
+
+    fn stderr(out: &Output) -> String {
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    }
+
+    fn files_in(dir: &Path) -> BTreeSet<String> {
+        std::fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn seed_args(dataset: &'static str, out: &'static str) -> Vec<String> {
+        let seeds = repo().join("seeds");
+        [
+            "--contacts",
+            &seeds.join("contacts.csv").display().to_string(),
+            "--transactions",
+            &seeds.join("transactions.csv").display().to_string(),
+            "--as-of",
+            AS_OF,
+            "--dataset",
+            dataset,
+            "--out",
+            out,
+        ]
+        .map(String::from)
+        .to_vec()
+    }
+
+    fn strs(args: &[String]) -> Vec<&str> {
+        args.iter().map(String::as_str).collect()
+    }
+
+    /// Runs `args` expecting exit 2, each of `says` on stderr, and no `out/` written.
+    fn assert_refused(args: &[&str], secret: Option<&str>, says: &[&str]) {
+        let tmp = tempdir();
+        let out = c360_export(tmp.path(), args, secret);
+        let message = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {message}");
+        for s in says {
+            assert!(message.contains(s), "stderr should say {s:?}: {message}");
+        }
+        assert!(!tmp.path().join("out").exists(), "nothing may be written");
+    }
+
+    #[test]
+    fn without_a_key_it_refuses_and_says_how_to_give_one() {
+        let args = seed_args("customers", "out");
+        assert_refused(
+            &strs(&args),
+            Some(SECRET),
+            &["no pseudonym key", "--key-env", "openssl rand -hex 32"],
+        );
+        let mut with_var = args.clone();
+        with_var.extend(["--key-env".to_string(), VAR.to_string()]);
+        assert_refused(&strs(&with_var), None, &[VAR, "is not set", "--key-env"]);
+        assert_refused(&strs(&with_var), Some("short"), &[VAR, "at least 16"]);
+    }
+
+    #[test]
+    fn it_writes_exactly_one_csv_and_one_manifest() {
+        let tmp = tempdir();
+        let mut args = seed_args("stg_sf__contacts", "out");
+        args.extend(["--key-env", VAR, "--k", "2"].map(String::from));
+        let out = c360_export(tmp.path(), &strs(&args), Some(SECRET));
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let dir = tmp.path().join("out");
+        assert_eq!(
+            files_in(&dir),
+            BTreeSet::from([
+                "stg_sf__contacts.manifest.json".to_string(),
+                "stg_sf__contacts.masked.csv".to_string()
+            ])
+        );
+        let manifest: Manifest =
+            serde_json::from_str(&read(dir.join("stg_sf__contacts.manifest.json"))).unwrap();
+        assert_eq!(manifest.k_anonymity.k_requested, 2);
+        assert_eq!(manifest.as_of.to_string(), AS_OF);
+        let bytes = std::fs::read(dir.join("stg_sf__contacts.masked.csv")).unwrap();
+        assert_eq!(manifest.k_anonymity.k_achieved, recount(&bytes, &manifest));
+        let (c, t) = seeds();
+        assert!(leaks(&bytes, &identifiers(&c, &t)).is_empty());
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("Exported"), "{stdout}");
+    }
+
+    #[test]
+    fn a_bad_policy_file_is_refused_naming_the_valid_columns() {
+        let tmp = tempdir();
+        let policy = tmp.path().join("policy.json");
+        std::fs::write(
+            &policy,
+            r#"{"version": 1, "dataset": "customers", "columns": {"mail": {"policy": "drop"}}}"#,
+        )
+        .unwrap();
+        let mut args = seed_args("customers", "out");
+        args.extend(["--key-env", VAR, "--policy"].map(String::from));
+        args.push(policy.display().to_string());
+        let out = c360_export(tmp.path(), &strs(&args), Some(SECRET));
+        let message = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{message}");
+        assert!(message.contains("policy.json"), "{message}");
+        assert!(message.contains("\"mail\""), "{message}");
+        assert!(
+            message.contains("valid columns are: id, gender, age"),
+            "{message}"
+        );
+        assert!(!tmp.path().join("out").exists());
+
+        std::fs::write(&policy, r#"{"version": 1, "dataset": "stg_sf__contacts"}"#).unwrap();
+        let out = c360_export(tmp.path(), &strs(&args), Some(SECRET));
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            stderr(&out).contains("--dataset stg_sf__contacts"),
+            "{}",
+            stderr(&out)
+        );
+
+        std::fs::write(&policy, "{\"version\": 1,\n \"dataset\": customers}").unwrap();
+        let out = c360_export(tmp.path(), &strs(&args), Some(SECRET));
+        assert_eq!(out.status.code(), Some(2));
+        assert!(stderr(&out).contains("line 2"), "{}", stderr(&out));
+    }
+
+    #[test]
+    fn below_k_is_refused_unless_confirmed() {
+        let tmp = tempdir();
+        let mut args = seed_args("customers", "out");
+        args.extend(["--key-env", VAR, "--small-classes", "keep"].map(String::from));
+        let out = c360_export(tmp.path(), &strs(&args), Some(SECRET));
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(stderr(&out).contains("below the k = 5"), "{}", stderr(&out));
+        assert!(!tmp.path().join("out").exists());
+        args.push("--allow-below-k".into());
+        let out = c360_export(tmp.path(), &strs(&args), Some(SECRET));
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let manifest: Manifest =
+            serde_json::from_str(&read(tmp.path().join("out/customers.manifest.json"))).unwrap();
+        assert!(manifest.k_anonymity.below_k && manifest.k_anonymity.allow_below_k);
+        assert_eq!(manifest.k_anonymity.rows_suppressed, 0);
+    }
+
+    #[test]
+    fn two_exports_with_one_key_join_and_with_two_keys_do_not() {
+        let tmp = tempdir();
+        let (c, t) = generated(2_000, 20_000, 3);
+        std::fs::write(tmp.path().join("contacts.csv"), c).unwrap();
+        std::fs::write(tmp.path().join("transactions.csv"), t).unwrap();
+        let run = |dataset: &str, out: &str, secret: &str| {
+            let args = [
+                "--contacts",
+                "contacts.csv",
+                "--transactions",
+                "transactions.csv",
+                "--as-of",
+                AS_OF,
+                "--dataset",
+                dataset,
+                "--key-env",
+                VAR,
+                "--out",
+                out,
+            ];
+            let done = c360_export(tmp.path(), &args, Some(secret));
+            assert_eq!(done.status.code(), Some(0), "{}", stderr(&done));
+            let file = format!("{out}/{dataset}.masked.csv");
+            let bytes = std::fs::read(tmp.path().join(file)).unwrap();
+            let (header, rows) = read_csv(&bytes);
+            column(&header, &rows, "id")
+                .into_iter()
+                .map(String::from)
+                .collect::<BTreeSet<String>>()
+        };
+        let customers = run("customers", "a", SECRET);
+        let joined = run("contacts_joined_with_transactions", "b", SECRET);
+        let shared = customers.intersection(&joined).count();
+        assert!(shared > 1_000, "{shared} pseudonyms join");
+        let other = run("contacts_joined_with_transactions", "c", OTHER_SECRET);
+        assert_eq!(customers.intersection(&other).count(), 0);
+    }
+}
