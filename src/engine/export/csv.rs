@@ -9,25 +9,32 @@
 
 use std::io::Write;
 
-use crate::engine::column::{Column, Value};
+use crate::engine::column::{Column, TextColumn, Value, NULL_CODE};
 use crate::engine::table::Table;
+
+/// How many rows ahead the writer prefetches text.
+const AHEAD: usize = 32;
 
 /// Rows per chunk when none is asked for.
 pub const CHUNK_ROWS: usize = 65_536;
 
 /// Whether a text cell would start a formula in a spreadsheet.
 pub fn needs_guard(cell: &str) -> bool {
+    starts_formula(cell.as_bytes())
+}
+
+fn starts_formula(cell: &[u8]) -> bool {
     matches!(
-        cell.as_bytes().first(),
+        cell.first(),
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
     )
 }
 
 /// Appends one field, guarded when `text` and quoted when needed.
-fn field(out: &mut Vec<u8>, cell: &str, text: bool) {
-    let guard = text && needs_guard(cell);
+fn field(out: &mut Vec<u8>, cell: &[u8], text: bool) {
+    let guard = text && starts_formula(cell);
     let quote = cell
-        .bytes()
+        .iter()
         .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'));
     if quote {
         out.push(b'"');
@@ -36,7 +43,7 @@ fn field(out: &mut Vec<u8>, cell: &str, text: bool) {
         out.push(b'\'');
     }
     if quote {
-        for piece in cell.as_bytes().split_inclusive(|&b| b == b'"') {
+        for piece in cell.split_inclusive(|&b| b == b'"') {
             out.extend_from_slice(piece);
             if piece.last() == Some(&b'"') {
                 out.push(b'"');
@@ -44,7 +51,7 @@ fn field(out: &mut Vec<u8>, cell: &str, text: bool) {
         }
         out.push(b'"');
     } else {
-        out.extend_from_slice(cell.as_bytes());
+        out.extend_from_slice(cell);
     }
 }
 
@@ -91,27 +98,52 @@ impl Iterator for CsvChunks<'_> {
                 if i > 0 {
                     out.push(b',');
                 }
-                field(&mut out, name, true);
+                field(&mut out, name.as_bytes(), true);
             }
             Self::record_end(&mut out, 0);
             self.header_done = true;
         }
         let end = (self.next_row + self.rows_per_chunk).min(rows);
         let columns: Vec<&Column> = self.table.fields.iter().map(|f| &*f.column).collect();
+        let texts: Vec<&TextColumn> = columns
+            .iter()
+            .filter_map(|c| match c {
+                Column::Text(t) => Some(t),
+                _ => None,
+            })
+            .collect();
         for row in self.next_row..end {
+            // Strings of a row sit anywhere in their pools: ask for those of later rows now,
+            // so that the cache misses overlap (as the build's writer does).
+            if row + AHEAD < rows {
+                for t in &texts {
+                    t.pool.prefetch_offsets(t.codes[row + AHEAD]);
+                }
+            }
+            if row + AHEAD / 2 < rows {
+                for t in &texts {
+                    t.pool.prefetch_bytes(t.codes[row + AHEAD / 2]);
+                }
+            }
             let start = out.len();
             for (i, column) in columns.iter().enumerate() {
                 if i > 0 {
                     out.push(b',');
                 }
-                match column.get(row) {
-                    Value::Null => {}
-                    Value::Text(s) => field(&mut out, s, true),
-                    value => {
-                        self.cell.clear();
-                        value.write_to(&mut self.cell);
-                        field(&mut out, &self.cell, false);
+                match column {
+                    Column::Text(t) => {
+                        if t.codes[row] != NULL_CODE {
+                            field(&mut out, t.pool.get_bytes(t.codes[row]), true);
+                        }
                     }
+                    _ => match column.get(row) {
+                        Value::Null => {}
+                        value => {
+                            self.cell.clear();
+                            value.write_to(&mut self.cell);
+                            field(&mut out, self.cell.as_bytes(), false);
+                        }
+                    },
                 }
             }
             Self::record_end(&mut out, start);
