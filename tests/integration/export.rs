@@ -935,4 +935,23 @@ mod command_line {
         let other = run("contacts_joined_with_transactions", "c", OTHER_SECRET);
         assert_eq!(customers.intersection(&other).count(), 0);
     }
+
+    #[test]
+    fn a_dataset_skipped_by_a_failing_error_test_exits_1_and_writes_nothing() {
+        // The strict schema fails the seeds' duplicate id and Kitchen at the sources, so
+        // every model is skipped.
+        let tmp = tempdir();
+        let mut args = seed_args("customers", "out");
+        let strict = repo().join("tests/data/schema/exercise_done_when.yml");
+        args.extend(["--key-env", VAR, "--schema"].map(String::from));
+        args.push(strict.display().to_string());
+        let out = c360_export(tmp.path(), &strs(&args), Some(SECRET));
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("customers was not built"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(!tmp.path().join("out").exists());
+    }
 }

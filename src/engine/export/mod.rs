@@ -8,7 +8,7 @@
 //! writes files or knows about the browser: the CLI and the worker write the two files.
 //!
 //! The steps: the policy file is resolved against the dataset's columns ([`policy`]; each
-//! column's default comes from its name, [`classify`]); each column is masked ([`apply`],
+//! column's default comes from its name, [`classify`]); each column is masked (`apply`,
 //! [`pseudonym`], [`generalise`]); the equivalence classes of the quasi-identifiers are
 //! counted ([`k_anonymity`]); classes smaller than k are suppressed, generalised further then
 //! suppressed, or kept only with the user's explicit `allow_below_k`; the figures before and
