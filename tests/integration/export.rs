@@ -39,6 +39,7 @@ fn generated(contacts: usize, transactions: usize, seed: u64) -> (Vec<u8>, Vec<u
         transactions,
         seed,
         plant_defects: true,
+        shape: Default::default(),
     };
     generate(&options, &mut c, &mut t).unwrap();
     (c, t)
