@@ -187,7 +187,12 @@ pub fn propose(def: &SourceDef, header: &[String], sample_rows: &[Vec<String>]) 
     for (c, h) in pairs {
         if header_of[c].is_none() && !taken[h] {
             header_of[c] = Some(h);
-            taken[h] = true;
+            // A mapping names headers, so a name the file repeats is taken everywhere.
+            for (other, name) in header.iter().enumerate() {
+                if *name == header[h] {
+                    taken[other] = true;
+                }
+            }
         }
     }
 
@@ -909,6 +914,16 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_repeated_header_is_proposed_for_one_column_at_most() {
+        let header = strings(&["N", "N"]);
+        for def in [&CONTACTS, &TRANSACTIONS] {
+            let p = propose(def, &header, &[]);
+            let used = p.columns.iter().filter(|c| c.header.is_some()).count();
+            assert!(used <= 1, "{p:?}");
         }
     }
 
