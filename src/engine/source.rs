@@ -19,7 +19,7 @@
 
 use std::io::Read;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::column::DataType;
 use super::decode::{Front, Unreadable, SNIFF_BYTES};
@@ -161,7 +161,7 @@ const EXCERPT_CHARS: usize = 200;
 
 /// The lines of the file a load failed at, for the app to show beside the error: the
 /// physical lines of the failing record (the header, for an error in it), as decoded.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Excerpt {
     /// The 1-based line of `lines[0]`.
     pub first_line: u64,

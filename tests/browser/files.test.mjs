@@ -46,6 +46,11 @@ test('a bad transactions.csv shows the file, line and column, and no stale resul
       `transactions\\.csv line 3, column amount: expected a decimal number such as 12\\.5, found "${amount}"`,
     ),
   );
+  // Beside the error, the file's own line 3, numbered.
+  const excerpt = page.getByTestId('error-excerpt');
+  assert.equal(await excerpt.locator('[data-line]').count(), 1);
+  assert.equal(await excerpt.locator('[data-line]').getAttribute('data-line'), '3');
+  assert.equal(await excerpt.textContent(), `3${bad}`);
   // Nothing from the previous run is left to pass for the current result.
   assert.equal(await page.locator('table.c360-table').count(), 0);
   assert.equal(await page.locator('[data-finding]').count(), 0);

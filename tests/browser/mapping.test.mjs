@@ -1,12 +1,17 @@
-// Your own exports, in headless Chromium: files with other headers, semicolons, another
-// encoding and a ninth category are dropped on the page (a synthesised DataTransfer), the
-// proposed mapping is shown and confirmed, the run says which mapping it used, the
-// categories panel accepts the data's categories, a file with a remembered header loads
-// without asking, and a file that is neither export asks which it is.
+// Your own exports, in headless Chromium, as a newcomer meets them: files with other
+// headers, semicolons, dollar amounts, another encoding and a ninth category are dropped on
+// the page (a synthesised DataTransfer), the proposed mapping is shown, completed and
+// confirmed, the run says which mapping it used, the categories panel accepts the data's
+// categories, a file with a remembered header loads without asking, a reload restores it
+// all, Forget my data goes back to the demo (and a reload stays there), and a file that is
+// neither export asks which it is.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { assertClean, columns, launch, mainTable, openApp, openNode } from './helpers.mjs';
 
@@ -87,6 +92,14 @@ async function waitForRunAfter(page, seq) {
   );
 }
 
+/** Waits until storage has kept the last run's settings. */
+async function waitForStorage(page) {
+  await page.waitForFunction(() => {
+    const d = document.documentElement.dataset;
+    return d.c360Run === 'done' && d.c360StorageSeq === d.c360RunSeq;
+  });
+}
+
 /** The header chosen for a required column in a file's draft. */
 async function chosen(page, file, column) {
   return page
@@ -120,8 +133,11 @@ test('exports with other headers, semicolons and a ninth category are mapped, co
     ['Contact ID', 'User Name', 'Full Name', 'Gender', 'Address', 'E-mail', 'Date of Birth', 'Loaded At'],
     ';',
   );
+  // The shop writes its prices in dollars: read only once the user's mapping says so.
+  const amount = transactions[0].indexOf('amount');
+  const dollars = garden.map((r, i) => (i > 0 ? r.with(amount, `$${r[amount]}`) : r));
   const shop = reshape(
-    garden,
+    dollars,
     ['customer_id', 'order_id', 'order_date', 'price', 'qty', 'Category', 'loaded_at'],
     ',',
   );
@@ -143,9 +159,14 @@ test('exports with other headers, semicolons and a ninth category are mapped, co
   assert.equal(await chosen(page, 'shop-orders.csv', 'contact_id'), 'customer_id');
   assert.equal(await chosen(page, 'shop-orders.csv', 'amount'), 'price');
   assert.equal(await chosen(page, 'shop-orders.csv', 'item_count'), 'qty');
+  const amountFormat = dialog.locator('[data-testid="mapping-file-draft"][data-file="shop-orders.csv"] [data-format="amount"]');
+  await amountFormat.getByTestId('currency-symbol').fill('$');
+  await amountFormat.getByTestId('currency-symbol').dispatchEvent('change');
   // Nothing ran yet: the user confirms first.
   assert.equal(await runSeq(page), before);
 
+  // For a person to look at (the README shows it).
+  await dialog.screenshot({ path: 'target/screenshot-mapping.png' });
   // The mapping saves as the JSON the CLI takes.
   const [download] = await Promise.all([
     page.waitForEvent('download'),
@@ -156,6 +177,27 @@ test('exports with other headers, semicolons and a ninth category are mapped, co
   assert.equal(saved.version, 1);
   assert.equal(saved.sources.contacts.columns.mail, 'E-mail');
   assert.equal(saved.sources.transactions.columns.amount, 'price');
+  assert.equal(saved.sources.transactions.formats.amount.currency_symbol, '$');
+  // ... and the CLI builds the same files with it: the customers the demo's headers build.
+  const bin = process.env.C360_BIN;
+  if (!bin) throw new Error('C360_BIN is not set: run scripts/test-browser, which builds c360');
+  const dir = await mkdtemp(join(tmpdir(), 'c360-mapping-'));
+  try {
+    await writeFile(join(dir, 'crm.csv'), crm);
+    await writeFile(join(dir, 'shop-orders.csv'), shop);
+    const build = (extra) =>
+      execFileSync(bin, [
+        'build', '--contacts', join(dir, 'crm.csv'), '--transactions', join(dir, 'shop-orders.csv'),
+        '--as-of', '2023-05-09', '--out', join(dir, 'out'), ...extra,
+      ], { stdio: 'pipe' });
+    build(['--mapping', await download.path()]);
+    const built = (await readFile(join(dir, 'out', 'customers.csv'), 'utf8')).trim().split('\n');
+    assert.equal(built.length - 1, Number(demoRows), 'the demo\'s customers, from the mapped files');
+    // Without the mapping the CLI refuses the same files, naming a column it cannot find.
+    assert.throws(() => build([]), (e) => /crm\.csv/.test(String(e.stderr)) && e.status !== 0);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 
   await dialog.getByTestId('confirm-mapping').click();
   await waitForRunAfter(page, before);
@@ -191,6 +233,36 @@ test('exports with other headers, semicolons and a ninth category are mapped, co
   await waitForRunAfter(page, beforeAgain);
   assert.equal(await dialog.count(), 0);
   assert.match(await page.getByTestId('run-read').textContent(), /crm \(2\)\.csv \(mapped:/);
+
+  // A reload restores the session: the files, their mappings, the accepted categories.
+  await waitForStorage(page);
+  await page.reload();
+  await page.getByTestId('session-notice').waitFor();
+  await waitForRunAfter(page, 0);
+  const restored = await page.getByTestId('run-read').textContent();
+  assert.match(restored, /crm \(2\)\.csv \(mapped: .*mail ← E-mail/);
+  assert.match(restored, /shop-orders\.csv \(mapped: .*amount ← price/);
+  assert.equal(await panel.locator('tr[data-category="Garden"]').getAttribute('data-accepted'), 'true');
+  // The remembered header too: the same contacts again load without asking.
+  const afterReload = await runSeq(page);
+  await drop(page, [{ name: 'crm (3).csv', text: crm }]);
+  await waitForRunAfter(page, afterReload);
+  assert.equal(await dialog.count(), 0);
+
+  // Forget my data: back to the demo, and a reload stays there.
+  await waitForStorage(page);
+  const beforeForget = await runSeq(page);
+  await page.getByTestId('forget-data').first().click();
+  await waitForRunAfter(page, beforeForget);
+  await waitForStorage(page);
+  assert.match(await page.getByTestId('run-read').textContent(), /contacts\.csv \(the demo's\) and transactions\.csv \(the demo's\)/);
+  await page.reload();
+  await waitForRunAfter(page, 0);
+  assert.equal(await page.getByTestId('session-notice').count(), 0);
+  assert.match(await page.getByTestId('run-read').textContent(), /\(the demo's\) and transactions\.csv \(the demo's\)/);
+  // And the mapping is forgotten with the rest: the same file asks again.
+  await drop(page, [{ name: 'crm (4).csv', text: crm }]);
+  await dialog.waitFor();
   assertClean(app);
   await app.context.close();
 });

@@ -5,8 +5,8 @@
 //! always a table or a typed error, and an error's line is one the file has.
 //!
 //! The case counts are fixed so that the suite takes the same time in CI every run (about
-//! twenty seconds in a debug build on two cores); `PROPTEST_CASES` raises them for a longer
-//! hunt. `fuzz/` (cargo-fuzz) runs the same loader and mapping under libFuzzer.
+//! fifteen seconds in a debug build on two cores). A longer hunt is the fuzz target's:
+//! `fuzz/` (cargo-fuzz) runs the same loader and mapping under libFuzzer.
 
 use c360::engine::mapping::{propose, Mapping, MappingFile};
 use c360::engine::source::{load_bytes, load_mapped, SourceDef, CONTACTS, TRANSACTIONS};

@@ -31,6 +31,7 @@ use super::header::AppHeader;
 use super::mapping_dialog::MappingDialog;
 use super::node_panel::NodePanel;
 use super::policies_panel::PoliciesPanel;
+use super::router;
 use super::run_progress::RunProgress;
 use super::run_summary::RunSummary;
 use super::saved_session::SavedSession;
@@ -69,6 +70,8 @@ pub fn App() -> impl IntoView {
             }
             None => ws.act(|_| {}),
         }
+        // The address names the view: followed once the workspace is the one to show.
+        router::start(ws);
     });
     let runs_done = Memo::new(move |_| ws.with(|w| w.runs_done()));
     Effect::new(move |_| {

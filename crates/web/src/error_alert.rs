@@ -12,6 +12,40 @@ pub fn ErrorAlert(
     ws: RwSignal<Workspace>,
 ) -> impl IntoView {
     let run_error = move || ws.with(|w| w.failure().map(|e| e.to_string()));
+    // The file's own lines the error is about, numbered as an editor numbers them.
+    let excerpt = move || {
+        ws.with(|w| w.failure().and_then(|f| f.excerpt()).cloned())
+            .map(|excerpt| {
+                let lines = excerpt
+                    .lines
+                    .iter()
+                    .enumerate()
+                    .map(|(i, text)| {
+                        let number = excerpt.first_line + i as u64;
+                        view! {
+                            <span class="c360-excerpt__line" data-line=number>
+                                <span class="c360-excerpt__number" aria-hidden="true">{number}</span>
+                                {text.clone()}
+                            </span>
+                        }
+                    })
+                    .collect_view();
+                let label = match excerpt.lines.len() {
+                    1 => format!("Line {} of the file", excerpt.first_line),
+                    n => format!(
+                        "Lines {} to {} of the file",
+                        excerpt.first_line,
+                        excerpt.first_line + n as u64 - 1
+                    ),
+                };
+                view! {
+                    <figure class="c360-excerpt">
+                        <figcaption class="c360-excerpt__caption">{label}</figcaption>
+                        <pre class="c360-excerpt__text" data-testid="error-excerpt">{lines}</pre>
+                    </figure>
+                }
+            })
+    };
     let notice = move || ws.with(|w| w.notice().map(str::to_string));
     let schema_problems = move || ws.with(|w| w.schema().errors().len());
     view! {
@@ -19,6 +53,7 @@ pub fn ErrorAlert(
             <div class="c360-error" role="alert" data-testid="run-error">
                 <h2 class="c360-error__title">"The DAG could not run"</h2>
                 <p class="c360-error__message">{message}</p>
+                {excerpt}
                 <p class="c360-error__next">
                     "No result is shown: nothing on this page comes from an earlier run. Fix the \
                      file and choose it again, or go back to the demo data."

@@ -12,6 +12,7 @@ pub use c360_worker::protocol::{Direction, Filter, Sort};
 use c360_worker::protocol::{PageRequest, TablePage, TableRef};
 
 use super::format::group_digits;
+use super::route::TableView;
 
 /// Rows per page.
 pub const PAGE_SIZE: usize = 50;
@@ -172,6 +173,24 @@ impl Grid {
     }
 
     /// Shows only the rows whose `column` shows `value`, or every row.
+    /// How the table is shown, for its URL.
+    pub fn view(&self) -> TableView {
+        TableView {
+            sort: self.sort.clone(),
+            filter: self.filter.clone(),
+            offset: self.offset,
+        }
+    }
+
+    /// Shows the table as a URL says: the sort and filter when their columns exist, the page
+    /// as a multiple of the page size within the table.
+    pub fn set_view(&mut self, view: &TableView) {
+        let has = |name: &str| self.columns.iter().any(|c| c.name == name);
+        self.sort = view.sort.clone().filter(|s| has(&s.column));
+        self.filter = view.filter.clone().filter(|f| has(&f.column));
+        self.offset = (view.offset / PAGE_SIZE * PAGE_SIZE).min(self.last_offset());
+    }
+
     pub fn set_filter(&mut self, filter: Option<Filter>) {
         if filter != self.filter {
             self.filter = filter;

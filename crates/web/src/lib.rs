@@ -32,6 +32,7 @@ pub mod grid;
 pub mod inputs;
 pub mod mapping_review;
 pub mod policy_switches;
+pub mod route;
 pub mod run_diff;
 pub mod runner;
 pub mod saved_session;
@@ -84,6 +85,8 @@ mod node_panel;
 mod pager;
 #[cfg(target_arch = "wasm32")]
 mod policies_panel;
+#[cfg(target_arch = "wasm32")]
+mod router;
 #[cfg(target_arch = "wasm32")]
 mod run_progress;
 #[cfg(target_arch = "wasm32")]

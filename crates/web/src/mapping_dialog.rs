@@ -6,8 +6,10 @@
 
 use leptos::prelude::*;
 
+use c360::engine::decimal::SEPARATORS;
 use c360::engine::decode::{TextEncoding, DELIMITERS};
 use c360::engine::mapping::{Evidence, MappingFile};
+use c360::engine::DataType;
 
 use super::client::Act;
 use super::download::download_text;
@@ -350,6 +352,76 @@ fn DraftView(ws: RwSignal<Workspace>, token: u64) -> impl IntoView {
                 })
                 .collect_view()
         });
+        // How the decimal columns' numbers are written: plain unless the user says otherwise.
+        let formats = d.slot.map(|slot| {
+            inputs::def(slot)
+                .columns
+                .iter()
+                .filter(|c| c.data_type == DataType::Decimal)
+                .map(|c| {
+                    let column = c.name.to_string();
+                    let current = d.formats.get(&column).cloned().unwrap_or_default();
+                    let symbol = current.currency_symbol.clone().unwrap_or_default();
+                    let separator = current.thousands_separator;
+                    let (for_symbol, for_separator) = (column.clone(), column.clone());
+                    let current_for_separator = current.clone();
+                    let on_symbol = move |ev: leptos::ev::Event| {
+                        let value = event_target_value(&ev).trim().to_string();
+                        let column = for_symbol.clone();
+                        let mut format = current.clone();
+                        format.currency_symbol = (!value.is_empty()).then_some(value);
+                        edit(Box::new(move |d| d.set_format(&column, Some(format))));
+                    };
+                    let on_separator = move |ev: leptos::ev::Event| {
+                        let value = event_target_value(&ev);
+                        let column = for_separator.clone();
+                        let mut format = current_for_separator.clone();
+                        format.thousands_separator = value.chars().next();
+                        edit(Box::new(move |d| d.set_format(&column, Some(format))));
+                    };
+                    let separators = std::iter::once((String::new(), "none".to_string()))
+                        .chain(SEPARATORS.iter().map(|&c| {
+                            let label = match c {
+                                ' ' => "space".to_string(),
+                                '\u{a0}' => "no-break space".to_string(),
+                                '\u{202f}' => "narrow no-break space".to_string(),
+                                c => format!("{c}"),
+                            };
+                            (c.to_string(), label)
+                        }))
+                        .map(|(value, label)| {
+                            let selected = value.chars().next() == separator;
+                            view! { <option value=value selected=selected>{label}</option> }
+                        })
+                        .collect_view();
+                    view! {
+                        <p class="c360-mapping__format" data-format=column.clone()>
+                            <code>{column.clone()}</code>
+                            " is written with "
+                            <label>
+                                "currency symbol "
+                                <input
+                                    type="text"
+                                    size="4"
+                                    class="c360-mapping__symbol"
+                                    data-testid="currency-symbol"
+                                    prop:value=symbol
+                                    on:change=on_symbol
+                                />
+                            </label>
+                            " and "
+                            <label>
+                                "thousands separator "
+                                <select data-testid="thousands-separator" on:change=on_separator>
+                                    {separators}
+                                </select>
+                            </label>
+                            " (the decimal point is a dot)."
+                        </p>
+                    }
+                })
+                .collect_view()
+        });
         let problem = d.mapping().err().map(|e| e.to_string());
         let remembered = d
             .remembered
@@ -389,6 +461,7 @@ fn DraftView(ws: RwSignal<Workspace>, token: u64) -> impl IntoView {
                         <tbody>{rows}</tbody>
                     </table>
                 })}
+                {formats}
                 {problem.map(|p| view! {
                     <p class="c360-mapping__problem" data-testid="mapping-problem">{p}</p>
                 })}

@@ -9,6 +9,11 @@
 //!
 //! Plain data: the dialog that shows it is `mapping_dialog.rs`.
 
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use c360::engine::decimal::NumberFormat;
 use c360::engine::decode::Delimiter;
 use c360::engine::mapping::{Mapping, MappingError, MappingFile};
 use c360_worker::protocol::{FileRef, Inspection};
@@ -16,7 +21,7 @@ use c360_worker::protocol::{FileRef, Inspection};
 use super::inputs::{self, Slot, SourceInput};
 
 /// A mapping the user confirmed, kept for the next file with the same header.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Remembered {
     pub slot: Slot,
     /// Its `header` is the file's header it was made for.
@@ -39,6 +44,9 @@ pub struct Draft {
     pub delimiter: Option<char>,
     /// When the file was last modified (milliseconds), for a saved session to tell it apart.
     pub modified: Option<i64>,
+    /// Decimal column → how the file writes its numbers (a currency symbol, thousands
+    /// separators), as the user says.
+    pub formats: BTreeMap<String, NumberFormat>,
 }
 
 impl Draft {
@@ -62,6 +70,7 @@ impl Draft {
             remembered: false,
             delimiter: None,
             modified: None,
+            formats: BTreeMap::new(),
         };
         draft.choose_proposed();
         if let (Some(memory), Some(slot)) = (memory, slot) {
@@ -75,6 +84,7 @@ impl Draft {
                     })
                     .collect();
                 draft.delimiter = memory.mapping.delimiter.map(|d| char::from(d.byte()));
+                draft.formats = memory.mapping.formats.clone();
                 draft.remembered = true;
             }
         }
@@ -123,6 +133,15 @@ impl Draft {
         }
     }
 
+    /// Says how the file writes the numbers of decimal column `column` (`None`: plainly).
+    pub fn set_format(&mut self, column: &str, format: Option<NumberFormat>) {
+        match format.filter(|f| f.currency_symbol.is_some() || f.thousands_separator.is_some()) {
+            Some(f) => self.formats.insert(column.to_string(), f),
+            None => self.formats.remove(column),
+        };
+        self.remembered = false;
+    }
+
     /// Takes a newer inspection of the same file (another delimiter): its header may differ,
     /// so the mapping starts again from its proposal.
     pub fn reinspect(&mut self, inspection: Inspection, delimiter: Option<char>) {
@@ -159,6 +178,7 @@ impl Draft {
                 .delimiter
                 .and_then(|d| u8::try_from(d).ok())
                 .and_then(Delimiter::new),
+            formats: self.formats.clone(),
             ..Mapping::default()
         };
         for (column, chosen) in &self.chosen {
@@ -195,6 +215,7 @@ impl Draft {
             .iter()
             .all(|(c, h)| h.as_deref() == Some(c.as_str()))
             && self.delimiter.is_none()
+            && self.formats.is_empty()
     }
 
     /// The source input this draft loads as, once complete.
@@ -304,11 +325,167 @@ impl Review {
                     for (column, chosen) in &mut draft.chosen {
                         *chosen = Some(mapping.header_for(column).to_string());
                     }
+                    draft.formats = mapping.formats.clone();
                     applied += 1;
                     break;
                 }
             }
         }
         applied
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use c360_worker::session::{inspect, FileAccess};
+
+    /// One file's bytes, as the worker would read them.
+    struct Bytes(Vec<u8>);
+
+    impl FileAccess for Bytes {
+        fn read(&mut self, _: &FileRef, offset: u64, len: usize) -> Result<Vec<u8>, String> {
+            let from = (offset as usize).min(self.0.len());
+            Ok(self.0[from..(from + len).min(self.0.len())].to_vec())
+        }
+    }
+
+    fn inspected(token: u64, name: &str, text: &str) -> Inspection {
+        let file = FileRef {
+            token,
+            name: name.into(),
+            size: text.len() as u64,
+        };
+        inspect(&file, None, &mut Bytes(text.as_bytes().to_vec())).expect("inspects")
+    }
+
+    const SHOP: &str = "customer_id;order id;Order Date;price;qty;category;loaded_at\n\
+        c1;t1;2023-04-15 09:57:19;12.5;2;Books;2023-05-09 10:05:28\n";
+    const EXACT: &str =
+        "contact_id,id,transaction_date,amount,item_count,category,_loaded_at_utc\n\
+        c1,t1,2023-04-15 09:57:19,12.5,2,Books,2023-05-09 10:05:28\n";
+
+    #[test]
+    fn the_exercises_header_loads_without_asking() {
+        let draft = Draft::new(inspected(1, "orders.csv", EXACT), None, &[]);
+        assert_eq!(draft.slot, Some(Slot::Transactions));
+        assert!(draft.settled && draft.is_identity());
+        let (slot, input) = draft.input().unwrap();
+        assert_eq!(slot, Slot::Transactions);
+        assert_eq!(input.mapping, None, "read as it is");
+    }
+
+    #[test]
+    fn other_headers_wait_for_confirmation_then_load_with_the_mapping() {
+        let draft = Draft::new(inspected(2, "shop.csv", SHOP), None, &[]);
+        assert_eq!(draft.slot, Some(Slot::Transactions));
+        assert!(!draft.settled);
+        assert_eq!(draft.header_of("amount"), Some("price"));
+        let review = Review {
+            drafts: vec![draft],
+            ..Review::default()
+        };
+        assert!(!review.is_settled());
+        let inputs = review.inputs().unwrap();
+        let mapping = inputs[0].1.mapping.clone().expect("a mapping");
+        assert_eq!(mapping.columns["contact_id"], "customer_id");
+        assert_eq!(mapping.columns.get("category"), None, "its own name");
+        // The CLI's file holds the same mapping.
+        let file = review.mapping_file();
+        let back = MappingFile::from_json(&file.to_json()).unwrap();
+        assert_eq!(back.get(inputs::def(Slot::Transactions)), Some(&mapping));
+
+        // Remembered, the same header loads at once with it; another header does not.
+        let remembered = review.to_remember();
+        assert_eq!(remembered.len(), 1);
+        let again = Draft::new(inspected(3, "shop (2).csv", SHOP), None, &remembered);
+        assert!(again.settled && again.remembered);
+        assert_eq!(again.input().unwrap().1.mapping, Some(mapping));
+        let other = SHOP.replace("qty", "quantity");
+        let other = Draft::new(inspected(4, "shop3.csv", &other), None, &remembered);
+        assert!(!other.settled && !other.remembered);
+    }
+
+    #[test]
+    fn an_edit_is_checked_as_the_loader_checks_it() {
+        let mut draft = Draft::new(inspected(2, "shop.csv", SHOP), None, &[]);
+        draft.set_header("amount", None);
+        let Err(MappingError::Unmapped { column, .. }) = draft.mapping() else {
+            panic!("amount has no header");
+        };
+        assert_eq!(column, "amount");
+        // One header for two columns is refused by the engine's own check.
+        draft.set_header("amount", Some("qty".into()));
+        assert!(draft.mapping().is_err());
+        draft.set_header("amount", Some("price".into()));
+        assert!(draft.mapping().is_ok());
+        // A delimiter the user chose is part of the mapping.
+        draft.delimiter = Some(';');
+        assert_eq!(
+            draft.mapping().unwrap().delimiter.map(|d| d.byte()),
+            Some(b';')
+        );
+        assert!(!draft.is_identity());
+        // So is how the amounts are written.
+        let dollars = NumberFormat {
+            currency_symbol: Some("$".into()),
+            thousands_separator: Some(','),
+        };
+        draft.set_format("amount", Some(dollars.clone()));
+        assert_eq!(draft.mapping().unwrap().formats["amount"], dollars);
+        draft.set_format("amount", Some(NumberFormat::default()));
+        assert!(draft.mapping().unwrap().formats.is_empty());
+    }
+
+    #[test]
+    fn a_file_of_neither_export_has_no_source_until_the_user_says() {
+        let mut draft = Draft::new(inspected(5, "notes.csv", "a,b\n1,2\n"), None, &[]);
+        assert_eq!(draft.slot, None);
+        assert!(!draft.settled);
+        assert!(matches!(
+            draft.mapping(),
+            Err(MappingError::UnknownSource { .. })
+        ));
+        draft.set_slot(Slot::Contacts);
+        assert!(matches!(
+            draft.mapping(),
+            Err(MappingError::Unmapped { .. })
+        ));
+        // Chosen with a source's picker, a file is that source's whatever its header says.
+        let forced = Draft::new(inspected(6, "x.csv", EXACT), Some(Slot::Contacts), &[]);
+        assert_eq!(forced.slot, Some(Slot::Contacts));
+        assert!(!forced.settled);
+    }
+
+    #[test]
+    fn two_files_for_one_source_are_refused() {
+        let review = Review {
+            drafts: vec![
+                Draft::new(inspected(1, "a.csv", EXACT), None, &[]),
+                Draft::new(inspected(2, "b.csv", EXACT), None, &[]),
+            ],
+            ..Review::default()
+        };
+        let why = review.inputs().unwrap_err();
+        assert!(why.contains("a.csv") && why.contains("b.csv"), "{why}");
+    }
+
+    #[test]
+    fn a_loaded_mapping_file_applies_to_the_files_it_fits() {
+        let mut review = Review {
+            drafts: vec![Draft::new(inspected(2, "shop.csv", SHOP), None, &[])],
+            ..Review::default()
+        };
+        review.drafts[0].set_header("amount", None);
+        let file = MappingFile::from_json(
+            r#"{"version": 1, "sources": {"transactions": {"columns": {
+                "contact_id": "customer_id", "id": "order id", "transaction_date": "Order Date",
+                "amount": "price", "item_count": "qty", "_loaded_at_utc": "loaded_at"}}}}"#,
+        )
+        .unwrap();
+        assert_eq!(review.apply_file(&file), 1);
+        assert_eq!(review.drafts[0].header_of("amount"), Some("price"));
+        assert!(review.inputs().is_ok());
+        assert_eq!(review.apply_file(&MappingFile::new()), 0);
     }
 }

@@ -19,6 +19,7 @@ use c360::engine::schema::DEFAULT_SCHEMA;
 use c360::engine::RunConfig;
 
 use super::inputs::{self, Inputs, Slot, SourceInput};
+use super::mapping_review::Remembered;
 use super::schema_state::{SchemaOrigin, SchemaState};
 use super::workspace::{Settings, Workspace};
 
@@ -41,6 +42,9 @@ pub struct SavedSession {
     pub policies: Policies,
     pub as_of: SavedAsOf,
     pub mapping: MappingFile,
+    /// The mappings the user confirmed, offered again for a file with the same header.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remembered: Vec<Remembered>,
 }
 
 /// One of the user's files, as the record names it; its bytes are stored under [`Self::key`].
@@ -206,6 +210,7 @@ impl SavedSession {
                 today: config.freshness_at != RunConfig::new(config.as_of).freshness_at,
             },
             mapping: inputs.mapping_file(),
+            remembered: ws.remembered().to_vec(),
         }
     }
 
@@ -240,6 +245,7 @@ impl SavedSession {
             || self.policies != Policies::default()
             || !self.as_of.today
             || !self.mapping.sources.is_empty()
+            || !self.remembered.is_empty()
     }
 
     /// Whether it keeps the same settings as `other`, whenever each was kept.
@@ -286,11 +292,13 @@ impl SavedSession {
 
     /// The workspace it restores at `now`, its first run queued.
     pub fn restore(&self, files: Vec<(Slot, SourceInput)>, now: i64) -> Workspace {
-        Workspace::open(
+        let mut ws = Workspace::open(
             self.settings(files, now),
             "Restored your session",
             now as f64,
-        )
+        );
+        ws.remember(self.remembered.clone());
+        ws
     }
 
     /// The notice a restored page shows: "Restored your session from 5 minutes ago (files:
@@ -590,9 +598,18 @@ mod tests {
             .clone();
         settings.inputs.set(Slot::Transactions, file);
         // The settings a workspace opens on are those of the result on screen until a run.
-        let ws = Workspace::open(settings, "Opened", 0.0);
+        let mut ws = Workspace::open(settings, "Opened", 0.0);
+        let remembered = vec![Remembered {
+            slot: Slot::Transactions,
+            mapping: mapping
+                .get(inputs::def(Slot::Transactions))
+                .cloned()
+                .unwrap(),
+        }];
+        ws.remember(remembered.clone());
         let saved = SavedSession::of(&ws, NOW);
         assert_eq!(saved.mapping, mapping);
+        assert_eq!(saved.remembered, remembered);
         assert!(saved.keeps_anything(), "a mapping is the user's");
         let read = SavedSession::from_json(&saved.to_json()).unwrap();
         let files: Vec<(Slot, SourceInput)> = read
@@ -602,6 +619,7 @@ mod tests {
             .collect();
         let restored = read.restore(files, NOW);
         assert_eq!(restored.mapping(), mapping);
+        assert_eq!(restored.remembered(), remembered.as_slice());
         // The demo contacts have no mapping to restore.
         assert!(restored.inputs().get(Slot::Contacts).mapping.is_none());
     }

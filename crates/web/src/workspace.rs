@@ -30,6 +30,7 @@ use super::grid::{Grid, TableCommand};
 use super::inputs::{Inputs, Slot, SourceInput};
 use super::mapping_review::{Remembered, Review};
 use super::policy_switches::Switch;
+use super::route::{Route, TableView};
 use super::run_diff::RunDiff;
 use super::runner::{self, NodeView, RunView};
 use super::schema_state::{SchemaOrigin, SchemaState};
@@ -145,6 +146,10 @@ pub struct Workspace {
     review: Option<Review>,
     /// Mappings the user confirmed, offered again for files with the same header.
     remembered: Vec<Remembered>,
+    /// How a URL asked to show the selected node's table, until a run gives it one.
+    wanted_table: Option<TableView>,
+    /// The test a URL asked to open, until a run has it.
+    wanted_test: Option<String>,
 }
 
 impl Workspace {
@@ -188,6 +193,8 @@ impl Workspace {
             open_test: None,
             review: None,
             remembered: Vec::new(),
+            wanted_table: None,
+            wanted_test: None,
         };
         workspace.rerun(cause, now);
         workspace
@@ -200,6 +207,8 @@ impl Workspace {
         self.inputs = Inputs::demo();
         self.config = config;
         self.schema = SchemaState::shipped();
+        self.remembered.clear();
+        self.review = None;
         self.rerun("Forgot your data: back to the demo", now);
     }
 
@@ -391,6 +400,12 @@ impl Workspace {
         self.review = None;
     }
 
+    /// Takes mappings confirmed earlier (a restored session's), to offer for files with the
+    /// same header.
+    pub fn remember(&mut self, remembered: Vec<Remembered>) {
+        self.remembered = remembered;
+    }
+
     /// The mappings the user confirmed, newest last.
     pub fn remembered(&self) -> &[Remembered] {
         &self.remembered
@@ -460,12 +475,57 @@ impl Workspace {
         self.notice = None;
     }
 
+    /// The view on screen, as its URL names it.
+    pub fn route(&self) -> Route {
+        Route::Project {
+            node: self.selected.clone(),
+            table: match (&self.grid, &self.wanted_table) {
+                (Some(grid), _) => grid.view(),
+                (None, Some(wanted)) => wanted.clone(),
+                (None, None) => TableView::default(),
+            },
+            test: self.open_test.clone().or_else(|| self.wanted_test.clone()),
+        }
+    }
+
+    /// Goes to the view a URL names (opened cold, or by the back button). What the run in
+    /// force cannot show yet — the table of a run still going, a test it lacks — is shown once
+    /// a run has it; a node the DAG does not have is ignored.
+    pub fn follow(&mut self, route: &Route) {
+        if *route == self.route() {
+            return;
+        }
+        let Route::Project { node, table, test } = route;
+        if self.nodes.iter().any(|n| &n.unique_id == node) {
+            self.select(node);
+            match &mut self.grid {
+                Some(grid) => {
+                    grid.set_view(table);
+                    self.wanted_table = None;
+                }
+                None => self.wanted_table = Some(table.clone()),
+            }
+        }
+        match test {
+            Some(test) if self.run().is_some_and(|r| r.test(test).is_some()) => {
+                self.show_test(test);
+                self.wanted_test = None;
+            }
+            Some(test) => self.wanted_test = Some(test.clone()),
+            None => {
+                self.open_test = None;
+                self.wanted_test = None;
+            }
+        }
+    }
+
     /// Opens a node's table at its first page, in file order.
     pub fn select(&mut self, unique_id: &str) {
         if unique_id == self.selected || !self.nodes.iter().any(|n| n.unique_id == unique_id) {
             return;
         }
         self.selected = unique_id.to_string();
+        self.wanted_table = None;
         self.grid = self
             .run()
             .and_then(|run| built(&run, unique_id).map(|n| new_grid(run.run, n)));
@@ -657,6 +717,17 @@ impl Workspace {
                 None => new_grid(run.run, n),
             })
         });
+        // What a URL asked for before there was a table or a test to show.
+        if let (Some(grid), Some(wanted)) = (&mut self.grid, self.wanted_table.take()) {
+            grid.set_view(&wanted);
+        }
+        if let Some(run) = &run {
+            if let Some(test) = self.wanted_test.take() {
+                if run.test(&test).is_some() {
+                    self.show_test(&test);
+                }
+            }
+        }
     }
 }
 
@@ -728,6 +799,56 @@ mod tests {
             b"contact_id,id,transaction_date,amount,item_count,category,_loaded_at_utc\n\
               a,b,2023-01-01 00:00:00.000,\"12,5\",1,Books,2023-01-02 00:00:00.000\n",
         )
+    }
+
+    #[test]
+    fn a_url_opened_cold_shows_its_view_once_the_run_has_it() {
+        let mut lb = Loopback::new();
+        let mut ws = Workspace::demo(RunConfig::new(day(26)), 0.0);
+        let route = Route::parse(
+            "#/node/source.c360.web.transactions?sort=-amount&offset=50\
+             &test=test.c360.source_unique_web_transactions_id",
+        );
+        // Before the first run: the node is selected, the rest waits for the run.
+        ws.follow(&route);
+        assert_eq!(ws.selected(), "source.c360.web.transactions");
+        assert!(ws.grid().is_none());
+        assert_eq!(ws.route(), route, "the URL stays what was asked");
+        lb.settle(&mut ws);
+        let grid = ws.grid().expect("the table");
+        assert_eq!(grid.view().offset, 50);
+        assert_eq!(
+            grid.view().sort.map(|s| (s.column, s.direction)),
+            Some(("amount".to_string(), Direction::Descending))
+        );
+        assert_eq!(
+            ws.open_test(),
+            Some("test.c360.source_unique_web_transactions_id")
+        );
+        assert_eq!(ws.route(), route);
+    }
+
+    #[test]
+    fn following_a_route_changes_only_what_it_names_and_ignores_what_does_not_exist() {
+        let (mut ws, _lb) = demo();
+        let start = ws.route();
+        assert_eq!(start, Route::default());
+        ws.follow(&Route::parse("#/node/model.c360.category?sort=spend"));
+        assert_eq!(ws.selected(), "model.c360.category");
+        let Route::Project { table, .. } = ws.route();
+        assert_eq!(table.sort, None, "no column spend: the sort is dropped");
+        // The back button: the first view again.
+        ws.follow(&start);
+        assert_eq!(ws.route(), start);
+        // An unknown node or test changes nothing but what it can.
+        ws.follow(&Route::parse("#/node/model.c360.nope?test=test.c360.nope"));
+        assert_eq!(ws.selected(), DEFAULT_NODE);
+        assert_eq!(ws.open_test(), None);
+        // A page past the end is the last page.
+        ws.follow(&Route::parse(
+            "#/node/source.c360.web.transactions?offset=5000",
+        ));
+        assert_eq!(ws.grid().unwrap().view().offset, 50);
     }
 
     #[test]

@@ -22,6 +22,7 @@ use c360::engine::freshness::FreshnessResult;
 use c360::engine::mapping::{MappingFile, Proposal};
 use c360::engine::models::ModelColumn;
 use c360::engine::project::Step;
+use c360::engine::source::Excerpt;
 use c360::engine::table::ColumnInfo;
 use c360::engine::{Node, NodeResult, RunConfig, RunError};
 use serde::{Deserialize, Serialize};
@@ -286,8 +287,14 @@ fn read_bench<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BenchReport, D::
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Failure {
-    /// The run's input or a model failed: the same typed error the CLI prints.
+    /// A model failed, or a file could not be read: the same typed error the CLI prints.
     Run(RunError),
+    /// A source file could not be parsed: the same typed error the CLI prints, and the
+    /// lines of the file it is about, to show beside it.
+    Input {
+        error: RunError,
+        excerpt: Option<Box<Excerpt>>,
+    },
     /// The schema text did not parse (the page validates first, so this is a bug's sign).
     Schema { message: String },
     /// A page or download of a run that is no longer in force, or of a table it lacks.
@@ -296,10 +303,28 @@ pub enum Failure {
     BadRequest { message: String },
 }
 
+impl Failure {
+    /// The engine's typed error, when the run's input or a model failed.
+    pub fn run_error(&self) -> Option<&RunError> {
+        match self {
+            Failure::Run(e) | Failure::Input { error: e, .. } => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The lines of the file a parse failed at.
+    pub fn excerpt(&self) -> Option<&Excerpt> {
+        match self {
+            Failure::Input { excerpt, .. } => excerpt.as_deref(),
+            _ => None,
+        }
+    }
+}
+
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Failure::Run(e) => e.fmt(f),
+            Failure::Run(e) | Failure::Input { error: e, .. } => e.fmt(f),
             Failure::Schema { message } => write!(f, "the schema file is invalid: {message}"),
             Failure::NoSuchTable { run, table } => {
                 write!(

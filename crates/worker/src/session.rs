@@ -20,7 +20,7 @@ use c360::engine::categories::{self, CategoryCount};
 use c360::engine::dag::SOURCES;
 use c360::engine::decode::Delimiter;
 use c360::engine::mapping::{propose, recognise, Mapping};
-use c360::engine::source::SourceLoader;
+use c360::engine::source::{LoadFailure, SourceLoader};
 use c360::engine::{RunOutput, Schema, Sources, Table};
 use web_time::Instant;
 
@@ -532,7 +532,10 @@ impl RunTask {
         let offset = offset + chunk.len() as u64;
         if !chunk.is_empty() {
             if let Err(e) = loader.feed(&chunk) {
-                return TaskStep::Failed(Failure::Run(e.into()));
+                return TaskStep::Failed(Failure::Input {
+                    error: e.into(),
+                    excerpt: loader.excerpt().cloned().map(Box::new),
+                });
             }
         }
         let progress = Progress::Parsing {
@@ -550,7 +553,7 @@ impl RunTask {
             };
             return TaskStep::Progress(progress);
         }
-        match loader.finish() {
+        match loader.finish_with_excerpt() {
             Ok(table) => {
                 self.loaded[slot] = Some(Loaded {
                     spec,
@@ -559,7 +562,13 @@ impl RunTask {
                     seconds: started.elapsed().as_secs_f64(),
                 });
             }
-            Err(e) => return TaskStep::Failed(Failure::Run(e.into())),
+            Err(failure) => {
+                let LoadFailure { error, excerpt } = *failure;
+                return TaskStep::Failed(Failure::Input {
+                    error: error.into(),
+                    excerpt: excerpt.map(Box::new),
+                });
+            }
         }
         self.phase = self.next_parse(slot + 1);
         TaskStep::Progress(progress)

@@ -84,8 +84,11 @@ fn without_its_mapping_the_file_is_a_typed_error_naming_the_missing_columns() {
     let mut session = Session::new();
     let mut files = Files::default();
     let request = with(&mut files, MappingFile::new());
-    let Err(Failure::Run(RunError::Input(e))) = run(&mut session, &mut files, 1, request) else {
+    let Err(failure) = run(&mut session, &mut files, 1, request) else {
         panic!("an unmapped file fails");
+    };
+    let Some(RunError::Input(e)) = failure.run_error() else {
+        panic!("an input error: {failure:?}");
     };
     assert!(matches!(e, InputError::MissingColumns { .. }), "{e:?}");
     assert!(e.to_string().contains("shop-orders.csv"), "{e}");

@@ -40,6 +40,7 @@ fn response_kind(body: &ResponseBody) -> &'static str {
         ResponseBody::Done(Done::Download { .. }) => "done/download",
         ResponseBody::Done(Done::Bench(_)) => "done/bench",
         ResponseBody::Failed(Failure::Run(_)) => "failed/run",
+        ResponseBody::Failed(Failure::Input { .. }) => "failed/input",
         ResponseBody::Failed(Failure::Schema { .. }) => "failed/schema",
         ResponseBody::Failed(Failure::NoSuchTable { .. }) => "failed/no_such_table",
         ResponseBody::Failed(Failure::BadRequest { .. }) => "failed/bad_request",
@@ -49,7 +50,7 @@ fn response_kind(body: &ResponseBody) -> &'static str {
 
 const ALL_REQUEST_KINDS: [&str; 6] = ["run", "cancel", "page", "download", "inspect", "bench"];
 
-const ALL_RESPONSE_KINDS: [&str; 14] = [
+const ALL_RESPONSE_KINDS: [&str; 15] = [
     "ready",
     "progress/parsing",
     "progress/step",
@@ -60,6 +61,7 @@ const ALL_RESPONSE_KINDS: [&str; 14] = [
     "done/download",
     "done/bench",
     "failed/run",
+    "failed/input",
     "failed/schema",
     "failed/no_such_table",
     "failed/bad_request",
@@ -333,6 +335,20 @@ fn every_response_kind_round_trips() {
         .err()
         .expect("the bad file fails");
     bodies.push(ResponseBody::Failed(failed));
+    let mut lost = files.add("lost.csv", DEMO_TRANSACTIONS);
+    if let SourceSpec::File(f) = &mut lost {
+        f.token = 999;
+    }
+    let unreadable = run(
+        &mut session,
+        &mut files,
+        4,
+        request_with([SourceSpec::Demo, lost]),
+    )
+    .err()
+    .expect("a file the page did not pass fails");
+    assert!(matches!(unreadable, Failure::Run(_)), "{unreadable:?}");
+    bodies.push(ResponseBody::Failed(unreadable));
     bodies.push(ResponseBody::Cancelled);
     bodies.push(ResponseBody::Done(Done::Run(Box::new(demo.summary))));
 
@@ -440,10 +456,17 @@ fn measured_seconds_read_back_exactly() {
 fn a_failed_run_carries_the_engines_error_for_a_bad_amount() {
     let failure = session_failure(DEMO_CONTACTS, bad_amount());
     let expected = engine_error(DEMO_CONTACTS, bad_amount());
-    let Failure::Run(error) = &failure else {
-        panic!("not a run failure: {failure:?}");
+    let Failure::Input { error, excerpt } = &failure else {
+        panic!("not an input failure: {failure:?}");
     };
     assert_eq!(error, &expected);
+    // Beside the error, the line it is about, as the file has it.
+    let excerpt = excerpt.as_deref().expect("an excerpt of the bad line");
+    assert_eq!(excerpt.first_line, 2);
+    assert_eq!(
+        excerpt.lines,
+        ["c1,t1,2023-04-15 09:57:19,\"12,5\",1,Books,2023-05-09 10:00:00"]
+    );
     assert!(
         matches!(
             error,
@@ -465,10 +488,12 @@ fn a_failed_run_carries_the_engines_error_for_a_bad_amount() {
         id: 2,
         body: ResponseBody::Failed(failure),
     });
-    let ResponseBody::Failed(Failure::Run(back)) = Response::from_json(&json).unwrap().body else {
-        panic!("not a run failure: {json}");
+    let ResponseBody::Failed(back) = Response::from_json(&json).unwrap().body else {
+        panic!("not a failure: {json}");
     };
-    assert_eq!(back, expected);
+    assert_eq!(back.run_error(), Some(&expected));
+    assert_eq!(back.excerpt().map(|e| e.first_line), Some(2));
+    let back = back.run_error().unwrap().clone();
     assert_eq!(back.to_string(), text);
 }
 
@@ -509,11 +534,11 @@ fn a_failed_run_carries_the_engines_error_for_every_kind_of_bad_input() {
     for (what, contacts, transactions) in cases {
         let expected = engine_error(&contacts, &transactions);
         match session_failure(&contacts, &transactions) {
-            Failure::Run(error) => {
+            Failure::Input { error, .. } => {
                 assert_eq!(error, expected, "{what}");
                 assert_eq!(error.to_string(), expected.to_string(), "{what}");
             }
-            other => panic!("{what}: not a run failure: {other:?}"),
+            other => panic!("{what}: not an input failure: {other:?}"),
         }
     }
 }

@@ -631,9 +631,10 @@ fn a_file_that_fails_to_parse_fails_the_task_and_the_run_stays() {
 
     let mut task = session.start(2, request.clone()).unwrap();
     let failure = step_to_end(&mut task, &session, &mut files).expect_err("the file is bad");
-    let Failure::Run(error) = &failure else {
+    let Some(error) = failure.run_error() else {
         panic!("{failure:?}");
     };
+    assert_eq!(failure.excerpt().map(|e| e.first_line), Some(51));
     assert!(
         error
             .to_string()
@@ -860,7 +861,7 @@ fn a_utf32_file_fails_the_run_naming_it() {
         files.add("transactions.csv", DEMO_TRANSACTIONS),
     ];
     match run(&mut session, &mut files, 1, request_with(sources)) {
-        Err(Failure::Run(e)) => {
+        Err(Failure::Input { error: e, .. }) => {
             let text = e.to_string();
             assert!(
                 text.starts_with("contacts32.csv: the file starts with a UTF-32"),
