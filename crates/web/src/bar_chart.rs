@@ -21,6 +21,10 @@ const LABEL: f64 = 170.0;
 const WIDTH: f64 = 640.0;
 const VALUE: f64 = 110.0;
 
+/// The bars' colour: Okabe–Ito blue, told apart by colour-blind readers. (SVG children made
+/// outside the `<svg>` element take presentation attributes, not classes.)
+const BAR: &str = "#0072b2";
+
 #[component]
 pub fn BarChart(
     /// What the chart shows: its `<title>` and heading.
@@ -53,25 +57,42 @@ pub fn BarChart(
             let key = b.label.clone();
             let body = view! {
                 <title>{tip}</title>
-                <text x=LABEL - 8.0 y=y + ROW * 0.65 text-anchor="end" class="c360-chart__label">
+                <text x=LABEL - 8.0 y=y + ROW * 0.65 text-anchor="end" font-size="12" fill="#1c2330">
                     {b.label.clone()}
                 </text>
-                <rect x=LABEL y=y + 4.0 width=w.max(1.0) height=ROW - 8.0 class="c360-chart__bar"/>
-                <text x=LABEL + w + 6.0 y=y + ROW * 0.65 class="c360-chart__value">{b.text.clone()}</text>
+                <rect x=LABEL y=y + 4.0 width=w.max(1.0) height=ROW - 8.0 fill=BAR/>
+                <text x=LABEL + w + 6.0 y=y + ROW * 0.65 font-size="12" fill="#1c2330">{b.text.clone()}</text>
             };
-            match &b.href {
-                Some(href) => view! {
-                    <a href=href.clone() tabindex="0" aria-label=aria class="c360-chart__item" data-bar=key>
-                        {body}
-                    </a>
+            // An SVG `<a>` made outside the `<svg>` element would be an HTML one: the bar
+            // is a focusable group that follows its link on click and on Enter.
+            let href = b.href.clone();
+            let is_link = href.is_some();
+            let go = move || {
+                if let Some(href) = &href {
+                    let _ = window().location().set_hash(href);
                 }
-                .into_any(),
-                None => view! {
-                    <g tabindex="0" aria-label=aria class="c360-chart__item" data-bar=key>
-                        {body}
-                    </g>
+            };
+            let on_key = {
+                let go = go.clone();
+                move |ev: leptos::ev::KeyboardEvent| {
+                    if ev.key() == "Enter" {
+                        go();
+                    }
                 }
-                .into_any(),
+            };
+            view! {
+                <g
+                    tabindex="0"
+                    role=is_link.then_some("link")
+                    aria-label=aria
+                    data-link=is_link.then_some("true")
+                    data-bar=key
+                    data-href=b.href.clone()
+                    on:click=move |_| go()
+                    on:keydown=on_key
+                >
+                    {body}
+                </g>
             }
         })
         .collect_view();
@@ -117,7 +138,7 @@ pub fn BarChart(
             >
                 <title>{title}</title>
                 {svg_bars}
-                <text x=LABEL y=axis_y class="c360-chart__axis">{axis}</text>
+                <text x=LABEL y=axis_y font-size="12" fill="#5e6876">{axis}</text>
             </svg>
         </figure>
     }

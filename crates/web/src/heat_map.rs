@@ -50,10 +50,10 @@ pub fn HeatMap(
             let aria = tip.clone();
             let key = format!("{row}/{column}");
             cells.push(view! {
-                <g tabindex="0" aria-label=aria class="c360-chart__item" data-cell=key>
+                <g tabindex="0" aria-label=aria data-cell=key>
                     <title>{tip}</title>
                     <rect x=x y=y width=CELL - 2.0 height=CELL - 2.0 fill=shade(share) rx="4"/>
-                    <text x=x + CELL / 2.0 - 1.0 y=y + CELL / 2.0 + 4.0 text-anchor="middle" fill=ink class="c360-chart__count">
+                    <text x=x + CELL / 2.0 - 1.0 y=y + CELL / 2.0 + 4.0 text-anchor="middle" fill=ink font-size="13">
                         {n.to_string()}
                     </text>
                 </g>
@@ -65,7 +65,7 @@ pub fn HeatMap(
         .enumerate()
         .map(|(i, r)| {
             view! {
-                <text x=LEFT - 8.0 y=TOP + CELL * i as f64 + CELL / 2.0 + 4.0 text-anchor="end" class="c360-chart__label">
+                <text x=LEFT - 8.0 y=TOP + CELL * i as f64 + CELL / 2.0 + 4.0 text-anchor="end" font-size="12" fill="#1c2330">
                     {r.clone()}
                 </text>
             }
@@ -76,7 +76,7 @@ pub fn HeatMap(
         .enumerate()
         .map(|(j, c)| {
             view! {
-                <text x=LEFT + CELL * j as f64 + CELL / 2.0 y=TOP - 8.0 text-anchor="middle" class="c360-chart__label">
+                <text x=LEFT + CELL * j as f64 + CELL / 2.0 y=TOP - 8.0 text-anchor="middle" font-size="12" fill="#1c2330">
                     {c.clone()}
                 </text>
             }
@@ -128,7 +128,7 @@ pub fn HeatMap(
                 {column_labels}
                 {row_labels}
                 {cells}
-                <text x=LEFT y=height - 8.0 class="c360-chart__axis">{axis}</text>
+                <text x=LEFT y=height - 8.0 font-size="12" fill="#5e6876">{axis}</text>
             </svg>
         </figure>
     }
