@@ -85,3 +85,9 @@ mod freshness;
 // equals a build from scratch.
 #[path = "integration/incremental.rs"]
 mod incremental;
+
+// The PII-masked export: leak scans of every dataset under every default policy, keyed
+// pseudonyms (determinism, unlinkability, joins), k-anonymity recounted from the file, CSV
+// injection, Unicode and empty values, bad policy files.
+#[path = "integration/export.rs"]
+mod export;

@@ -19,6 +19,7 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
 mod build;
+mod export;
 mod freshness;
 mod generate;
 mod project_args;
@@ -47,6 +48,9 @@ enum Command {
     Freshness(freshness::Args),
     /// Write deterministic demo contacts.csv and transactions.csv.
     Generate(generate::Args),
+    /// Build, then write one dataset masked for a partner (keyed pseudonyms, k-anonymity)
+    /// and its manifest.
+    Export(export::Args),
 }
 
 /// Failure kinds, each with its exit status.
@@ -64,6 +68,7 @@ pub fn main() -> ExitCode {
         Command::Test(args) => test::run(args),
         Command::Freshness(args) => freshness::run(args),
         Command::Generate(args) => generate::run(args),
+        Command::Export(args) => export::run(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

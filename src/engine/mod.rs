@@ -19,6 +19,7 @@ pub mod data_test;
 pub mod decimal;
 pub mod decode;
 pub mod error;
+pub mod export;
 pub mod freshness;
 pub mod generate;
 pub mod mapping;

@@ -51,8 +51,12 @@ test('loads the demo data with no console error and no request off this machine'
     .evaluateAll((nodes) => nodes.map((n) => n.dataset.node));
   assert.deepEqual(ids.toSorted(), [
     'model.c360.category',
+    'model.c360.category_spend',
     'model.c360.contacts_joined_with_transactions',
+    'model.c360.customer_segments',
     'model.c360.customers',
+    'model.c360.recommendation_evaluation',
+    'model.c360.recommendations',
     'model.c360.stg_sf__contacts',
     'model.c360.stg_web__transactions',
     'source.c360.salesforce.contacts',
@@ -63,8 +67,8 @@ test('loads the demo data with no console error and no request off this machine'
   assert.match(await dagNode(page, 'source.c360.salesforce.contacts').textContent(), /12 rows/);
   // The run log lists every node as OK, with the data tests in between (as dbt build runs them).
   const log = page.locator('[data-testid="run-summary"]');
-  assert.equal(await log.locator('tbody tr[data-kind="source"], tbody tr[data-kind="model"]').count(), 7);
-  assert.equal(await log.locator('.c360-status--success').count(), 7);
+  assert.equal(await log.locator('tbody tr[data-kind="source"], tbody tr[data-kind="model"]').count(), 11);
+  assert.equal(await log.locator('.c360-status--success').count(), 11);
   const order = await log
     .locator('tbody tr')
     .evaluateAll((rows) => rows.map((r) => r.dataset.result));

@@ -42,6 +42,10 @@ const MODELS = [
   'model.c360.contacts_joined_with_transactions',
   'model.c360.customers',
   'model.c360.category',
+  'model.c360.customer_segments',
+  'model.c360.category_spend',
+  'model.c360.recommendations',
+  'model.c360.recommendation_evaluation',
 ];
 const SOURCES = ['source.c360.salesforce.contacts', 'source.c360.web.transactions'];
 const SCREENSHOT = fileURLToPath(new URL('../../target/screenshot-tests.png', import.meta.url));

@@ -166,13 +166,17 @@ test('the large set: progress, cancel keeps the previous result, a full run, inc
   assert.equal(await reused(page, 'model.c360.stg_sf__contacts'), 'false');
   assert.equal(await reused(page, 'model.c360.customers'), 'false');
 
-  // A new as-of date re-runs only the marts, which compute ages.
+  // A new as-of date re-runs only the marts that count days or years to it; the
+  // recommendations, which measure recency from each customer's own last purchase, are reused.
   await page.locator('[data-testid="as-of"]').fill('2024-01-01');
   await waitForRun(page, seq + 2);
   assert.equal(await reused(page, 'model.c360.stg_sf__contacts'), 'true');
   assert.equal(await reused(page, 'model.c360.contacts_joined_with_transactions'), 'true');
   assert.equal(await reused(page, 'model.c360.customers'), 'false');
   assert.equal(await reused(page, 'model.c360.category'), 'false');
+  assert.equal(await reused(page, 'model.c360.customer_segments'), 'false');
+  assert.equal(await reused(page, 'model.c360.recommendations'), 'true');
+  assert.equal(await reused(page, 'model.c360.recommendation_evaluation'), 'true');
 
   assertClean(app);
   await app.context.close();

@@ -88,7 +88,14 @@ fn build_seeds(dir: &Path, extra: &[&str]) -> Output {
 }
 
 /// The marts, the models `c360 build` writes by default.
-const MARTS: [&str; 2] = ["customers", "category"];
+const MARTS: [&str; 6] = [
+    "customers",
+    "category",
+    "customer_segments",
+    "category_spend",
+    "recommendations",
+    "recommendation_evaluation",
+];
 
 #[test]
 fn build_writes_the_marts_and_run_results_by_default() {
@@ -114,7 +121,7 @@ fn build_writes_the_marts_and_run_results_by_default() {
     let json: serde_json::Value =
         serde_json::from_str(&read(dir.join("run_results.json"))).expect("valid JSON");
     let results = json["results"].as_array().expect("a results array");
-    for m in MODELS {
+    for m in all_models() {
         let r = results
             .iter()
             .find(|r| r["unique_id"] == format!("model.c360.{m}"))
@@ -122,7 +129,7 @@ fn build_writes_the_marts_and_run_results_by_default() {
         assert_eq!(r["status"], "success", "{r}");
     }
     assert!(
-        stdout(&out).contains("Wrote 2 model CSVs and run_results.json to out"),
+        stdout(&out).contains("Wrote 6 model CSVs and run_results.json to out"),
         "{}",
         stdout(&out)
     );
@@ -133,13 +140,15 @@ fn a_default_build_removes_the_model_csvs_an_all_models_build_left() {
     let tmp = tempdir();
     let out = build_seeds(tmp.path(), &["--all-models"]);
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
-    assert_eq!(files_in(&tmp.path().join("out")).len(), MODELS.len() + 1);
+    assert_eq!(
+        files_in(&tmp.path().join("out")).len(),
+        all_models().count() + 1
+    );
     let out = build_seeds(tmp.path(), &[]);
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
-    assert_eq!(
-        files_in(&tmp.path().join("out")),
-        BTreeSet::from(["category.csv", "customers.csv", "run_results.json"].map(String::from))
-    );
+    let mut marts: BTreeSet<String> = MARTS.iter().map(|m| format!("{m}.csv")).collect();
+    marts.insert("run_results.json".into());
+    assert_eq!(files_in(&tmp.path().join("out")), marts);
 }
 
 #[test]
@@ -148,12 +157,12 @@ fn build_with_all_models_writes_every_model_and_run_results() {
     let out = build_seeds(tmp.path(), &["--all-models"]);
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     let dir = tmp.path().join("out");
-    let mut expected: BTreeSet<String> = MODELS.iter().map(|m| format!("{m}.csv")).collect();
+    let mut expected: BTreeSet<String> = all_models().map(|m| format!("{m}.csv")).collect();
     expected.insert("run_results.json".into());
     assert_eq!(files_in(&dir), expected);
 
     // The written CSVs are the goldens, byte for byte.
-    for name in MODELS {
+    for name in all_models() {
         let written = read(dir.join(format!("{name}.csv")));
         assert_eq!(
             written,
@@ -189,7 +198,7 @@ fn build_with_all_models_writes_every_model_and_run_results() {
         "source.c360.salesforce.contacts",
         "source.c360.web.transactions",
     ];
-    let models: Vec<String> = MODELS.iter().map(|m| format!("model.c360.{m}")).collect();
+    let models: Vec<String> = all_models().map(|m| format!("model.c360.{m}")).collect();
     want.extend(models.iter().map(String::as_str));
     assert_eq!(ids, want);
     for r in &results {
@@ -207,7 +216,7 @@ fn build_with_all_models_writes_every_model_and_run_results() {
 
     // A summary on stdout naming every node.
     let summary = stdout(&out);
-    for m in MODELS {
+    for m in all_models() {
         assert!(summary.contains(m), "the summary names {m}: {summary}");
     }
     assert!(summary.contains("as of 2026-11-26"), "{summary}");

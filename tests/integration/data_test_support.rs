@@ -55,12 +55,16 @@ pub const MACROS: [&str; 2] = [
     "test.c360.test_macro_age_in_years",
     "test.c360.test_macro_parse_timestamp",
 ];
-pub const MODEL_IDS: [&str; 5] = [
+pub const MODEL_IDS: [&str; 9] = [
     "model.c360.stg_sf__contacts",
     "model.c360.stg_web__transactions",
     "model.c360.contacts_joined_with_transactions",
     "model.c360.customers",
     "model.c360.category",
+    "model.c360.customer_segments",
+    "model.c360.category_spend",
+    "model.c360.recommendations",
+    "model.c360.recommendation_evaluation",
 ];
 
 // --- Sources -------------------------------------------------------------------------------

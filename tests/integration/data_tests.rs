@@ -1276,7 +1276,9 @@ fn the_shipped_defaults_complete_on_the_demo_with_source_tests_warning() {
             );
         }
     }
-    assert_eq!(out.tests.len(), 2 + 13 + 4);
+    // Macro tests, the schema's generic tests (13 on the exercise's nodes, 16 on the
+    // dashboards' marts), the singular tests.
+    assert_eq!(out.tests.len(), 2 + 13 + 16 + 4);
 
     let dup = result(&out, SOURCE_UNIQUE_CONTACT_ID);
     assert_eq!((dup.failures, dup.rows_checked), (1, 12));
@@ -1507,7 +1509,8 @@ fn an_error_failure_on_a_model_skips_only_what_is_downstream_of_it() {
         "skipped: upstream test accepted_range_stg_web__transactions_amount failed"
     );
 
-    // A failure on customers skips nothing else: category does not read customers.
+    // A failure on customers skips nothing else: category and the dashboards' marts do not
+    // read customers.
     let text = shipped_plus_models(
         "  - name: customers\n    data_tests:\n      - expression_is_true:\n          expression: \"total_expense < 10\"\n",
     );
@@ -1908,5 +1911,5 @@ fn done_when_on_the_command_line() {
     assert_exit(&out, 0);
     let log = stdout(&out);
     assert!(log.contains("WARN=2 FAIL=0 ERROR=0 SKIP=0"), "{log}");
-    assert!(log.contains("models built=5 skipped=0"), "{log}");
+    assert!(log.contains("models built=9 skipped=0"), "{log}");
 }

@@ -171,6 +171,17 @@ const STG_TRANSACTIONS: &str = "model.c360.stg_web__transactions";
 const JOINED: &str = "model.c360.contacts_joined_with_transactions";
 const CUSTOMERS: &str = "model.c360.customers";
 const CATEGORY: &str = "model.c360.category";
+const SEGMENTS: &str = "model.c360.customer_segments";
+const SPEND: &str = "model.c360.category_spend";
+const RECOMMENDATIONS: &str = "model.c360.recommendations";
+const EVALUATION: &str = "model.c360.recommendation_evaluation";
+/// The dashboards' marts, all downstream of the join.
+const DASHBOARDS: [&str; 4] = [SEGMENTS, SPEND, RECOMMENDATIONS, EVALUATION];
+
+/// `nodes` and the dashboards' marts.
+fn and_dashboards(nodes: &[&'static str]) -> Vec<&'static str> {
+    nodes.iter().copied().chain(DASHBOARDS).collect()
+}
 const ACCEPTED_VALUES: &str = "test.c360.source_accepted_values_web_transactions_category";
 
 /// The shipped schema with one snippet replaced.
@@ -281,8 +292,10 @@ fn a_new_as_of_date_reruns_only_the_models_that_compute_ages_and_their_tests() {
 
     assert_eq!(
         recomputed(&second),
-        with_their_tests(&schema, &[CUSTOMERS, CATEGORY])
+        with_their_tests(&schema, &[CUSTOMERS, CATEGORY, SEGMENTS, SPEND])
     );
+    // Recommendations measure recency from each customer's own latest purchase.
+    assert!(second.was_reused(RECOMMENDATIONS) && second.was_reused(EVALUATION));
     for id in [
         CONTACTS,
         TRANSACTIONS,
@@ -312,7 +325,10 @@ fn a_duplicates_policy_switch_reruns_contacts_staging_and_everything_downstream(
 
     assert_eq!(
         recomputed(&second),
-        with_their_tests(&schema, &[STG_CONTACTS, JOINED, CUSTOMERS, CATEGORY])
+        with_their_tests(
+            &schema,
+            &and_dashboards(&[STG_CONTACTS, JOINED, CUSTOMERS, CATEGORY]),
+        )
     );
     assert!(second.was_reused(STG_TRANSACTIONS));
     assert!(second.was_reused(CONTACTS));
@@ -333,7 +349,7 @@ fn an_orphans_policy_switch_reruns_from_the_join() {
     let second = rebuild(&sources, &schema, &switched, &first);
     assert_eq!(
         recomputed(&second),
-        with_their_tests(&schema, &[JOINED, CUSTOMERS, CATEGORY])
+        with_their_tests(&schema, &and_dashboards(&[JOINED, CUSTOMERS, CATEGORY]))
     );
 }
 
@@ -349,7 +365,15 @@ fn growing_the_accepted_list_by_policy_reruns_customers_and_the_list_s_tests() {
     let mut expected = with_their_tests(&six, &[CUSTOMERS]);
     expected.insert(ACCEPTED_VALUES.into());
     assert_eq!(recomputed(&second), expected);
-    for id in [STG_CONTACTS, STG_TRANSACTIONS, JOINED, CATEGORY] {
+    // Segments and their spend do not read customers' category columns.
+    for id in [
+        STG_CONTACTS,
+        STG_TRANSACTIONS,
+        JOINED,
+        CATEGORY,
+        SEGMENTS,
+        SPEND,
+    ] {
         assert!(second.was_reused(id), "{id}");
     }
 }
@@ -398,7 +422,7 @@ fn a_severity_edit_that_fails_skips_downstream_without_running_a_model() {
     let unique = "test.c360.source_unique_salesforce_contacts_id";
     assert_eq!(second.test(unique).unwrap().status, TestStatus::Fail);
     assert_eq!(recomputed(&second), BTreeSet::from([unique.to_string()]));
-    for id in [STG_CONTACTS, JOINED, CUSTOMERS, CATEGORY] {
+    for id in and_dashboards(&[STG_CONTACTS, JOINED, CUSTOMERS, CATEGORY]) {
         assert_eq!(second.node(id).unwrap().result.status, NodeStatus::Skipped);
     }
     assert!(second.was_reused(STG_TRANSACTIONS));
@@ -407,10 +431,13 @@ fn a_severity_edit_that_fails_skips_downstream_without_running_a_model() {
     let third = rebuild(&sources, &schema, &config(), &second);
     assert_eq!(
         recomputed(&third),
-        with_their_tests(&schema, &[STG_CONTACTS, JOINED, CUSTOMERS, CATEGORY])
-            .into_iter()
-            .chain([unique.to_string()])
-            .collect()
+        with_their_tests(
+            &schema,
+            &and_dashboards(&[STG_CONTACTS, JOINED, CUSTOMERS, CATEGORY]),
+        )
+        .into_iter()
+        .chain([unique.to_string()])
+        .collect()
     );
 }
 
@@ -463,7 +490,7 @@ fn replacing_one_source_reruns_only_what_depends_on_it() {
         recomputed(&second),
         with_their_tests(
             &schema,
-            &[TRANSACTIONS, STG_TRANSACTIONS, JOINED, CUSTOMERS, CATEGORY],
+            &and_dashboards(&[TRANSACTIONS, STG_TRANSACTIONS, JOINED, CUSTOMERS, CATEGORY]),
         )
     );
     assert!(!second.was_reused(TRANSACTIONS));
@@ -480,7 +507,7 @@ fn replacing_one_source_reruns_only_what_depends_on_it() {
         recomputed(&third),
         with_their_tests(
             &schema,
-            &[CONTACTS, STG_CONTACTS, JOINED, CUSTOMERS, CATEGORY]
+            &and_dashboards(&[CONTACTS, STG_CONTACTS, JOINED, CUSTOMERS, CATEGORY])
         )
     );
     assert!(third.was_reused(TRANSACTIONS) && third.was_reused(STG_TRANSACTIONS));

@@ -426,6 +426,12 @@ fn run_results_describe_every_node() {
             ("model.c360.contacts_joined_with_transactions", 1),
             ("model.c360.customers", 1),
             ("model.c360.category", 1),
+            ("model.c360.customer_segments", 1),
+            // One category: a row overall and one in each of the five cuts.
+            ("model.c360.category_spend", 6),
+            // One category to recommend.
+            ("model.c360.recommendations", 1),
+            ("model.c360.recommendation_evaluation", 3),
         ]
     );
     for r in &results {

@@ -67,7 +67,7 @@ fn test_on<'a>(
 // --- The shipped schema ----------------------------------------------------------------------
 
 #[test]
-fn the_shipped_schema_parses_with_its_thirteen_tests() {
+fn the_shipped_schema_parses_with_its_twenty_nine_tests() {
     let schema = Schema::default_schema();
     let ids: Vec<&str> = schema.tests.iter().map(|t| t.unique_id.as_str()).collect();
     assert_eq!(
@@ -86,6 +86,22 @@ fn the_shipped_schema_parses_with_its_thirteen_tests() {
             "test.c360.not_null_contacts_joined_with_transactions_id",
             "test.c360.unique_customers_id",
             "test.c360.not_null_customers_id",
+            "test.c360.unique_customer_segments_id",
+            "test.c360.not_null_customer_segments_id",
+            "test.c360.relationships_customer_segments_id__id__customers",
+            "test.c360.accepted_values_customer_segments_segment",
+            "test.c360.accepted_values_customer_segments_age_band",
+            "test.c360.accepted_values_customer_segments_state",
+            "test.c360.not_null_category_spend_dimension",
+            "test.c360.accepted_values_category_spend_dimension",
+            "test.c360.not_null_category_spend_dimension_value",
+            "test.c360.not_null_recommendations_customer_id",
+            "test.c360.relationships_recommendations_customer_id__id__customers",
+            "test.c360.not_null_recommendations_category",
+            "test.c360.accepted_values_recommendations_rank",
+            "test.c360.unique_recommendation_evaluation_method",
+            "test.c360.not_null_recommendation_evaluation_method",
+            "test.c360.accepted_values_recommendation_evaluation_method",
         ]
     );
     assert_eq!(schema.text, DEFAULT_SCHEMA);

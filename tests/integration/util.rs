@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 /// The as-of date of every committed golden output.
 pub const GOLDEN_AS_OF: &str = "2026-11-26";
 
-/// The five models, in run order.
+/// The exercise's five models, in run order: the ones PostgreSQL's oracle also computes.
 pub const MODELS: [&str; 5] = [
     "stg_sf__contacts",
     "stg_web__transactions",
@@ -26,6 +26,20 @@ pub const MODELS: [&str; 5] = [
     "customers",
     "category",
 ];
+
+/// The dashboards' marts after them (issue #8), in run order: c360's own, with goldens but no
+/// Postgres oracle.
+pub const DASHBOARD_MODELS: [&str; 4] = [
+    "customer_segments",
+    "category_spend",
+    "recommendations",
+    "recommendation_evaluation",
+];
+
+/// Every model, in run order.
+pub fn all_models() -> impl Iterator<Item = &'static str> {
+    MODELS.into_iter().chain(DASHBOARD_MODELS)
+}
 
 /// The accepted categories, in `customers`' column order, with their columns.
 pub const CATEGORY_COLUMNS: [(&str, &str); 7] = [

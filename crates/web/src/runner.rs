@@ -389,7 +389,7 @@ mod tests {
             counts.summary(),
             format!("PASS={} WARN=2 FAIL=0 ERROR=0 SKIP=0", counts.pass)
         );
-        assert_eq!(run.node_counts(), (7, 0));
+        assert_eq!(run.node_counts(), (11, 0));
         assert_eq!(run.steps.len(), run.nodes.len() + run.tests.len());
         assert_eq!(
             run.tests_of("source.c360.salesforce.contacts").count(),

@@ -37,8 +37,41 @@ struct Cell {
     amounts: u64,
     transactions: u64,
     customers: u64,
-    /// The last customer counted (`u32::MAX`: none), so each is counted once.
-    stamp: u32,
+}
+
+/// Which (customer, cell) pairs were counted.
+enum Seen {
+    Bits { bits: Vec<u64>, cells: usize },
+    Set(rustc_hash::FxHashSet<(u32, u32)>),
+}
+
+impl Seen {
+    /// The bitmap's limit, in bits: 16 MiB.
+    const MAX_BITS: usize = 1 << 27;
+
+    fn new(customers: usize, cells: usize) -> Seen {
+        match customers.checked_mul(cells) {
+            Some(n) if n <= Self::MAX_BITS => Seen::Bits {
+                bits: vec![0; n.div_ceil(64)],
+                cells,
+            },
+            _ => Seen::Set(Default::default()),
+        }
+    }
+
+    /// Marks the pair; whether it was new.
+    fn insert(&mut self, customer: u32, cell: usize) -> bool {
+        match self {
+            Seen::Bits { bits, cells } => {
+                let i = customer as usize * *cells + cell;
+                let (word, bit) = (i / 64, 1u64 << (i % 64));
+                let new = bits[word] & bit == 0;
+                bits[word] |= bit;
+                new
+            }
+            Seen::Set(set) => set.insert((customer, cell as u32)),
+        }
+    }
 }
 
 impl Model for CategorySpend {
@@ -211,74 +244,40 @@ impl Model for CategorySpend {
         }
         let week_base = slots;
         slots += weeks.len() + 1;
-        let mut cells = vec![
-            Cell {
-                stamp: u32::MAX,
-                ..Cell::default()
-            };
-            slots * k
-        ];
+        let mut cells = vec![Cell::default(); slots * k];
 
         let (amounts, scale) = joined.decimals("amount");
-        let rows = ids.codes.len();
-        // Rows by customer (orphans at the end), so that each cell counts each customer once
-        // with a stamp instead of a set.
-        let mut offsets = vec![0usize; customers + 2];
-        for row in 0..rows {
-            let c = customer_of_row(row);
-            let slot = if c == NULL_CODE {
-                customers
-            } else {
-                c as usize
-            };
-            offsets[slot + 1] += 1;
-        }
-        for i in 0..=customers {
-            offsets[i + 1] += offsets[i];
-        }
-        let mut order = vec![0u32; rows];
-        let mut next = offsets.clone();
-        for row in 0..rows {
-            let c = customer_of_row(row);
-            let slot = if c == NULL_CODE {
-                customers
-            } else {
-                c as usize
-            };
-            order[next[slot]] = row as u32;
-            next[slot] += 1;
-        }
+        // Each (customer, cell) pair counted once, in row order: a bitmap while customers ×
+        // cells stays small (100k customers × 8 categories × 90 weeks is 9 MB), a set beyond.
+        let mut seen = Seen::new(customers, slots * k);
         let mut value_slots = [0usize; 6];
-        for customer in 0..=customers {
-            let known = customer < customers;
-            for &row in &order[offsets[customer]..offsets[customer + 1]] {
-                let row = row as usize;
-                let category = match categories.codes[row] {
-                    NULL_CODE => null_category,
-                    code => category_of_code[code as usize] as usize,
+        for row in 0..ids.codes.len() {
+            let customer = customer_of_row(row);
+            let known = customer != NULL_CODE;
+            let category = match categories.codes[row] {
+                NULL_CODE => null_category,
+                code => category_of_code[code as usize] as usize,
+            };
+            value_slots[0] = 0;
+            for (cut, values) in cut_values.iter().enumerate() {
+                let v = if known {
+                    cut_of_customer[cut][customer as usize] as usize
+                } else {
+                    values.len() - 1
                 };
-                value_slots[0] = 0;
-                for (cut, values) in cut_values.iter().enumerate() {
-                    let v = if known {
-                        cut_of_customer[cut][customer] as usize
-                    } else {
-                        values.len() - 1
-                    };
-                    value_slots[cut + 1] = base[cut + 1] + v;
+                value_slots[cut + 1] = base[cut + 1] + v;
+            }
+            value_slots[5] = week_base + dates[row].and_then(slot_of_week).unwrap_or(weeks.len());
+            for &slot in &value_slots {
+                let at = slot * k + category;
+                let cell = &mut cells[at];
+                cell.transactions += 1;
+                if let Some(a) = amounts[row] {
+                    cell.spend += i128::from(a);
+                    cell.amounts += 1;
                 }
-                value_slots[5] =
-                    week_base + dates[row].and_then(slot_of_week).unwrap_or(weeks.len());
-                for &slot in &value_slots {
-                    let cell = &mut cells[slot * k + category];
-                    cell.transactions += 1;
-                    if let Some(a) = amounts[row] {
-                        cell.spend += i128::from(a);
-                        cell.amounts += 1;
-                    }
-                    if known && cell.stamp != customer as u32 {
-                        cell.stamp = customer as u32;
-                        cell.customers += 1;
-                    }
+                if known && seen.insert(customer, at) {
+                    cell.customers += 1;
                 }
             }
         }

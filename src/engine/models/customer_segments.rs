@@ -4,26 +4,30 @@
 //! - `recency_days`: days from the UTC day of `last_purchase_date` to the as-of date
 //!   (negative when the as-of date is before the purchase; null without a purchase date).
 //! - `frequency`: the customer's transactions in `contacts_joined_with_transactions`.
-//! - `monetary`: `total_expense`.
+//! - `monetary`: their spend, as `customers.total_expense` sums it (null when every amount
+//!   is).
 //! - `r_score`, `f_score`, `m_score`: quintiles 1–5 by rank ([`segment::quintile`]). Each
 //!   ranks customers from worst to best by its value — recency from the most days to the
 //!   fewest, frequency and monetary from the least to the most, a null value worst of all
 //!   — and ties go by `id`, the smaller id ranking lower. So equal values can get different
 //!   scores, and every score appears in any population of five or more.
 //! - `segment`: the R×F map ([`segment::SEGMENTS`]).
-//! - `age_band` from `customers.age`; `gender` as `customers` has it (null: `unknown`);
+//! - `age` and `age_band` at the as-of date (as `customers` computes ages); `gender` as the
+//!   contact has it (null: `unknown`);
 //!   `state` and `postcode` from the end of the address ([`segment::parse_address`]), both
 //!   `unknown` when it cannot be read, and those customers reported as a finding.
 //!
-//! Rows come in `customers`' order.
+//! Rows come in `customers`' order, one per customer: the model groups the joined rows the
+//! way `customers` does (a unit test holds the two to the same ids, spend and ages).
 
-use super::{columns, rows_by_code, Layer, Model, ModelColumn, ModelContext};
+use super::customers::group_by_codes;
+use super::{columns, Layer, Model, ModelColumn, ModelContext};
 use crate::engine::column::{Column, DataType, TextColumn, NULL_CODE};
 use crate::engine::error::ModelError;
 use crate::engine::project::{ConfigPart, FindingKind, RunConfig};
 use crate::engine::segment::{self, age_band, parse_address, rank_scores, UNKNOWN};
 use crate::engine::table::Table;
-use crate::engine::time::start_of_day_millis;
+use crate::engine::time::{age_in_years, start_of_day_millis};
 
 pub struct CustomerSegments;
 
@@ -45,14 +49,11 @@ impl Model for CustomerSegments {
     }
 
     fn depends_on(&self) -> &'static [&'static str] {
-        &[
-            "model.c360.customers",
-            "model.c360.contacts_joined_with_transactions",
-        ]
+        &["model.c360.contacts_joined_with_transactions"]
     }
 
     fn reads(&self) -> &'static [ConfigPart] {
-        // Recency is counted up to the as-of date (the ages come from customers).
+        // Recency and ages are counted up to the as-of date.
         &[ConfigPart::AsOf]
     }
 
@@ -113,35 +114,54 @@ impl Model for CustomerSegments {
     }
 
     fn run(&self, ctx: &mut ModelContext<'_>) -> Result<Table, ModelError> {
-        let customers = ctx.model("customers");
+        // Straight from the joined rows, grouped as customers groups them (so the rows come
+        // in customers' order with the same values), rather than from customers itself:
+        // customers changes with the accepted categories, which segments do not read, and a
+        // build would re-run segments and everything after them for nothing.
         let joined = ctx.model("contacts_joined_with_transactions");
-        let ids = customers.text("id");
-        let n = ids.codes.len();
-        let ages = customers.integers("age");
-        let (monetary, _) = customers.decimals("total_expense");
-        let last = customers.timestamps("last_purchase_date");
-        let genders = customers.text("gender");
-
-        // Transactions and the address per customer, from the joined rows: each distinct
-        // joined id (a code of its pool) is looked up once.
         let joined_ids = joined.text("id");
         let addresses = joined.text("address");
-        let customer_of_code = rows_by_code(ids, joined_ids);
+        let genders = joined.text("gender");
+        let births = joined.dates("birth_date");
+        let dates = joined.timestamps("transaction_date");
+        let (amounts, scale) = joined.decimals("amount");
+        let (group_of_row, first_row) = group_by_codes(&joined_ids.codes, joined_ids.pool.len());
+        let n = first_row.len();
         let mut frequency = vec![0i64; n];
-        let mut address_row = vec![NULL_CODE; n];
-        for (row, &code) in joined_ids.codes.iter().enumerate() {
-            if code == NULL_CODE {
-                continue;
+        let mut monetary: Vec<Option<i64>> = vec![None; n];
+        let mut last: Vec<Option<i64>> = vec![None; n];
+        for (row, &g) in group_of_row.iter().enumerate() {
+            if g == NULL_CODE {
+                continue; // a left join's orphan: no customer
             }
-            let c = customer_of_code[code as usize];
-            if c == NULL_CODE {
-                continue;
+            let g = g as usize;
+            frequency[g] += 1;
+            if let Some(a) = amounts[row] {
+                let sum = monetary[g].unwrap_or(0).checked_add(a);
+                monetary[g] = Some(sum.ok_or_else(|| ModelError::Overflow {
+                    model: "customer_segments".into(),
+                    column: "monetary".into(),
+                })?);
             }
-            frequency[c as usize] += 1;
-            if address_row[c as usize] == NULL_CODE {
-                address_row[c as usize] = row as u32;
-            }
+            last[g] = last[g].max(dates[row]);
         }
+        let as_of = ctx.as_of();
+        let ages: Vec<Option<i64>> = first_row
+            .iter()
+            .map(|&r| {
+                births[r as usize]
+                    .and_then(|b| age_in_years(b, as_of).ok())
+                    .map(i64::from)
+            })
+            .collect();
+        let id_column = joined
+            .column("id")
+            .expect("the joined model has id")
+            .gather(&first_row);
+        let Column::Text(ids) = &id_column else {
+            unreachable!("ids are text")
+        };
+        let address_row = &first_row;
 
         let as_of_day = start_of_day_millis(ctx.as_of()).div_euclid(DAY_MILLIS);
         let recency: Vec<Option<i64>> = last
@@ -194,23 +214,22 @@ impl Model for CustomerSegments {
 
         let score_column =
             |s: &[u8]| Column::Integer(s.iter().map(|&v| Some(i64::from(v))).collect());
-        let shared = |name: &str| {
-            customers
-                .shared(name)
-                .expect("customers has its columns")
-                .clone()
-        };
         let text =
             |values: Vec<&str>| Column::Text(TextColumn::from_values(values.into_iter().map(Some)));
         let mut table = Table::new();
-        // Passed through from customers: shared, not copied.
-        table.push_shared("id", shared("id"));
+        table.push("id", id_column.clone());
         table.push("recency_days", Column::Integer(recency));
         table.push(
             "frequency",
             Column::Integer(frequency.iter().map(|&f| Some(f)).collect()),
         );
-        table.push_shared("monetary", shared("total_expense"));
+        table.push(
+            "monetary",
+            Column::Decimal {
+                values: monetary,
+                scale,
+            },
+        );
         table.push("r_score", score_column(&r_score));
         table.push("f_score", score_column(&f_score));
         table.push("m_score", score_column(&m_score));
@@ -222,14 +241,19 @@ impl Model for CustomerSegments {
                     .collect(),
             ),
         );
-        table.push_shared("age", shared("age"));
+        table.push("age", Column::Integer(ages.clone()));
         table.push(
             "age_band",
             text(ages.iter().map(|&a| age_band(a)).collect()),
         );
         table.push(
             "gender",
-            text((0..n).map(|r| genders.get(r).unwrap_or(UNKNOWN)).collect()),
+            text(
+                first_row
+                    .iter()
+                    .map(|&r| genders.get(r as usize).unwrap_or(UNKNOWN))
+                    .collect(),
+            ),
         );
         table.push("state", text(states));
         table.push("postcode", text(postcodes));
@@ -239,21 +263,13 @@ impl Model for CustomerSegments {
                 .iter()
                 .map(|&r| Some(address_row[r as usize]).filter(|&a| a != NULL_CODE))
                 .collect();
-            let found = Table::new()
-                .with(
-                    "id",
-                    customers
-                        .column("id")
-                        .expect("customers has id")
-                        .gather(&unparsed),
-                )
-                .with(
-                    "address",
-                    joined
-                        .column("address")
-                        .expect("the joined model has address")
-                        .gather_optional(&rows),
-                );
+            let found = Table::new().with("id", id_column.gather(&unparsed)).with(
+                "address",
+                joined
+                    .column("address")
+                    .expect("the joined model has address")
+                    .gather_optional(&rows),
+            );
             ctx.report(
                 FindingKind::UnparseableAddresses,
                 format!(
@@ -267,5 +283,33 @@ impl Model for CustomerSegments {
             );
         }
         Ok(table)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use crate::engine::build::{demo_sources, run};
+    use crate::engine::project::RunConfig;
+
+    #[test]
+    fn ids_spend_and_ages_are_customers_own() {
+        let config = RunConfig::new(NaiveDate::from_ymd_opt(2023, 5, 9).unwrap());
+        let out = run(demo_sources(), &config).unwrap();
+        let (segments, customers) = (
+            out.model("customer_segments").unwrap(),
+            out.model("customers").unwrap(),
+        );
+        let text = |t: &crate::engine::Table, c: &str| -> Vec<String> {
+            let column = t.column(c).unwrap();
+            (0..t.num_rows())
+                .map(|r| column.get(r).to_string())
+                .collect()
+        };
+        assert_eq!(text(segments, "id"), text(customers, "id"));
+        assert_eq!(text(segments, "monetary"), text(customers, "total_expense"));
+        assert_eq!(text(segments, "age"), text(customers, "age"));
+        assert_eq!(text(segments, "gender"), text(customers, "gender"));
     }
 }

@@ -484,7 +484,11 @@ fn a_page_of_another_run_or_a_table_it_lacks_is_refused() {
             model("stg_web__transactions"),
             model("contacts_joined_with_transactions"),
             model("customers"),
-            model("category")
+            model("category"),
+            model("customer_segments"),
+            model("category_spend"),
+            model("recommendations"),
+            model("recommendation_evaluation")
         ]
     );
     for id in &skipped {
