@@ -27,7 +27,12 @@ use super::error_alert::ErrorAlert;
 use super::file_loading::file_loader;
 use super::findings::FindingsPanel;
 use super::freshness_panel::FreshnessPanel;
+use super::dashboard_data;
 use super::header::AppHeader;
+use super::nav::Nav;
+use super::overview_page::OverviewPage;
+use super::route::Route;
+use super::segments_page::SegmentsPage;
 use super::mapping_dialog::MappingDialog;
 use super::node_panel::NodePanel;
 use super::policies_panel::PoliciesPanel;
@@ -104,6 +109,8 @@ pub fn App() -> impl IntoView {
         }
     });
     let selected = Memo::new(move |_| ws.with(|w| w.selected().to_string()));
+    let route = Memo::new(move |_| ws.with(|w| w.route()));
+    let figures = dashboard_data::figures(run);
     let load = file_loader(ws, keeper);
 
     view! {
@@ -118,18 +125,29 @@ pub fn App() -> impl IntoView {
                 <MappingDialog ws=ws keeper=keeper/>
                 <RunProgress ws=ws/>
                 <ErrorAlert ws=ws/>
-                <DagPicture ws=ws run=run selected=selected/>
-                <NodePanel ws=ws run=run/>
-                <TestsPanel ws=ws run=run/>
-                <CategoriesPanel ws=ws run=run/>
-                <div class="c360-fix" role="group" aria-label="Fix the causes">
-                    <PoliciesPanel ws=ws run=run/>
-                    <SchemaEditor ws=ws load=load/>
+                <Nav ws=ws/>
+                <Show when=move || route.with(|r| *r == Route::Overview)>
+                    <OverviewPage figures=figures run=run/>
+                </Show>
+                <Show when=move || route.with(|r| *r == Route::Segments)>
+                    <SegmentsPage figures=figures/>
+                </Show>
+                // The project stays mounted behind a dashboard, so that coming back finds it
+                // as it was left.
+                <div class="c360-project" hidden=move || route.with(|r| r.node().is_none())>
+                    <DagPicture ws=ws run=run selected=selected/>
+                    <NodePanel ws=ws run=run/>
+                    <TestsPanel ws=ws run=run/>
+                    <CategoriesPanel ws=ws run=run/>
+                    <div class="c360-fix" role="group" aria-label="Fix the causes">
+                        <PoliciesPanel ws=ws run=run/>
+                        <SchemaEditor ws=ws load=load/>
+                    </div>
+                    <FreshnessPanel ws=ws run=run/>
+                    <FindingsPanel ws=ws run=run/>
+                    <RunSummary ws=ws run=run/>
+                    <BenchPanel/>
                 </div>
-                <FreshnessPanel ws=ws run=run/>
-                <FindingsPanel ws=ws run=run/>
-                <RunSummary ws=ws run=run/>
-                <BenchPanel/>
             </main>
             <footer class="c360-footer">
                 "c360 runs entirely in this browser tab: your files are never uploaded anywhere."

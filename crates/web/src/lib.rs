@@ -52,6 +52,18 @@ mod as_of;
 #[cfg(target_arch = "wasm32")]
 mod bench_panel;
 #[cfg(target_arch = "wasm32")]
+mod segments_page;
+#[cfg(target_arch = "wasm32")]
+mod overview_page;
+#[cfg(target_arch = "wasm32")]
+mod nav;
+#[cfg(target_arch = "wasm32")]
+mod heat_map;
+#[cfg(target_arch = "wasm32")]
+mod dashboard_data;
+#[cfg(target_arch = "wasm32")]
+mod bar_chart;
+#[cfg(target_arch = "wasm32")]
 mod categories_panel;
 #[cfg(target_arch = "wasm32")]
 mod change_summary;

@@ -32,6 +32,10 @@ pub enum Route {
         table: TableView,
         test: Option<String>,
     },
+    /// The overview dashboard: the figures of the customer view, each linked to its model.
+    Overview,
+    /// The segments dashboard: RFM segments, the R×F map, demographics.
+    Segments,
 }
 
 impl Default for Route {
@@ -140,6 +144,8 @@ impl Route {
                 table,
                 test,
             }),
+            ["overview"] => Some(Route::Overview),
+            ["segments"] => Some(Route::Segments),
             _ => None,
         }
     }
@@ -181,6 +187,8 @@ impl Route {
                 }
                 fragment
             }
+            Route::Overview => "#/overview".to_string(),
+            Route::Segments => "#/segments".to_string(),
         }
     }
 
@@ -197,6 +205,15 @@ impl Route {
                     ..
                 },
             ) => node != next_node || test != next_test,
+            (a, b) => a != b,
+        }
+    }
+
+    /// The node a project route opens.
+    pub fn node(&self) -> Option<&str> {
+        match self {
+            Route::Project { node, .. } => Some(node),
+            _ => None,
         }
     }
 }
@@ -217,6 +234,8 @@ mod tests {
     fn every_route_round_trips_through_its_fragment() {
         let routes = [
             Route::default(),
+            Route::Overview,
+            Route::Segments,
             project("source.c360.web.transactions", TableView::default(), None),
             project(
                 "model.c360.customers",
@@ -247,7 +266,7 @@ mod tests {
         ];
         for route in routes {
             let fragment = route.fragment();
-            assert!(fragment.starts_with("#/node/"), "{fragment}");
+            assert!(fragment.starts_with("#/"), "{fragment}");
             assert!(
                 !fragment[1..].contains('#'),
                 "one fragment, whatever the values: {fragment}"
@@ -317,5 +336,8 @@ mod tests {
         assert!(!here.is_elsewhere(&sorted));
         assert!(here.is_elsewhere(&project("b", TableView::default(), None)));
         assert!(here.is_elsewhere(&project("a", TableView::default(), Some("t"))));
+        assert!(here.is_elsewhere(&Route::Overview));
+        assert!(Route::Overview.is_elsewhere(&Route::Segments));
+        assert!(!Route::Segments.is_elsewhere(&Route::Segments));
     }
 }

@@ -150,6 +150,8 @@ pub struct Workspace {
     wanted_table: Option<TableView>,
     /// The test a URL asked to open, until a run has it.
     wanted_test: Option<String>,
+    /// A dashboard on screen instead of the project, when one is.
+    dashboard: Option<Route>,
 }
 
 impl Workspace {
@@ -195,6 +197,7 @@ impl Workspace {
             remembered: Vec::new(),
             wanted_table: None,
             wanted_test: None,
+            dashboard: None,
         };
         workspace.rerun(cause, now);
         workspace
@@ -477,6 +480,14 @@ impl Workspace {
 
     /// The view on screen, as its URL names it.
     pub fn route(&self) -> Route {
+        match &self.dashboard {
+            Some(dashboard) => dashboard.clone(),
+            None => self.project_route(),
+        }
+    }
+
+    /// The project's view (the one a dashboard returns to), as its URL names it.
+    pub fn project_route(&self) -> Route {
         Route::Project {
             node: self.selected.clone(),
             table: match (&self.grid, &self.wanted_table) {
@@ -495,7 +506,11 @@ impl Workspace {
         if *route == self.route() {
             return;
         }
-        let Route::Project { node, table, test } = route;
+        let Route::Project { node, table, test } = route else {
+            self.dashboard = Some(route.clone());
+            return;
+        };
+        self.dashboard = None;
         if self.nodes.iter().any(|n| &n.unique_id == node) {
             self.select(node);
             match &mut self.grid {
@@ -519,8 +534,10 @@ impl Workspace {
         }
     }
 
-    /// Opens a node's table at its first page, in file order.
+    /// Opens a node's table at its first page, in file order (and the project, if a
+    /// dashboard was on screen).
     pub fn select(&mut self, unique_id: &str) {
+        self.dashboard = None;
         if unique_id == self.selected || !self.nodes.iter().any(|n| n.unique_id == unique_id) {
             return;
         }
@@ -835,8 +852,16 @@ mod tests {
         assert_eq!(start, Route::default());
         ws.follow(&Route::parse("#/node/model.c360.category?sort=spend"));
         assert_eq!(ws.selected(), "model.c360.category");
-        let Route::Project { table, .. } = ws.route();
+        let Route::Project { table, .. } = ws.route() else {
+            panic!("the project");
+        };
         assert_eq!(table.sort, None, "no column spend: the sort is dropped");
+        // A dashboard, then back: the project as it was.
+        let project = ws.route();
+        ws.follow(&Route::Segments);
+        assert_eq!(ws.route(), Route::Segments);
+        ws.follow(&project);
+        assert_eq!(ws.route(), project);
         // The back button: the first view again.
         ws.follow(&start);
         assert_eq!(ws.route(), start);

@@ -17,6 +17,7 @@
 use c360::engine::bench::{BenchReport, Timing};
 use c360::engine::categories::CategoryCount;
 use c360::engine::data_test::TestResult;
+use crate::dashboard::Dashboard;
 use c360::engine::decode::Head;
 use c360::engine::freshness::FreshnessResult;
 use c360::engine::mapping::{MappingFile, Proposal};
@@ -174,6 +175,10 @@ pub enum RequestBody {
         #[serde(default)]
         delimiter: Option<char>,
     },
+    /// The dashboards' figures of the run in force, aggregated in the worker.
+    Dashboard {
+        run: u64,
+    },
     /// The engine's benchmark (`engine::bench::run`), in the worker.
     Bench {
         contacts: usize,
@@ -237,6 +242,7 @@ pub enum Done {
     Run(Box<RunSummary>),
     Page(TablePage),
     Inspect(Box<Inspection>),
+    Dashboard(Box<Dashboard>),
     /// A download's last chunk has been sent.
     Download {
         bytes: u64,

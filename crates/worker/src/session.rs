@@ -24,6 +24,7 @@ use c360::engine::source::{LoadFailure, SourceLoader};
 use c360::engine::{RunOutput, Schema, Sources, Table};
 use web_time::Instant;
 
+use crate::dashboard::Dashboard;
 use crate::protocol::Failure;
 use crate::protocol::{
     Direction, FileRef, Filter, FindingSummary, Inspection, NearMiss, NodeSummary, PageRequest,
@@ -302,6 +303,27 @@ impl Session {
         };
         let table = self.table(request.run, &request.table)?;
         Ok(page_of(table, request, &order, sort, filter))
+    }
+
+    /// The dashboards of the run in force; refused for another run, and for a run whose
+    /// models a dashboard reads were skipped.
+    pub fn dashboard(&self, run: u64) -> Result<Dashboard, Failure> {
+        let committed = self
+            .committed
+            .as_ref()
+            .filter(|c| c.summary.run == run)
+            .ok_or_else(|| Failure::NoSuchTable {
+                run,
+                table: TableRef::Node {
+                    unique_id: "model.c360.customer_segments".into(),
+                },
+            })?;
+        crate::dashboard::dashboard(run, &committed.output).ok_or_else(|| Failure::NoSuchTable {
+            run,
+            table: TableRef::Node {
+                unique_id: "model.c360.customer_segments".into(),
+            },
+        })
     }
 
     /// A table of the run in force as CSV, to send in pieces of about `chunk_bytes`.

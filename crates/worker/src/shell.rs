@@ -159,6 +159,13 @@ impl Worker {
                 };
                 self.answer(id, body);
             }
+            RequestBody::Dashboard { run } => {
+                let body = match self.session.dashboard(run) {
+                    Ok(d) => ResponseBody::Done(Done::Dashboard(Box::new(d))),
+                    Err(failure) => ResponseBody::Failed(failure),
+                };
+                self.answer(id, body);
+            }
             RequestBody::Bench {
                 contacts,
                 transactions,

@@ -39,3 +39,8 @@ mod downloads;
 // used and which categories the data holds.
 #[path = "worker/mapping.rs"]
 mod mapping;
+
+// The dashboards: every figure is the aggregate of the model it names, recounted here from
+// the model's own table; every customer is in one segment and one R×F cell.
+#[path = "worker/dashboard.rs"]
+mod dashboard;

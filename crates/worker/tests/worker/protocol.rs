@@ -24,6 +24,7 @@ fn request_kind(body: &RequestBody) -> &'static str {
         RequestBody::Page(_) => "page",
         RequestBody::Download { .. } => "download",
         RequestBody::Inspect { .. } => "inspect",
+        RequestBody::Dashboard { .. } => "dashboard",
         RequestBody::Bench { .. } => "bench",
     }
 }
@@ -37,6 +38,7 @@ fn response_kind(body: &ResponseBody) -> &'static str {
         ResponseBody::Done(Done::Run(_)) => "done/run",
         ResponseBody::Done(Done::Page(_)) => "done/page",
         ResponseBody::Done(Done::Inspect(_)) => "done/inspect",
+        ResponseBody::Done(Done::Dashboard(_)) => "done/dashboard",
         ResponseBody::Done(Done::Download { .. }) => "done/download",
         ResponseBody::Done(Done::Bench(_)) => "done/bench",
         ResponseBody::Failed(Failure::Run(_)) => "failed/run",
@@ -48,9 +50,17 @@ fn response_kind(body: &ResponseBody) -> &'static str {
     }
 }
 
-const ALL_REQUEST_KINDS: [&str; 6] = ["run", "cancel", "page", "download", "inspect", "bench"];
+const ALL_REQUEST_KINDS: [&str; 7] = [
+    "run",
+    "cancel",
+    "page",
+    "download",
+    "inspect",
+    "dashboard",
+    "bench",
+];
 
-const ALL_RESPONSE_KINDS: [&str; 15] = [
+const ALL_RESPONSE_KINDS: [&str; 16] = [
     "ready",
     "progress/parsing",
     "progress/step",
@@ -58,6 +68,7 @@ const ALL_RESPONSE_KINDS: [&str; 15] = [
     "done/run",
     "done/page",
     "done/inspect",
+    "done/dashboard",
     "done/download",
     "done/bench",
     "failed/run",
@@ -203,6 +214,7 @@ fn every_request_kind_round_trips() {
         RequestBody::Run(demo_request()),
         RequestBody::Run(keep_orphans),
         RequestBody::Cancel { request: 7 },
+        RequestBody::Dashboard { run: 3 },
         RequestBody::Bench {
             contacts: 100_000,
             transactions: 1_000_000,
@@ -296,6 +308,8 @@ fn every_response_kind_round_trips() {
     };
     let inspection = c360_worker::session::inspect(&shop, None, &mut files).expect("inspects");
     bodies.push(ResponseBody::Done(Done::Inspect(Box::new(inspection))));
+    let dashboard = session.dashboard(run_id).expect("the demo's dashboards");
+    bodies.push(ResponseBody::Done(Done::Dashboard(Box::new(dashboard))));
     bodies.push(ResponseBody::Done(Done::Bench(c360::engine::bench::run(
         20, 200, 1,
     ))));

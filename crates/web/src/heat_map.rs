@@ -1,0 +1,135 @@
+//! A heat map, drawn as SVG by the app: rows × columns of counts, each cell shaded by its
+//! count on one sequential blue scale (readable by colour-blind readers, and every cell also
+//! prints its number), with axis titles, a `<title>` and a text alternative, a tooltip on
+//! hover and keyboard focus, and a "Show as table" toggle.
+
+use leptos::prelude::*;
+
+const CELL: f64 = 56.0;
+const LEFT: f64 = 120.0;
+const TOP: f64 = 40.0;
+
+/// The fill of a cell holding `share` (0 to 1) of the largest count.
+fn shade(share: f64) -> String {
+    // From #f0f6ff to #08306b (ColorBrewer Blues, end points).
+    let mix = |a: f64, b: f64| (a + (b - a) * share.clamp(0.0, 1.0)).round() as u8;
+    format!(
+        "rgb({}, {}, {})",
+        mix(240.0, 8.0),
+        mix(246.0, 48.0),
+        mix(255.0, 107.0)
+    )
+}
+
+#[component]
+pub fn HeatMap(
+    title: String,
+    /// What the rows and the columns are: "R score", "F score".
+    row_title: String,
+    column_title: String,
+    rows: Vec<String>,
+    columns: Vec<String>,
+    /// `count(row, column)`, for every pair.
+    counts: Vec<Vec<usize>>,
+    test_id: &'static str,
+) -> impl IntoView {
+    let as_table = RwSignal::new(false);
+    let max = counts.iter().flatten().copied().max().unwrap_or(0);
+    let width = LEFT + CELL * columns.len() as f64 + 10.0;
+    let height = TOP + CELL * rows.len() as f64 + 30.0;
+    let mut summary = Vec::new();
+    let mut cells = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        for (j, column) in columns.iter().enumerate() {
+            let n = counts[i][j];
+            let tip = format!("{row_title} {row}, {column_title} {column}: {n} customers");
+            summary.push(format!("{row}/{column}: {n}"));
+            let share = if max > 0 { n as f64 / max as f64 } else { 0.0 };
+            let (x, y) = (LEFT + CELL * j as f64, TOP + CELL * i as f64);
+            let ink = if share > 0.55 { "#ffffff" } else { "#1c2330" };
+            let aria = tip.clone();
+            let key = format!("{row}/{column}");
+            cells.push(view! {
+                <g tabindex="0" aria-label=aria data-cell=key>
+                    <title>{tip}</title>
+                    <rect x=x y=y width=CELL - 2.0 height=CELL - 2.0 fill=shade(share) rx="4"/>
+                    <text x=x + CELL / 2.0 - 1.0 y=y + CELL / 2.0 + 4.0 text-anchor="middle" fill=ink font-size="13">
+                        {n.to_string()}
+                    </text>
+                </g>
+            });
+        }
+    }
+    let row_labels = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            view! {
+                <text x=LEFT - 8.0 y=TOP + CELL * i as f64 + CELL / 2.0 + 4.0 text-anchor="end" font-size="12" fill="#1c2330">
+                    {r.clone()}
+                </text>
+            }
+        })
+        .collect_view();
+    let column_labels = columns
+        .iter()
+        .enumerate()
+        .map(|(j, c)| {
+            view! {
+                <text x=LEFT + CELL * j as f64 + CELL / 2.0 y=TOP - 8.0 text-anchor="middle" font-size="12" fill="#1c2330">
+                    {c.clone()}
+                </text>
+            }
+        })
+        .collect_view();
+    let table_rows = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let tds = counts[i]
+                .iter()
+                .map(|n| view! { <td class="c360-log__number">{n.to_string()}</td> })
+                .collect_view();
+            view! { <tr><th scope="row">{r.clone()}</th>{tds}</tr> }
+        })
+        .collect_view();
+    let table_head = columns
+        .iter()
+        .map(|c| view! { <th scope="col">{c.clone()}</th> })
+        .collect_view();
+    let corner = format!("{row_title} \\ {column_title}");
+    let label = format!("{title}. {}", summary.join("; "));
+    let axis = format!("{row_title} (rows) × {column_title} (columns)");
+    view! {
+        <figure class="c360-chart" data-testid=test_id>
+            <figcaption class="c360-chart__caption">
+                <span>{title.clone()}</span>
+                <button
+                    type="button"
+                    class="c360-button c360-button--quiet"
+                    aria-pressed=move || as_table.get().to_string()
+                    on:click=move |_| as_table.update(|t| *t = !*t)
+                >
+                    {move || if as_table.get() { "Show as chart" } else { "Show as table" }}
+                </button>
+            </figcaption>
+            <table class="c360-table c360-chart__table" class:c360-visually-hidden=move || !as_table.get()>
+                <thead><tr><th scope="col">{corner}</th>{table_head}</tr></thead>
+                <tbody>{table_rows}</tbody>
+            </table>
+            <svg
+                class="c360-chart__svg"
+                class:c360-visually-hidden=move || as_table.get()
+                viewBox=format!("0 0 {width} {height}")
+                role="img"
+                aria-label=label
+            >
+                <title>{title}</title>
+                {column_labels}
+                {row_labels}
+                {cells}
+                <text x=LEFT y=height - 8.0 font-size="12" fill="#5e6876">{axis}</text>
+            </svg>
+        </figure>
+    }
+}

@@ -1,0 +1,139 @@
+//! The dashboards' figures against recounts of the models' tables, as the CLI writes them.
+
+use c360::engine::decimal::Decimal;
+use c360_worker::dashboard::{SEGMENTS, THIN_QUINTILES};
+use c360_worker::protocol::{Failure, SourceSpec};
+use c360_worker::session::Session;
+
+use crate::support::{demo_request, generated, request_with, run, Files};
+
+/// A model's table of the run in force, as CSV records (header first).
+fn records(session: &Session, run_id: u64, model: &str) -> Vec<Vec<String>> {
+    let mut download = session
+        .download(
+            run_id,
+            &c360_worker::protocol::TableRef::Node {
+                unique_id: format!("model.c360.{model}"),
+            },
+        )
+        .expect("the model built");
+    let mut bytes = Vec::new();
+    while let Some((chunk, _)) = download.next_chunk() {
+        bytes.extend(chunk);
+    }
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let mut out = vec![header];
+    for r in reader.records() {
+        out.push(r.unwrap().iter().map(String::from).collect());
+    }
+    out
+}
+
+fn column<'a>(records: &'a [Vec<String>], name: &str) -> Vec<&'a str> {
+    let i = records[0].iter().position(|h| h == name).unwrap();
+    records[1..].iter().map(|r| r[i].as_str()).collect()
+}
+
+fn decimal_sum(values: &[&str]) -> Decimal {
+    let parsed: Vec<Decimal> = values
+        .iter()
+        .filter(|v| !v.is_empty())
+        .map(|v| Decimal::parse(v.as_bytes()).unwrap())
+        .collect();
+    let scale = parsed.iter().map(|d| d.scale).max().unwrap_or(0);
+    let units = parsed
+        .iter()
+        .map(|d| d.rescale(scale).unwrap().units)
+        .sum();
+    Decimal::new(units, scale)
+}
+
+fn check(session: &Session, run_id: u64) {
+    let d = session.dashboard(run_id).expect("the dashboards");
+    let customers = records(session, run_id, "customers");
+    let segments = records(session, run_id, "customer_segments");
+    let contacts = records(session, run_id, "stg_sf__contacts");
+    let joined = records(session, run_id, "contacts_joined_with_transactions");
+
+    let o = &d.overview;
+    assert_eq!(o.customers, customers.len() - 1);
+    assert_eq!(o.contacts, contacts.len() - 1);
+    assert_eq!(o.contacts_without_purchases, o.contacts - o.customers);
+    assert_eq!(o.transactions, joined.len() - 1);
+    let revenue = decimal_sum(&column(&customers, "total_expense"));
+    assert_eq!(o.revenue.to_f64(), revenue.to_f64(), "the sum of total_expense");
+    let aov = o.average_order_value.unwrap().to_f64();
+    assert!((aov - revenue.to_f64() / o.transactions as f64).abs() <= 0.005, "{aov}");
+    let first = column(&customers, "first_purchase_date").into_iter().min();
+    assert_eq!(o.first_purchase.as_deref(), first);
+
+    // Every customer in exactly one segment, in the map's order, with its revenue.
+    assert_eq!(
+        d.segments.iter().map(|s| s.segment.as_str()).collect::<Vec<_>>(),
+        SEGMENTS
+    );
+    assert_eq!(
+        d.segments.iter().map(|s| s.customers).sum::<usize>(),
+        segments.len() - 1
+    );
+    let names = column(&segments, "segment");
+    let monetary = column(&segments, "monetary");
+    for s in &d.segments {
+        let rows: Vec<&str> = names
+            .iter()
+            .zip(&monetary)
+            .filter(|(n, _)| **n == s.segment)
+            .map(|(_, m)| *m)
+            .collect();
+        assert_eq!(s.customers, rows.len(), "{}", s.segment);
+        assert_eq!(s.revenue.to_f64(), decimal_sum(&rows).to_f64(), "{}", s.segment);
+    }
+    assert_eq!(d.recency_frequency.len(), 25);
+    assert_eq!(
+        d.recency_frequency.iter().map(|c| c.customers).sum::<usize>(),
+        segments.len() - 1
+    );
+    assert_eq!(
+        d.demographics.iter().map(|c| c.customers).sum::<usize>(),
+        segments.len() - 1
+    );
+    assert_eq!(
+        d.states.iter().map(|c| c.customers).sum::<usize>(),
+        segments.len() - 1
+    );
+    let recs = records(session, run_id, "recommendations");
+    let firsts = column(&recs, "rank").iter().filter(|r| **r == "1").count();
+    assert_eq!(d.top_picks.iter().map(|c| c.customers).sum::<usize>(), firsts);
+    assert!(d
+        .top_picks
+        .windows(2)
+        .all(|w| w[0].customers >= w[1].customers));
+}
+
+#[test]
+fn the_demos_figures_are_the_models_aggregates() {
+    let mut session = Session::new();
+    let mut files = Files::default();
+    let demo = run(&mut session, &mut files, 1, demo_request()).expect("the demo runs");
+    check(&session, demo.summary.run);
+    assert!(session.dashboard(demo.summary.run).unwrap().overview.customers < THIN_QUINTILES);
+    // Another run's dashboards are refused.
+    assert!(matches!(
+        session.dashboard(demo.summary.run + 1),
+        Err(Failure::NoSuchTable { .. })
+    ));
+}
+
+#[test]
+fn generated_datas_figures_are_the_models_aggregates() {
+    let mut session = Session::new();
+    let mut files = Files::default();
+    let g = generated();
+    let sources: [SourceSpec; 2] = [
+        files.add("contacts.csv", &g.contacts),
+        files.add("transactions.csv", &g.transactions),
+    ];
+    let r = run(&mut session, &mut files, 1, request_with(sources)).expect("runs");
+    check(&session, r.summary.run);
+}

@@ -1,0 +1,104 @@
+// The dashboards, in headless Chromium on the demo data: the overview's figures equal the
+// models they link to (the revenue is the sum of customers.total_expense), the segments page
+// draws its charts with text alternatives and says the demo's quintiles are thin, a segment's
+// bar lists its customers (the table filtered), the back button returns, a dashboard's URL
+// opened cold lands on it, and each page's screenshot is written for a person to look at.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { APP_URL, assertClean, columnValues, launch, mainTable, openApp, openNode } from './helpers.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const sum = (values) => values.reduce((a, v) => a + Number(v.replaceAll(',', '')), 0);
+
+test('the overview figures are the models they link to', async () => {
+  const app = await openApp(browser);
+  const { page } = app;
+  await openNode(page, 'model.c360.customers');
+  const expenses = await columnValues(mainTable(page), 'total_expense');
+  const rows = Number(await mainTable(page).getAttribute('data-row-count'));
+
+  await page.getByTestId('nav-overview').click();
+  const overview = page.getByTestId('overview-page');
+  await overview.getByTestId('figure-revenue').waitFor();
+  assert.equal(await page.evaluate(() => location.hash), '#/overview');
+  const revenue = Number((await overview.getByTestId('figure-revenue').textContent()).replaceAll(',', ''));
+  assert.ok(Math.abs(revenue - sum(expenses)) < 1e-6, `${revenue} = Σ total_expense ${sum(expenses)}`);
+  assert.equal(await overview.getByTestId('figure-customers').textContent(), String(rows));
+  assert.equal(
+    await overview.locator('[data-figure="revenue"]').getAttribute('href'),
+    '#/node/model.c360.customers',
+  );
+  assert.match(await overview.getByTestId('overview-health').textContent(), /pass/i);
+  await overview.screenshot({ path: 'target/screenshot-overview.png' });
+
+  // A figure leads to its model's table; back returns to the overview.
+  await overview.locator('[data-figure="contacts-without-purchases"]').click();
+  await mainTable(page).waitFor();
+  assert.equal(await mainTable(page).getAttribute('data-node'), 'model.c360.stg_sf__contacts');
+  await page.goBack();
+  await overview.waitFor();
+  assertClean(app);
+  await app.context.close();
+});
+
+test('segments: charts with text alternatives, a thin-quintiles note, a segment lists its customers', async () => {
+  const app = await openApp(browser);
+  const { page } = app;
+  await page.getByTestId('nav-segments').click();
+  const segments = page.getByTestId('segments-page');
+  const sizes = segments.getByTestId('chart-segment-sizes');
+  await sizes.waitFor();
+  await segments.getByTestId('thin-quintiles').waitFor();
+  for (const id of ['chart-segment-sizes', 'chart-segment-revenue', 'chart-rf', 'chart-demographics', 'chart-states']) {
+    const svg = segments.getByTestId(id).locator('svg');
+    assert.match(await svg.getAttribute('aria-label'), /\S+: \d/, `${id} has a text alternative`);
+    assert.equal(await svg.locator('title').first().count(), 1);
+  }
+  // The R×F map holds every customer once.
+  const cells = await segments.getByTestId('chart-rf').locator('[data-cell] text').allTextContents();
+  assert.equal(cells.length, 25);
+  const customers = cells.reduce((a, c) => a + Number(c), 0);
+  // "Show as table" shows the same numbers.
+  await segments.getByTestId('chart-rf').getByRole('button', { name: 'Show as table' }).click();
+  const tableCells = await segments.getByTestId('chart-rf').locator('tbody td').allTextContents();
+  assert.equal(tableCells.reduce((a, c) => a + Number(c), 0), customers);
+  await segments.screenshot({ path: 'target/screenshot-segments.png' });
+
+  // The largest segment's bar lists its customers: customer_segments filtered on it.
+  const bars = sizes.locator('[data-bar]');
+  const counted = await bars.evaluateAll((els) =>
+    els.map((e) => [e.dataset.bar, Number(e.getAttribute('aria-label').match(/: ([\d,]+) /)[1].replaceAll(',', ''))]),
+  );
+  const [bar, count] = counted.sort((a, b) => b[1] - a[1])[0];
+  assert.ok(count > 0);
+  await sizes.locator(`[data-bar="${bar}"] rect`).click();
+  await mainTable(page).waitFor();
+  assert.equal(await mainTable(page).getAttribute('data-node'), 'model.c360.customer_segments');
+  const shown = await columnValues(mainTable(page), 'segment');
+  assert.equal(shown.length, count);
+  assert.ok(shown.every((s) => s === bar.replaceAll(' ', '_')), shown.join());
+  assert.match(await page.evaluate(() => location.hash), /filter=segment%3A/);
+  await page.goBack();
+  await sizes.waitFor();
+  assertClean(app);
+  await app.context.close();
+});
+
+test('a dashboard URL opened cold lands on it', async () => {
+  const context = await browser.newContext({ viewport: { width: 1360, height: 1000 } });
+  const page = await context.newPage();
+  await page.goto(APP_URL + '#/segments');
+  await page.getByTestId('segments-page').getByTestId('chart-rf').waitFor({ timeout: 30_000 });
+  assert.equal(await page.locator('.c360-project').isHidden(), true);
+  assert.equal(await page.getByTestId('nav-segments').getAttribute('aria-current'), 'page');
+  await context.close();
+});
