@@ -102,3 +102,39 @@ test('a dashboard URL opened cold lands on it', async () => {
   assert.equal(await page.getByTestId('nav-segments').getAttribute('aria-current'), 'page');
   await context.close();
 });
+
+test('category spend equals the category model; the recommendations card compares with both baselines', async () => {
+  const app = await openApp(browser);
+  const { page } = app;
+  await openNode(page, 'model.c360.category');
+  const names = await columnValues(mainTable(page), 'category');
+  const totals = await columnValues(mainTable(page), 'total_amount');
+  const byCategory = Object.fromEntries(names.map((n, i) => [n, Number(totals[i].replaceAll(',', ''))]));
+
+  await page.getByTestId('nav-categories').click();
+  const chart = page.getByTestId('categories-page').getByTestId('chart-category-spend');
+  await chart.waitFor();
+  const bars = await chart
+    .locator('[data-bar]')
+    .evaluateAll((els) => els.map((e) => [e.dataset.bar, e.getAttribute('aria-label')]));
+  assert.ok(bars.length > 0);
+  for (const [category, label] of bars) {
+    const value = Number(label.match(/: ([\d,.]+) /)[1].replaceAll(',', ''));
+    assert.ok(Math.abs(value - byCategory[category]) < 1e-6, `${category}: ${value} = ${byCategory[category]}`);
+  }
+  await page.getByTestId('categories-page').getByTestId('chart-weekly').waitFor();
+  await page.getByTestId('categories-page').screenshot({ path: 'target/screenshot-categories.png' });
+
+  await page.getByTestId('nav-recommendations').click();
+  const card = page.getByTestId('evaluation-card');
+  await card.waitFor();
+  const methods = await card.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.method));
+  assert.deepEqual(methods.toSorted(), ['c360', 'global_popularity', 'personal_most_frequent']);
+  const verdicts = await card.getByTestId('evaluation-verdicts').locator('li').allTextContents();
+  assert.equal(verdicts.length, 2, 'one verdict per baseline');
+  for (const v of verdicts) assert.match(v, /c360's model (beats|does not beat) (global popularity|personal most frequent) on hit rate @3/);
+  assert.match(await card.getByTestId('recommendation-formula').textContent(), /\S/);
+  await page.getByTestId('recommendations-page').screenshot({ path: 'target/screenshot-recommendations.png' });
+  assertClean(app);
+  await app.context.close();
+});

@@ -32,6 +32,8 @@ use super::header::AppHeader;
 use super::nav::Nav;
 use super::overview_page::OverviewPage;
 use super::route::Route;
+use super::categories_page::CategoriesPage;
+use super::recommendations_page::RecommendationsPage;
 use super::segments_page::SegmentsPage;
 use super::mapping_dialog::MappingDialog;
 use super::node_panel::NodePanel;
@@ -131,6 +133,12 @@ pub fn App() -> impl IntoView {
                 </Show>
                 <Show when=move || route.with(|r| *r == Route::Segments)>
                     <SegmentsPage figures=figures/>
+                </Show>
+                <Show when=move || route.with(|r| *r == Route::Categories)>
+                    <CategoriesPage figures=figures/>
+                </Show>
+                <Show when=move || route.with(|r| *r == Route::Recommendations)>
+                    <RecommendationsPage figures=figures/>
                 </Show>
                 // The project stays mounted behind a dashboard, so that coming back finds it
                 // as it was left.

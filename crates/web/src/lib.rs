@@ -52,6 +52,10 @@ mod as_of;
 #[cfg(target_arch = "wasm32")]
 mod bench_panel;
 #[cfg(target_arch = "wasm32")]
+mod recommendations_page;
+#[cfg(target_arch = "wasm32")]
+mod categories_page;
+#[cfg(target_arch = "wasm32")]
 mod segments_page;
 #[cfg(target_arch = "wasm32")]
 mod overview_page;

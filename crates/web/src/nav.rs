@@ -39,6 +39,8 @@ pub fn Nav(ws: RwSignal<Workspace>) -> impl IntoView {
             {move || link("Project", project(), "nav-project")}
             {link("Overview", Route::Overview, "nav-overview")}
             {link("Segments", Route::Segments, "nav-segments")}
+            {link("Category spend", Route::Categories, "nav-categories")}
+            {link("Recommendations", Route::Recommendations, "nav-recommendations")}
         </nav>
     }
 }

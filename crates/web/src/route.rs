@@ -36,6 +36,10 @@ pub enum Route {
     Overview,
     /// The segments dashboard: RFM segments, the R×F map, demographics.
     Segments,
+    /// Category spend: per category, per segment, over time.
+    Categories,
+    /// Next-best-category: the evaluation card and the top recommendations.
+    Recommendations,
 }
 
 impl Default for Route {
@@ -146,6 +150,8 @@ impl Route {
             }),
             ["overview"] => Some(Route::Overview),
             ["segments"] => Some(Route::Segments),
+            ["categories"] => Some(Route::Categories),
+            ["recommendations"] => Some(Route::Recommendations),
             _ => None,
         }
     }
@@ -189,6 +195,8 @@ impl Route {
             }
             Route::Overview => "#/overview".to_string(),
             Route::Segments => "#/segments".to_string(),
+            Route::Categories => "#/categories".to_string(),
+            Route::Recommendations => "#/recommendations".to_string(),
         }
     }
 
@@ -236,6 +244,8 @@ mod tests {
             Route::default(),
             Route::Overview,
             Route::Segments,
+            Route::Categories,
+            Route::Recommendations,
             project("source.c360.web.transactions", TableView::default(), None),
             project(
                 "model.c360.customers",

@@ -75,6 +75,32 @@ pub struct Count {
     pub customers: usize,
 }
 
+/// One method's row of `recommendation_evaluation`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Evaluation {
+    pub method: String,
+    pub description: String,
+    pub customers_evaluated: i64,
+    pub hit_rate_at_1: f64,
+    pub hit_rate_at_3: f64,
+    pub ndcg_at_3: f64,
+    pub coverage: f64,
+    pub repeat_hit_rate_at_3: f64,
+    pub explore_hits_at_3: i64,
+    pub explore_hit_rate_at_3: f64,
+}
+
+/// One row of `category_spend`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Spend {
+    pub dimension: String,
+    pub dimension_value: String,
+    pub category: String,
+    pub spend: Decimal,
+    pub transactions: i64,
+    pub customers: i64,
+}
+
 /// Everything the dashboards draw, for one run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Dashboard {
@@ -90,6 +116,10 @@ pub struct Dashboard {
     pub states: Vec<Count>,
     /// Customers whose first recommendation is each category, most first.
     pub top_picks: Vec<Count>,
+    /// `recommendation_evaluation`, c360's model first, then the baselines.
+    pub evaluation: Vec<Evaluation>,
+    /// `category_spend`, whole: a few hundred rows however large the data.
+    pub category_spend: Vec<Spend>,
 }
 
 /// A figure and the model it is computed from, for the page to link.
@@ -129,6 +159,8 @@ pub fn dashboard(run: u64, output: &RunOutput) -> Option<Dashboard> {
     let joined = built("contacts_joined_with_transactions")?;
     let segments = built("customer_segments")?;
     let recommendations = built("recommendations")?;
+    let evaluation = built("recommendation_evaluation")?;
+    let spend = built("category_spend")?;
     Some(Dashboard {
         run,
         overview: overview(customers, contacts, joined),
@@ -137,7 +169,53 @@ pub fn dashboard(run: u64, output: &RunOutput) -> Option<Dashboard> {
         demographics: two_way(segments, "gender", "age_band"),
         states: counts(segments, "state", None),
         top_picks: counts(recommendations, "category", Some(("rank", 1))),
+        evaluation: evaluations(evaluation),
+        category_spend: spends(spend),
     })
+}
+
+fn text(table: &Table, column: &str, row: usize) -> String {
+    table.text(column).get(row).unwrap_or("unknown").to_string()
+}
+
+fn real(table: &Table, column: &str, row: usize) -> f64 {
+    let (values, scale) = table.decimals(column);
+    values[row].map_or(f64::NAN, |v| Decimal::new(v, scale).to_f64())
+}
+
+fn integer(table: &Table, column: &str, row: usize) -> i64 {
+    table.integers(column)[row].unwrap_or(0)
+}
+
+fn evaluations(table: &Table) -> Vec<Evaluation> {
+    (0..table.num_rows())
+        .map(|r| Evaluation {
+            method: text(table, "method", r),
+            description: text(table, "description", r),
+            customers_evaluated: integer(table, "customers_evaluated", r),
+            hit_rate_at_1: real(table, "hit_rate_at_1", r),
+            hit_rate_at_3: real(table, "hit_rate_at_3", r),
+            ndcg_at_3: real(table, "ndcg_at_3", r),
+            coverage: real(table, "coverage", r),
+            repeat_hit_rate_at_3: real(table, "repeat_hit_rate_at_3", r),
+            explore_hits_at_3: integer(table, "explore_hits_at_3", r),
+            explore_hit_rate_at_3: real(table, "explore_hit_rate_at_3", r),
+        })
+        .collect()
+}
+
+fn spends(table: &Table) -> Vec<Spend> {
+    let (spend, scale) = table.decimals("spend");
+    (0..table.num_rows())
+        .map(|r| Spend {
+            dimension: text(table, "dimension", r),
+            dimension_value: text(table, "dimension_value", r),
+            category: text(table, "category", r),
+            spend: Decimal::new(spend[r].unwrap_or(0), scale),
+            transactions: integer(table, "transactions", r),
+            customers: integer(table, "customers", r),
+        })
+        .collect()
 }
 
 fn sum(values: &[Option<i64>], scale: u8) -> Decimal {

@@ -109,6 +109,32 @@ fn check(session: &Session, run_id: u64) {
         .top_picks
         .windows(2)
         .all(|w| w[0].customers >= w[1].customers));
+
+    // The evaluation and the category spend are their models' rows.
+    let evaluation = records(session, run_id, "recommendation_evaluation");
+    assert_eq!(
+        d.evaluation.iter().map(|e| e.method.as_str()).collect::<Vec<_>>(),
+        column(&evaluation, "method")
+    );
+    for (e, hit) in d.evaluation.iter().zip(column(&evaluation, "hit_rate_at_3")) {
+        assert_eq!(e.hit_rate_at_3, hit.parse::<f64>().unwrap(), "{}", e.method);
+    }
+    let spend = records(session, run_id, "category_spend");
+    assert_eq!(d.category_spend.len(), spend.len() - 1);
+    let overall: Vec<f64> = d
+        .category_spend
+        .iter()
+        .filter(|s| s.dimension == "overall")
+        .map(|s| s.spend.to_f64())
+        .collect();
+    let total: f64 = overall.iter().sum();
+    let by_segment: f64 = d
+        .category_spend
+        .iter()
+        .filter(|s| s.dimension == "segment")
+        .map(|s| s.spend.to_f64())
+        .sum();
+    assert!((total - by_segment).abs() < 1e-6, "each cut sums to the overall spend");
 }
 
 #[test]
