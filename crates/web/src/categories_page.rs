@@ -26,7 +26,11 @@ fn whole(d: &c360::engine::decimal::Decimal) -> usize {
 }
 
 fn charts(d: &Dashboard) -> impl IntoView {
-    let overall: Vec<_> = d.category_spend.iter().filter(|s| s.dimension == "overall").collect();
+    let overall: Vec<_> = d
+        .category_spend
+        .iter()
+        .filter(|s| s.dimension == "overall")
+        .collect();
     let mut categories: Vec<String> = overall.iter().map(|s| s.category.clone()).collect();
     categories.sort();
     let mut bars: Vec<Bar> = overall
@@ -42,7 +46,11 @@ fn charts(d: &Dashboard) -> impl IntoView {
     let segments: Vec<String> = SEGMENTS
         .iter()
         .map(|s| s.to_string())
-        .filter(|s| d.category_spend.iter().any(|r| r.dimension == "segment" && &r.dimension_value == s))
+        .filter(|s| {
+            d.category_spend
+                .iter()
+                .any(|r| r.dimension == "segment" && &r.dimension_value == s)
+        })
         .collect();
     // Each segment's spend split by category, in percent of the segment's spend.
     let shares: Vec<Vec<usize>> = segments
@@ -57,8 +65,16 @@ fn charts(d: &Dashboard) -> impl IntoView {
             categories
                 .iter()
                 .map(|c| {
-                    let spend = rows.iter().filter(|r| &r.category == c).map(|r| r.spend.to_f64()).sum::<f64>();
-                    if total > 0.0 { (spend / total * 100.0).round() as usize } else { 0 }
+                    let spend = rows
+                        .iter()
+                        .filter(|r| &r.category == c)
+                        .map(|r| r.spend.to_f64())
+                        .sum::<f64>();
+                    if total > 0.0 {
+                        (spend / total * 100.0).round() as usize
+                    } else {
+                        0
+                    }
                 })
                 .collect()
         })
@@ -79,7 +95,9 @@ fn charts(d: &Dashboard) -> impl IntoView {
                 .map(|c| {
                     d.category_spend
                         .iter()
-                        .find(|r| r.dimension == "week" && &r.dimension_value == w && &r.category == c)
+                        .find(|r| {
+                            r.dimension == "week" && &r.dimension_value == w && &r.category == c
+                        })
                         .map_or(0, |r| whole(&r.spend))
                 })
                 .collect()
@@ -113,13 +131,15 @@ fn charts(d: &Dashboard) -> impl IntoView {
 
 #[component]
 pub fn CategoriesPage(figures: RwSignal<Figures>) -> impl IntoView {
-    let body = move || match figures.get() {
+    let body = move || {
+        match figures.get() {
         Figures::Waiting => view! { <p class="c360-panel__empty">"Waiting for the run…"</p> }.into_any(),
         Figures::Missing(why) => view! {
             <p class="c360-panel__empty" role="status">{format!("No category spend for this run: {why}")}</p>
         }
         .into_any(),
         Figures::Ready(d) => charts(&d).into_any(),
+    }
     };
     view! {
         <section class="c360-panel" aria-labelledby="c360-categories-title" data-testid="categories-page">

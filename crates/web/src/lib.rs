@@ -50,23 +50,11 @@ mod app;
 #[cfg(target_arch = "wasm32")]
 mod as_of;
 #[cfg(target_arch = "wasm32")]
+mod bar_chart;
+#[cfg(target_arch = "wasm32")]
 mod bench_panel;
 #[cfg(target_arch = "wasm32")]
-mod recommendations_page;
-#[cfg(target_arch = "wasm32")]
 mod categories_page;
-#[cfg(target_arch = "wasm32")]
-mod segments_page;
-#[cfg(target_arch = "wasm32")]
-mod overview_page;
-#[cfg(target_arch = "wasm32")]
-mod nav;
-#[cfg(target_arch = "wasm32")]
-mod heat_map;
-#[cfg(target_arch = "wasm32")]
-mod dashboard_data;
-#[cfg(target_arch = "wasm32")]
-mod bar_chart;
 #[cfg(target_arch = "wasm32")]
 mod categories_panel;
 #[cfg(target_arch = "wasm32")]
@@ -75,6 +63,8 @@ mod change_summary;
 mod client;
 #[cfg(target_arch = "wasm32")]
 mod dag;
+#[cfg(target_arch = "wasm32")]
+mod dashboard_data;
 #[cfg(target_arch = "wasm32")]
 mod data_table;
 #[cfg(target_arch = "wasm32")]
@@ -94,13 +84,21 @@ mod freshness_panel;
 #[cfg(target_arch = "wasm32")]
 mod header;
 #[cfg(target_arch = "wasm32")]
+mod heat_map;
+#[cfg(target_arch = "wasm32")]
 mod mapping_dialog;
 #[cfg(target_arch = "wasm32")]
+mod nav;
+#[cfg(target_arch = "wasm32")]
 mod node_panel;
+#[cfg(target_arch = "wasm32")]
+mod overview_page;
 #[cfg(target_arch = "wasm32")]
 mod pager;
 #[cfg(target_arch = "wasm32")]
 mod policies_panel;
+#[cfg(target_arch = "wasm32")]
+mod recommendations_page;
 #[cfg(target_arch = "wasm32")]
 mod router;
 #[cfg(target_arch = "wasm32")]
@@ -109,6 +107,8 @@ mod run_progress;
 mod run_summary;
 #[cfg(target_arch = "wasm32")]
 mod schema_editor;
+#[cfg(target_arch = "wasm32")]
+mod segments_page;
 #[cfg(target_arch = "wasm32")]
 mod session_notice;
 #[cfg(target_arch = "wasm32")]

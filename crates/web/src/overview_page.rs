@@ -35,7 +35,8 @@ fn card(label: &'static str, value: String, figure: Figure, id: &'static str) ->
 
 #[component]
 pub fn OverviewPage(figures: RwSignal<Figures>, run: Memo<Option<RunHandle>>) -> impl IntoView {
-    let body = move || match figures.get() {
+    let body = move || {
+        match figures.get() {
         Figures::Waiting => view! { <p class="c360-panel__empty">"Waiting for the run…"</p> }.into_any(),
         Figures::Missing(why) => view! {
             <p class="c360-panel__empty" role="status">{format!("No overview for this run: {why}")}</p>
@@ -101,6 +102,7 @@ pub fn OverviewPage(figures: RwSignal<Figures>, run: Memo<Option<RunHandle>>) ->
             }
             .into_any()
         }
+    }
     };
     view! {
         <section class="c360-panel" aria-labelledby="c360-overview-title" data-testid="overview-page">

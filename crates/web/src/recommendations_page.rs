@@ -30,7 +30,11 @@ pub fn verdicts(rows: &[Evaluation]) -> Vec<String> {
         .map(|b| {
             let name = b.method.replace('_', " ");
             let hit = if model.hit_rate_at_3 > b.hit_rate_at_3 {
-                format!("beats {name} on hit rate @3 ({} vs {})", percent(model.hit_rate_at_3), percent(b.hit_rate_at_3))
+                format!(
+                    "beats {name} on hit rate @3 ({} vs {})",
+                    percent(model.hit_rate_at_3),
+                    percent(b.hit_rate_at_3)
+                )
             } else {
                 format!(
                     "does not beat {name} on hit rate @3 ({} vs {})",
@@ -39,9 +43,15 @@ pub fn verdicts(rows: &[Evaluation]) -> Vec<String> {
                 )
             };
             let explore = if model.explore_hits_at_3 > b.explore_hits_at_3 {
-                format!("more explore hits ({} vs {})", model.explore_hits_at_3, b.explore_hits_at_3)
+                format!(
+                    "more explore hits ({} vs {})",
+                    model.explore_hits_at_3, b.explore_hits_at_3
+                )
             } else {
-                format!("no more explore hits ({} vs {})", model.explore_hits_at_3, b.explore_hits_at_3)
+                format!(
+                    "no more explore hits ({} vs {})",
+                    model.explore_hits_at_3, b.explore_hits_at_3
+                )
             };
             format!("c360's model {hit}, with {explore}.")
         })
@@ -117,13 +127,15 @@ fn card(d: &Dashboard) -> impl IntoView {
 
 #[component]
 pub fn RecommendationsPage(figures: RwSignal<Figures>) -> impl IntoView {
-    let body = move || match figures.get() {
+    let body = move || {
+        match figures.get() {
         Figures::Waiting => view! { <p class="c360-panel__empty">"Waiting for the run…"</p> }.into_any(),
         Figures::Missing(why) => view! {
             <p class="c360-panel__empty" role="status">{format!("No recommendations for this run: {why}")}</p>
         }
         .into_any(),
         Figures::Ready(d) => card(&d).into_any(),
+    }
     };
     let table = |node: &str| {
         Route::Project {

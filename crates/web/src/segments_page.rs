@@ -47,7 +47,11 @@ fn charts(d: &Dashboard) -> impl IntoView {
         .segments
         .iter()
         .map(|s| {
-            let share = if total > 0.0 { s.revenue.to_f64() / total * 100.0 } else { 0.0 };
+            let share = if total > 0.0 {
+                s.revenue.to_f64() / total * 100.0
+            } else {
+                0.0
+            };
             Bar {
                 label: s.segment.replace('_', " "),
                 value: share,
@@ -138,7 +142,8 @@ fn unique(values: impl Iterator<Item = String>) -> Vec<String> {
 
 #[component]
 pub fn SegmentsPage(figures: RwSignal<Figures>) -> impl IntoView {
-    let body = move || match figures.get() {
+    let body = move || {
+        match figures.get() {
         Figures::Waiting => view! { <p class="c360-panel__empty">"Waiting for the run…"</p> }.into_any(),
         Figures::Missing(why) => view! {
             <p class="c360-panel__empty" role="status">{format!("No segments for this run: {why}")}</p>
@@ -164,6 +169,7 @@ pub fn SegmentsPage(figures: RwSignal<Figures>) -> impl IntoView {
             }
             .into_any()
         }
+    }
     };
     view! {
         <section class="c360-panel" aria-labelledby="c360-segments-title" data-testid="segments-page">

@@ -238,8 +238,16 @@ fn overview(customers: &Table, contacts: &Table, joined: &Table) -> Overview {
         let rounded = (2 * numerator + numerator.signum() * denominator) / (2 * denominator);
         Decimal::new(rounded as i64, 2)
     });
-    let first = customers.timestamps("first_purchase_date").iter().flatten().min();
-    let last = customers.timestamps("last_purchase_date").iter().flatten().max();
+    let first = customers
+        .timestamps("first_purchase_date")
+        .iter()
+        .flatten()
+        .min();
+    let last = customers
+        .timestamps("last_purchase_date")
+        .iter()
+        .flatten()
+        .max();
     Overview {
         customers: customers.num_rows(),
         contacts: contacts.num_rows(),

@@ -14,10 +14,10 @@
 //!
 //! This module depends on the engine's types; the engine knows nothing of it.
 
+use crate::dashboard::Dashboard;
 use c360::engine::bench::{BenchReport, Timing};
 use c360::engine::categories::CategoryCount;
 use c360::engine::data_test::TestResult;
-use crate::dashboard::Dashboard;
 use c360::engine::decode::Head;
 use c360::engine::freshness::FreshnessResult;
 use c360::engine::mapping::{MappingFile, Proposal};

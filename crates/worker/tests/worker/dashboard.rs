@@ -42,10 +42,7 @@ fn decimal_sum(values: &[&str]) -> Decimal {
         .map(|v| Decimal::parse(v.as_bytes()).unwrap())
         .collect();
     let scale = parsed.iter().map(|d| d.scale).max().unwrap_or(0);
-    let units = parsed
-        .iter()
-        .map(|d| d.rescale(scale).unwrap().units)
-        .sum();
+    let units = parsed.iter().map(|d| d.rescale(scale).unwrap().units).sum();
     Decimal::new(units, scale)
 }
 
@@ -62,15 +59,25 @@ fn check(session: &Session, run_id: u64) {
     assert_eq!(o.contacts_without_purchases, o.contacts - o.customers);
     assert_eq!(o.transactions, joined.len() - 1);
     let revenue = decimal_sum(&column(&customers, "total_expense"));
-    assert_eq!(o.revenue.to_f64(), revenue.to_f64(), "the sum of total_expense");
+    assert_eq!(
+        o.revenue.to_f64(),
+        revenue.to_f64(),
+        "the sum of total_expense"
+    );
     let aov = o.average_order_value.unwrap().to_f64();
-    assert!((aov - revenue.to_f64() / o.transactions as f64).abs() <= 0.005, "{aov}");
+    assert!(
+        (aov - revenue.to_f64() / o.transactions as f64).abs() <= 0.005,
+        "{aov}"
+    );
     let first = column(&customers, "first_purchase_date").into_iter().min();
     assert_eq!(o.first_purchase.as_deref(), first);
 
     // Every customer in exactly one segment, in the map's order, with its revenue.
     assert_eq!(
-        d.segments.iter().map(|s| s.segment.as_str()).collect::<Vec<_>>(),
+        d.segments
+            .iter()
+            .map(|s| s.segment.as_str())
+            .collect::<Vec<_>>(),
         SEGMENTS
     );
     assert_eq!(
@@ -87,11 +94,19 @@ fn check(session: &Session, run_id: u64) {
             .map(|(_, m)| *m)
             .collect();
         assert_eq!(s.customers, rows.len(), "{}", s.segment);
-        assert_eq!(s.revenue.to_f64(), decimal_sum(&rows).to_f64(), "{}", s.segment);
+        assert_eq!(
+            s.revenue.to_f64(),
+            decimal_sum(&rows).to_f64(),
+            "{}",
+            s.segment
+        );
     }
     assert_eq!(d.recency_frequency.len(), 25);
     assert_eq!(
-        d.recency_frequency.iter().map(|c| c.customers).sum::<usize>(),
+        d.recency_frequency
+            .iter()
+            .map(|c| c.customers)
+            .sum::<usize>(),
         segments.len() - 1
     );
     assert_eq!(
@@ -104,7 +119,10 @@ fn check(session: &Session, run_id: u64) {
     );
     let recs = records(session, run_id, "recommendations");
     let firsts = column(&recs, "rank").iter().filter(|r| **r == "1").count();
-    assert_eq!(d.top_picks.iter().map(|c| c.customers).sum::<usize>(), firsts);
+    assert_eq!(
+        d.top_picks.iter().map(|c| c.customers).sum::<usize>(),
+        firsts
+    );
     assert!(d
         .top_picks
         .windows(2)
@@ -113,10 +131,17 @@ fn check(session: &Session, run_id: u64) {
     // The evaluation and the category spend are their models' rows.
     let evaluation = records(session, run_id, "recommendation_evaluation");
     assert_eq!(
-        d.evaluation.iter().map(|e| e.method.as_str()).collect::<Vec<_>>(),
+        d.evaluation
+            .iter()
+            .map(|e| e.method.as_str())
+            .collect::<Vec<_>>(),
         column(&evaluation, "method")
     );
-    for (e, hit) in d.evaluation.iter().zip(column(&evaluation, "hit_rate_at_3")) {
+    for (e, hit) in d
+        .evaluation
+        .iter()
+        .zip(column(&evaluation, "hit_rate_at_3"))
+    {
         assert_eq!(e.hit_rate_at_3, hit.parse::<f64>().unwrap(), "{}", e.method);
     }
     let spend = records(session, run_id, "category_spend");
@@ -134,7 +159,10 @@ fn check(session: &Session, run_id: u64) {
         .filter(|s| s.dimension == "segment")
         .map(|s| s.spend.to_f64())
         .sum();
-    assert!((total - by_segment).abs() < 1e-6, "each cut sums to the overall spend");
+    assert!(
+        (total - by_segment).abs() < 1e-6,
+        "each cut sums to the overall spend"
+    );
 }
 
 #[test]
@@ -143,7 +171,14 @@ fn the_demos_figures_are_the_models_aggregates() {
     let mut files = Files::default();
     let demo = run(&mut session, &mut files, 1, demo_request()).expect("the demo runs");
     check(&session, demo.summary.run);
-    assert!(session.dashboard(demo.summary.run).unwrap().overview.customers < THIN_QUINTILES);
+    assert!(
+        session
+            .dashboard(demo.summary.run)
+            .unwrap()
+            .overview
+            .customers
+            < THIN_QUINTILES
+    );
     // Another run's dashboards are refused.
     assert!(matches!(
         session.dashboard(demo.summary.run + 1),
