@@ -12,12 +12,8 @@ use super::dashboard_data::Figures;
 use super::format;
 use super::route::{Route, TableView};
 
-fn percent(x: f64) -> String {
-    if x.is_nan() {
-        "–".into()
-    } else {
-        format!("{:.1}%", x * 100.0)
-    }
+fn percent(x: Option<f64>) -> String {
+    x.map_or("–".into(), |x| format!("{:.1}%", x * 100.0))
 }
 
 /// The verdicts a reader needs: does c360's model beat each baseline, on what.
@@ -29,7 +25,7 @@ pub fn verdicts(rows: &[Evaluation]) -> Vec<String> {
         .filter(|r| r.method != "c360")
         .map(|b| {
             let name = b.method.replace('_', " ");
-            let hit = if model.hit_rate_at_3 > b.hit_rate_at_3 {
+            let hit = if model.hit_rate_at_3.unwrap_or(0.0) > b.hit_rate_at_3.unwrap_or(0.0) {
                 format!(
                     "beats {name} on hit rate @3 ({} vs {})",
                     percent(model.hit_rate_at_3),
@@ -69,7 +65,7 @@ fn card(d: &Dashboard) -> impl IntoView {
                     <td class="c360-log__number">{format::count(e.customers_evaluated.max(0) as usize)}</td>
                     <td class="c360-log__number">{percent(e.hit_rate_at_1)}</td>
                     <td class="c360-log__number">{percent(e.hit_rate_at_3)}</td>
-                    <td class="c360-log__number">{format!("{:.3}", e.ndcg_at_3)}</td>
+                    <td class="c360-log__number">{e.ndcg_at_3.map_or("–".into(), |n| format!("{n:.3}"))}</td>
                     <td class="c360-log__number">{percent(e.coverage)}</td>
                     <td class="c360-log__number">{percent(e.repeat_hit_rate_at_3)}</td>
                     <td class="c360-log__number">{percent(e.explore_hit_rate_at_3)}</td>

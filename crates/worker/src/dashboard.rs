@@ -75,19 +75,20 @@ pub struct Count {
     pub customers: usize,
 }
 
-/// One method's row of `recommendation_evaluation`.
+/// One method's row of `recommendation_evaluation`; a rate is `None` where there was no case
+/// to rate it on.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Evaluation {
     pub method: String,
     pub description: String,
     pub customers_evaluated: i64,
-    pub hit_rate_at_1: f64,
-    pub hit_rate_at_3: f64,
-    pub ndcg_at_3: f64,
-    pub coverage: f64,
-    pub repeat_hit_rate_at_3: f64,
+    pub hit_rate_at_1: Option<f64>,
+    pub hit_rate_at_3: Option<f64>,
+    pub ndcg_at_3: Option<f64>,
+    pub coverage: Option<f64>,
+    pub repeat_hit_rate_at_3: Option<f64>,
     pub explore_hits_at_3: i64,
-    pub explore_hit_rate_at_3: f64,
+    pub explore_hit_rate_at_3: Option<f64>,
 }
 
 /// One row of `category_spend`.
@@ -178,9 +179,10 @@ fn text(table: &Table, column: &str, row: usize) -> String {
     table.text(column).get(row).unwrap_or("unknown").to_string()
 }
 
-fn real(table: &Table, column: &str, row: usize) -> f64 {
+/// A rate, `None` where the model left it null (no case to rate): JSON has no NaN.
+fn real(table: &Table, column: &str, row: usize) -> Option<f64> {
     let (values, scale) = table.decimals(column);
-    values[row].map_or(f64::NAN, |v| Decimal::new(v, scale).to_f64())
+    values[row].map(|v| Decimal::new(v, scale).to_f64())
 }
 
 fn integer(table: &Table, column: &str, row: usize) -> i64 {

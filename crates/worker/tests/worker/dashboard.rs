@@ -142,7 +142,7 @@ fn check(session: &Session, run_id: u64) {
         .iter()
         .zip(column(&evaluation, "hit_rate_at_3"))
     {
-        assert_eq!(e.hit_rate_at_3, hit.parse::<f64>().unwrap(), "{}", e.method);
+        assert_eq!(e.hit_rate_at_3, hit.parse::<f64>().ok(), "{}", e.method);
     }
     let spend = records(session, run_id, "category_spend");
     assert_eq!(d.category_spend.len(), spend.len() - 1);
@@ -197,4 +197,36 @@ fn generated_datas_figures_are_the_models_aggregates() {
     ];
     let r = run(&mut session, &mut files, 1, request_with(sources)).expect("runs");
     check(&session, r.summary.run);
+}
+
+/// With no customer of two purchases there is nothing to evaluate: the rates are absent, and
+/// the figures still travel as a message (JSON has no NaN).
+#[test]
+fn figures_without_an_evaluation_still_read_back() {
+    let mut session = Session::new();
+    let mut files = Files::default();
+    let text = std::str::from_utf8(c360_worker::session::DEMO_TRANSACTIONS).unwrap();
+    let mut lines = text.lines();
+    let one = format!("{}\n{}\n", lines.next().unwrap(), lines.next().unwrap());
+    let sources = [SourceSpec::Demo, files.add("one.csv", one.as_bytes())];
+    let r = run(&mut session, &mut files, 1, request_with(sources)).expect("runs");
+    let d = session.dashboard(r.summary.run).expect("the dashboards");
+    assert!(
+        d.evaluation.iter().all(|e| e.hit_rate_at_3.is_none()),
+        "{:?}",
+        d.evaluation
+    );
+    let response = c360_worker::protocol::Response {
+        id: 1,
+        body: c360_worker::protocol::ResponseBody::Done(c360_worker::protocol::Done::Dashboard(
+            Box::new(d.clone()),
+        )),
+    };
+    let back = c360_worker::protocol::Response::from_json(&response.to_json()).expect("reads back");
+    let c360_worker::protocol::ResponseBody::Done(c360_worker::protocol::Done::Dashboard(back)) =
+        back.body
+    else {
+        panic!("a dashboard");
+    };
+    assert_eq!(*back, d);
 }
