@@ -138,3 +138,35 @@ test('category spend equals the category model; the recommendations card compare
   assertClean(app);
   await app.context.close();
 });
+
+test('the 5,000-customer sample is made in the browser, and its segments are not thin', async () => {
+  const app = await openApp(browser);
+  const { page } = app;
+  const seq = await page.evaluate(() => Number(document.documentElement.dataset.c360RunSeq));
+  await page.getByTestId('use-sample').click();
+  await page.waitForFunction(
+    (seq) =>
+      Number(document.documentElement.dataset.c360RunSeq) > seq &&
+      document.documentElement.dataset.c360Run === 'done',
+    seq,
+    { timeout: 60_000 },
+  );
+  assert.match(await page.getByTestId('run-read').textContent(), /a generated sample of 5000 contacts/);
+  await page.getByTestId('nav-segments').click();
+  const segments = page.getByTestId('segments-page');
+  await segments.getByTestId('chart-rf').waitFor();
+  assert.equal(await segments.getByTestId('thin-quintiles').count(), 0);
+  const sizes = await segments
+    .getByTestId('chart-segment-sizes')
+    .locator('[data-bar]')
+    .evaluateAll((els) => els.map((e) => Number(e.getAttribute('aria-label').match(/: ([\d,]+) /)[1].replaceAll(',', ''))));
+  const customers = sizes.reduce((a, n) => a + n, 0);
+  assert.ok(customers > 500, `${customers} customers in segments`);
+  assert.ok(sizes.filter((n) => n > 0).length >= 8, `most segments are filled: ${sizes}`);
+  await segments.screenshot({ path: 'target/screenshot-segments-sample.png' });
+  await page.getByTestId('nav-recommendations').click();
+  await page.getByTestId('evaluation-card').waitFor();
+  await page.getByTestId('recommendations-page').screenshot({ path: 'target/screenshot-recommendations-sample.png' });
+  assertClean(app);
+  await app.context.close();
+});

@@ -10,7 +10,7 @@ use c360::engine::mapping::{Mapping, MappingFile};
 use c360::engine::source::SourceDef;
 
 pub use c360_worker::protocol::Slot;
-use c360_worker::protocol::{FileRef, SourceSpec};
+use c360_worker::protocol::{FileRef, Sample, SourceSpec};
 
 /// The engine's definition of a slot's source (columns, file name, unique id).
 pub fn def(slot: Slot) -> &'static SourceDef {
@@ -82,6 +82,15 @@ impl SourceInput {
         self.spec == SourceSpec::Demo
     }
 
+    /// Both sources of a generated sample.
+    pub fn sample(sample: Sample) -> SourceInput {
+        SourceInput {
+            spec: SourceSpec::Sample(sample),
+            mapping: None,
+            modified: None,
+        }
+    }
+
     /// The name used in messages: the user's file name, or the demo's `contacts.csv`.
     pub fn name(&self, slot: Slot) -> String {
         self.spec.name(slot)
@@ -90,7 +99,7 @@ impl SourceInput {
     /// The file's size in bytes; `None` for the demo.
     pub fn size(&self) -> Option<u64> {
         match &self.spec {
-            SourceSpec::Demo => None,
+            SourceSpec::Demo | SourceSpec::Sample(_) => None,
             SourceSpec::File(f) => Some(f.size),
         }
     }
@@ -153,7 +162,7 @@ impl Inputs {
             .iter()
             .filter_map(|s| match s {
                 SourceSpec::File(f) => Some(f.token),
-                SourceSpec::Demo => None,
+                SourceSpec::Demo | SourceSpec::Sample(_) => None,
             })
             .collect()
     }

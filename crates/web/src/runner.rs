@@ -221,6 +221,10 @@ impl RunView {
                 let name = spec.name(slot);
                 let how = match (spec, self.mapping.get(&SOURCES[slot.index()])) {
                     (SourceSpec::Demo, _) => "the demo's".to_string(),
+                    (SourceSpec::Sample(s), _) => format!(
+                        "a generated sample of {} contacts and {} transactions",
+                        s.contacts, s.transactions
+                    ),
                     (SourceSpec::File(_), None) => "its own headers".to_string(),
                     (SourceSpec::File(_), Some(m)) if m.columns.is_empty() => {
                         "mapped, no column renamed".to_string()

@@ -521,7 +521,7 @@ mod tests {
                 let token = fresh.file(&f.name, &bytes).spec;
                 let token = match token {
                     c360_worker::protocol::SourceSpec::File(f) => f.token,
-                    c360_worker::protocol::SourceSpec::Demo => unreachable!(),
+                    other => unreachable!("a loopback file is a file: {other:?}"),
                 };
                 (f.slot, f.input(token))
             })

@@ -4,8 +4,11 @@
 
 use leptos::prelude::*;
 
+use c360_worker::protocol::Sample;
+
 use super::client::Act;
 use super::file_loading::{reading_names, PickedFile, Target};
+use super::format;
 use super::inputs::Slot;
 use super::session_notice::ForgetButton;
 use super::source_picker::SourcePicker;
@@ -67,6 +70,15 @@ pub fn SourcesPanel(
                     on:click=move |_| ws.act(|w| w.use_demo(js_sys::Date::now()))
                 >
                     "Back to demo data"
+                </button>
+                <button
+                    type="button"
+                    class="c360-button"
+                    data-testid="use-sample"
+                    title="Made in this tab by c360's generator: tastes by age and gender, repeat purchases, 18 months of activity, a few dormant customers, and the exercise's planted defects"
+                    on:click=move |_| ws.act(|w| w.use_sample(Sample::OFFERED, js_sys::Date::now()))
+                >
+                    {format!("Try a sample of {} customers", format::count(Sample::OFFERED.contacts))}
                 </button>
                 <input
                     id="c360-files-input"

@@ -23,7 +23,7 @@ use c360::engine::mapping::MappingFile;
 use c360::engine::policy::{OutsideCategories, Policies};
 use c360::engine::{Node, RunConfig};
 use c360_worker::protocol::{
-    Done, Failure, PageRequest, Progress, Response, ResponseBody, RunRequest, TablePage,
+    Done, Failure, PageRequest, Progress, Response, ResponseBody, RunRequest, Sample, TablePage,
 };
 
 use super::grid::{Grid, TableCommand};
@@ -426,6 +426,20 @@ impl Workspace {
                 now,
             );
         }
+    }
+
+    /// Loads a sample made in the worker by the generator: both sources, replacing the user's.
+    pub fn use_sample(&mut self, sample: Sample, now: f64) {
+        let input = SourceInput::sample(sample);
+        if self.inputs.get(Slot::Contacts) == &input {
+            return;
+        }
+        self.inputs.set(Slot::Contacts, input.clone());
+        self.inputs.set(Slot::Transactions, input);
+        self.rerun(
+            format!("A generated sample of {} customers", sample.contacts),
+            now,
+        );
     }
 
     /// Goes back to the bundled demo files.
@@ -874,6 +888,31 @@ mod tests {
             "#/node/source.c360.web.transactions?offset=5000",
         ));
         assert_eq!(ws.grid().unwrap().view().offset, 50);
+    }
+
+    #[test]
+    fn a_generated_sample_replaces_both_sources_and_builds_the_dashboards_models() {
+        let (mut ws, mut lb) = demo();
+        let sample = Sample {
+            contacts: 600,
+            transactions: 6_000,
+            seed: 3,
+        };
+        ws.use_sample(sample, 0.0);
+        lb.settle(&mut ws);
+        let run = run(&ws);
+        assert!(!ws.inputs().is_demo());
+        assert!(
+            run.read_line()
+                .contains("a generated sample of 600 contacts"),
+            "{}",
+            run.read_line()
+        );
+        let segments = run.node("model.c360.customer_segments").unwrap();
+        assert!(segments.result.rows > 500, "{}", segments.result.rows);
+        // The same sample again changes nothing.
+        ws.use_sample(sample, 0.0);
+        assert!(ws.take_request().is_none());
     }
 
     #[test]

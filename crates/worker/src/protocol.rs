@@ -69,6 +69,42 @@ pub enum SourceSpec {
     /// The bundled demo export (compiled into the worker).
     Demo,
     File(FileRef),
+    /// A larger sample, made in the worker by `c360 generate`'s realistic generator, so that
+    /// the dashboards have something to show.
+    Sample(Sample),
+}
+
+/// A generated sample: both exports of `contacts` contacts and `transactions` transactions,
+/// the same bytes for the same seed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Sample {
+    pub contacts: usize,
+    pub transactions: usize,
+    pub seed: u64,
+}
+
+impl Sample {
+    /// What the app offers: 5,000 customers, ten purchases each on average.
+    pub const OFFERED: Sample = Sample {
+        contacts: 5_000,
+        transactions: 50_000,
+        seed: 7,
+    };
+
+    /// Both exports' bytes, in [`Slot::ALL`] order.
+    pub fn generate(&self) -> Result<[Vec<u8>; 2], String> {
+        let options = c360::engine::generate::GenerateOptions {
+            contacts: self.contacts,
+            transactions: self.transactions,
+            seed: self.seed,
+            plant_defects: true,
+            shape: Default::default(),
+        };
+        let (mut contacts, mut transactions) = (Vec::new(), Vec::new());
+        c360::engine::generate::generate(&options, &mut contacts, &mut transactions)
+            .map_err(|e| e.to_string())?;
+        Ok([contacts, transactions])
+    }
 }
 
 impl SourceSpec {
@@ -79,6 +115,11 @@ impl SourceSpec {
                 .file_name
                 .to_string(),
             SourceSpec::File(f) => f.name.clone(),
+            SourceSpec::Sample(s) => format!(
+                "sample-{}",
+                c360::engine::dag::SOURCES[slot.index()].file_name
+            )
+            .replace(".csv", &format!("-{}.csv", s.seed)),
         }
     }
 }

@@ -28,7 +28,8 @@ use crate::dashboard::Dashboard;
 use crate::protocol::Failure;
 use crate::protocol::{
     Direction, FileRef, Filter, FindingSummary, Inspection, NearMiss, NodeSummary, PageRequest,
-    Progress, RunRequest, RunSummary, Slot, Sort, SourceSpec, TablePage, TableRef, TestSummary,
+    Progress, RunRequest, RunSummary, Sample, Slot, Sort, SourceSpec, TablePage, TableRef,
+    TestSummary,
 };
 
 /// The demo CRM export, bundled so the app works offline.
@@ -189,6 +190,8 @@ pub struct RunTask {
     phase: Phase,
     /// The transactions' categories, counted once the build has finished.
     categories: Vec<CategoryCount>,
+    /// A generated sample's bytes, made once for both of its sources.
+    sample: Option<(Sample, [Vec<u8>; 2])>,
 }
 
 impl Session {
@@ -224,6 +227,7 @@ impl Session {
             loaded,
             phase: Phase::Stepping,
             categories: Vec::new(),
+            sample: None,
         };
         task.phase = task.next_parse(0);
         Ok(task)
@@ -461,7 +465,7 @@ impl RunTask {
                 offset: *offset,
                 len: chunk_len(file, *offset),
             }),
-            SourceSpec::Demo => None,
+            SourceSpec::Demo | SourceSpec::Sample(_) => None,
         }
     }
 
@@ -537,6 +541,22 @@ impl RunTask {
             }
             SourceSpec::File(file) => {
                 (files.read(file, offset, chunk_len(file, offset)), file.size)
+            }
+            SourceSpec::Sample(sample) => {
+                if self.sample.as_ref().is_none_or(|(s, _)| s != sample) {
+                    match sample.generate() {
+                        Ok(bytes) => self.sample = Some((*sample, bytes)),
+                        Err(message) => {
+                            return TaskStep::Failed(Failure::BadRequest {
+                                message: format!("the sample cannot be made: {message}"),
+                            })
+                        }
+                    }
+                }
+                let bytes = &self.sample.as_ref().expect("made above").1[slot];
+                let from = (offset as usize).min(bytes.len());
+                let to = (from + CHUNK_BYTES).min(bytes.len());
+                (Ok(bytes[from..to].to_vec()), bytes.len() as u64)
             }
         };
         let chunk = match chunk {
