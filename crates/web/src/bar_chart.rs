@@ -17,8 +17,8 @@ pub struct Bar {
 }
 
 const ROW: f64 = 26.0;
-const LABEL: f64 = 170.0;
-const WIDTH: f64 = 640.0;
+const LABEL: f64 = 230.0;
+const WIDTH: f64 = 700.0;
 const VALUE: f64 = 110.0;
 
 /// The bars' colour: Okabe–Ito blue, told apart by colour-blind readers. (SVG children made

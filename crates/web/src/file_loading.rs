@@ -68,7 +68,8 @@ pub fn keep_files(keeper: Keeper, review: &Review) {
     for (slot, input) in inputs {
         let token = match &input.spec {
             c360_worker::protocol::SourceSpec::File(f) => f.token,
-            c360_worker::protocol::SourceSpec::Demo => continue,
+            c360_worker::protocol::SourceSpec::Demo
+            | c360_worker::protocol::SourceSpec::Sample(_) => continue,
         };
         if let (Some(saved), Some(file)) = (SavedFile::of(slot, &input), client::file(token)) {
             keeper.keep_file(saved, file);
