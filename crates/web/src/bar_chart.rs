@@ -25,6 +25,24 @@ const VALUE: f64 = 110.0;
 /// outside the `<svg>` element take presentation attributes, not classes.)
 const BAR: &str = "#0072b2";
 
+/// A chart's caption: its title, and the toggle between the chart and the same numbers as a
+/// table (every chart has one).
+pub fn caption(title: String, as_table: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <figcaption class="c360-chart__caption">
+            <span>{title}</span>
+            <button
+                type="button"
+                class="c360-button c360-button--quiet"
+                aria-pressed=move || as_table.get().to_string()
+                on:click=move |_| as_table.update(|t| *t = !*t)
+            >
+                {move || if as_table.get() { "Show as chart" } else { "Show as table" }}
+            </button>
+        </figcaption>
+    }
+}
+
 #[component]
 pub fn BarChart(
     /// What the chart shows: its `<title>` and heading.
@@ -112,17 +130,7 @@ pub fn BarChart(
     let chart_title = title.clone();
     view! {
         <figure class="c360-chart" data-testid=test_id>
-            <figcaption class="c360-chart__caption">
-                <span>{title.clone()}</span>
-                <button
-                    type="button"
-                    class="c360-button c360-button--quiet"
-                    aria-pressed=move || as_table.get().to_string()
-                    on:click=move |_| as_table.update(|t| *t = !*t)
-                >
-                    {move || if as_table.get() { "Show as chart" } else { "Show as table" }}
-                </button>
-            </figcaption>
+            {caption(title.clone(), as_table)}
             <table class="c360-table c360-chart__table" class:c360-visually-hidden=move || !as_table.get()>
                 <thead>
                     <tr><th scope="col">{label_title}</th><th scope="col">{unit.clone()}</th></tr>

@@ -6,18 +6,13 @@ use leptos::prelude::*;
 use c360_worker::dashboard::{Dashboard, SEGMENTS};
 
 use super::bar_chart::{Bar, BarChart};
-use super::dashboard_data::Figures;
+use super::dashboard_data::{self, Figures};
 use super::format;
 use super::heat_map::HeatMap;
-use super::route::{Route, TableView};
+use super::route::Route;
 
 fn link(node: &str) -> String {
-    Route::Project {
-        node: node.into(),
-        table: TableView::default(),
-        test: None,
-    }
-    .fragment()
+    Route::to_node(node).fragment()
 }
 
 /// Spend in whole units (the heat maps print counts).
@@ -131,16 +126,7 @@ fn charts(d: &Dashboard) -> impl IntoView {
 
 #[component]
 pub fn CategoriesPage(figures: RwSignal<Figures>) -> impl IntoView {
-    let body = move || {
-        match figures.get() {
-        Figures::Waiting => view! { <p class="c360-panel__empty">"Waiting for the run…"</p> }.into_any(),
-        Figures::Missing(why) => view! {
-            <p class="c360-panel__empty" role="status">{format!("No category spend for this run: {why}")}</p>
-        }
-        .into_any(),
-        Figures::Ready(d) => charts(&d).into_any(),
-    }
-    };
+    let body = dashboard_data::body(figures, "category spend", charts);
     view! {
         <section class="c360-panel" aria-labelledby="c360-categories-title" data-testid="categories-page">
             <div class="c360-panel__head">

@@ -19,6 +19,27 @@ pub enum Figures {
     Missing(String),
 }
 
+/// A dashboard's body: `draw` of the figures, or what stands in for them (`what` names the
+/// page's subject: "No segments for this run: …").
+pub fn body<V: IntoView + 'static>(
+    figures: RwSignal<Figures>,
+    what: &'static str,
+    draw: impl Fn(&Dashboard) -> V + 'static,
+) -> impl Fn() -> AnyView {
+    move || {
+        match figures.get() {
+        Figures::Waiting => {
+            view! { <p class="c360-panel__empty">"Waiting for the run…"</p> }.into_any()
+        }
+        Figures::Missing(why) => view! {
+            <p class="c360-panel__empty" role="status">{format!("No {what} for this run: {why}")}</p>
+        }
+        .into_any(),
+        Figures::Ready(d) => draw(&d).into_any(),
+    }
+    }
+}
+
 /// Asks the worker for the figures of each new run.
 pub fn figures(run: Memo<Option<RunHandle>>) -> RwSignal<Figures> {
     let figures = RwSignal::new(Figures::Waiting);

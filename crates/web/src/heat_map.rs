@@ -5,6 +5,8 @@
 
 use leptos::prelude::*;
 
+use super::bar_chart::caption;
+
 const CELL: f64 = 56.0;
 const LEFT: f64 = 120.0;
 const TOP: f64 = 40.0;
@@ -102,17 +104,7 @@ pub fn HeatMap(
     let axis = format!("{row_title} (rows) × {column_title} (columns)");
     view! {
         <figure class="c360-chart" data-testid=test_id>
-            <figcaption class="c360-chart__caption">
-                <span>{title.clone()}</span>
-                <button
-                    type="button"
-                    class="c360-button c360-button--quiet"
-                    aria-pressed=move || as_table.get().to_string()
-                    on:click=move |_| as_table.update(|t| *t = !*t)
-                >
-                    {move || if as_table.get() { "Show as chart" } else { "Show as table" }}
-                </button>
-            </figcaption>
+            {caption(title.clone(), as_table)}
             <table class="c360-table c360-chart__table" class:c360-visually-hidden=move || !as_table.get()>
                 <thead><tr><th scope="col">{corner}</th>{table_head}</tr></thead>
                 <tbody>{table_rows}</tbody>

@@ -8,9 +8,9 @@ use c360::engine::recommend::FORMULA;
 use c360_worker::dashboard::{Dashboard, Evaluation};
 
 use super::bar_chart::{Bar, BarChart};
-use super::dashboard_data::Figures;
+use super::dashboard_data::{self, Figures};
 use super::format;
-use super::route::{Route, TableView};
+use super::route::Route;
 
 fn percent(x: Option<f64>) -> String {
     x.map_or("–".into(), |x| format!("{:.1}%", x * 100.0))
@@ -123,31 +123,14 @@ fn card(d: &Dashboard) -> impl IntoView {
 
 #[component]
 pub fn RecommendationsPage(figures: RwSignal<Figures>) -> impl IntoView {
-    let body = move || {
-        match figures.get() {
-        Figures::Waiting => view! { <p class="c360-panel__empty">"Waiting for the run…"</p> }.into_any(),
-        Figures::Missing(why) => view! {
-            <p class="c360-panel__empty" role="status">{format!("No recommendations for this run: {why}")}</p>
-        }
-        .into_any(),
-        Figures::Ready(d) => card(&d).into_any(),
-    }
-    };
-    let table = |node: &str| {
-        Route::Project {
-            node: node.into(),
-            table: TableView::default(),
-            test: None,
-        }
-        .fragment()
-    };
+    let body = dashboard_data::body(figures, "recommendations", card);
     view! {
         <section class="c360-panel" aria-labelledby="c360-recs-title" data-testid="recommendations-page">
             <div class="c360-panel__head">
                 <h2 id="c360-recs-title" class="c360-panel__title">"Recommendations"</h2>
                 <p class="c360-panel__sub">
-                    "From " <a href=table("model.c360.recommendations")><code>"recommendations"</code></a>
-                    " and " <a href=table("model.c360.recommendation_evaluation")><code>"recommendation_evaluation"</code></a> "."
+                    "From " <a href=Route::to_node("model.c360.recommendations").fragment()><code>"recommendations"</code></a>
+                    " and " <a href=Route::to_node("model.c360.recommendation_evaluation").fragment()><code>"recommendation_evaluation"</code></a> "."
                 </p>
             </div>
             {body}

@@ -217,6 +217,15 @@ impl Route {
         }
     }
 
+    /// A node's table as it first opens: in file order, at its first page.
+    pub fn to_node(unique_id: &str) -> Route {
+        Route::Project {
+            node: unique_id.to_string(),
+            table: TableView::default(),
+            test: None,
+        }
+    }
+
     /// The node a project route opens.
     pub fn node(&self) -> Option<&str> {
         match self {
@@ -306,6 +315,10 @@ mod tests {
         assert_eq!(
             route.fragment(),
             "#/node/model.c360.customers?sort=-total_expense&offset=50"
+        );
+        assert_eq!(
+            Route::to_node("model.c360.category").fragment(),
+            "#/node/model.c360.category"
         );
         assert_eq!(
             Route::parse("#/?test=test.c360.x"),

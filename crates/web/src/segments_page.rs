@@ -8,7 +8,7 @@ use c360_worker::dashboard::{Dashboard, THIN_QUINTILES};
 use c360_worker::protocol::Filter;
 
 use super::bar_chart::{Bar, BarChart};
-use super::dashboard_data::Figures;
+use super::dashboard_data::{self, Figures};
 use super::format;
 use super::heat_map::HeatMap;
 use super::route::{Route, TableView};
@@ -142,41 +142,35 @@ fn unique(values: impl Iterator<Item = String>) -> Vec<String> {
 
 #[component]
 pub fn SegmentsPage(figures: RwSignal<Figures>) -> impl IntoView {
-    let body = move || {
-        match figures.get() {
-        Figures::Waiting => view! { <p class="c360-panel__empty">"Waiting for the run…"</p> }.into_any(),
-        Figures::Missing(why) => view! {
-            <p class="c360-panel__empty" role="status">{format!("No segments for this run: {why}")}</p>
-        }
-        .into_any(),
-        Figures::Ready(d) => {
-            let customers = d.overview.customers;
-            let unknown = d.states.iter().find(|s| s.value == "unknown").map_or(0, |s| s.customers);
-            view! {
-                {(customers < THIN_QUINTILES).then(|| view! {
-                    <p class="c360-dashboard__note" role="note" data-testid="thin-quintiles">
-                        {format!(
-                            "Only {customers} customers: with fewer than {THIN_QUINTILES}, each R, F and M \
-                             quintile holds a handful of people, so a segment says little. Load a larger export \
-                             for segments worth acting on."
-                        )}
-                    </p>
-                })}
-                <p class="c360-panel__sub" data-testid="unknown-states">
-                    {format!("{unknown} customers' addresses name no Australian state (counted as unknown).")}
+    let body = dashboard_data::body(figures, "segments", move |d: &Dashboard| {
+        let customers = d.overview.customers;
+        let unknown = d
+            .states
+            .iter()
+            .find(|s| s.value == "unknown")
+            .map_or(0, |s| s.customers);
+        view! {
+            {(customers < THIN_QUINTILES).then(|| view! {
+                <p class="c360-dashboard__note" role="note" data-testid="thin-quintiles">
+                    {format!(
+                        "Only {customers} customers: with fewer than {THIN_QUINTILES}, each R, F and M \
+                         quintile holds a handful of people, so a segment says little. Load a larger export \
+                         for segments worth acting on."
+                    )}
                 </p>
-                {charts(&d)}
-            }
-            .into_any()
+            })}
+            <p class="c360-panel__sub" data-testid="unknown-states">
+                {format!("{unknown} customers' addresses name no Australian state (counted as unknown).")}
+            </p>
+            {charts(d)}
         }
-    }
-    };
+    });
     view! {
         <section class="c360-panel" aria-labelledby="c360-segments-title" data-testid="segments-page">
             <div class="c360-panel__head">
                 <h2 id="c360-segments-title" class="c360-panel__title">"Segments"</h2>
                 <p class="c360-panel__sub">
-                    "From " <a href=Route::Project { node: SEGMENTS_MODEL.into(), table: TableView::default(), test: None }.fragment()>
+                    "From " <a href=Route::to_node(SEGMENTS_MODEL).fragment()>
                     <code>"customer_segments"</code></a>
                     ": recency, frequency and monetary scores 1–5 by quintile, and the R×F map's segment. \
                      Click a segment to list its customers."
