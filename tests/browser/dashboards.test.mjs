@@ -170,3 +170,40 @@ test('the 5,000-customer sample is made in the browser, and its segments are not
   assertClean(app);
   await app.context.close();
 });
+
+test('a customer is found by name as you type, and their profile shows their recommendations', async () => {
+  const app = await openApp(browser);
+  const { page } = app;
+  await openNode(page, 'model.c360.customers');
+  const ids = await columnValues(mainTable(page), 'id');
+  const expenses = await columnValues(mainTable(page), 'total_expense');
+  await openNode(page, 'model.c360.stg_sf__contacts');
+  const contactIds = await columnValues(mainTable(page), 'id');
+  const names = await columnValues(mainTable(page), 'name');
+  const name = names[contactIds.indexOf(ids[0])];
+
+  await page.getByTestId('nav-customers').click();
+  await page.getByTestId('customer-search').fill(name.slice(0, 5).toLowerCase());
+  await page.getByTestId('customer-results').locator(`[data-match="${ids[0]}"]`).click();
+  const profile = page.locator(`[data-testid="profile"][data-customer="${ids[0]}"]`);
+  await profile.waitFor();
+  assert.equal(await page.evaluate(() => location.hash), `#/customer/${ids[0]}`);
+  const recs = await profile.getByTestId('profile-recommendations').locator('li').allTextContents();
+  assert.equal(recs.length, 3);
+  assert.ok(recs.every((r) => /\(score [\d.]+\): \S/.test(r)), recs.join(' | '));
+  const spend = await profile
+    .getByTestId('profile-spend')
+    .locator('[data-bar]')
+    .evaluateAll((els) => els.map((e) => Number(e.getAttribute('aria-label').match(/: ([\d,.]+) /)[1].replaceAll(',', ''))));
+  assert.ok(Math.abs(spend.reduce((a, n) => a + n, 0) - Number(expenses[0].replaceAll(',', ''))) < 1e-6);
+  await page.getByTestId('profile-page').screenshot({ path: 'target/screenshot-profile.png' });
+
+  // The profile's URL opened cold lands on it.
+  const context = await browser.newContext();
+  const cold = await context.newPage();
+  await cold.goto(APP_URL + `#/customer/${ids[0]}`);
+  await cold.locator(`[data-testid="profile"][data-customer="${ids[0]}"]`).waitFor({ timeout: 30_000 });
+  await context.close();
+  assertClean(app);
+  await app.context.close();
+});

@@ -35,6 +35,7 @@ use super::nav::Nav;
 use super::node_panel::NodePanel;
 use super::overview_page::OverviewPage;
 use super::policies_panel::PoliciesPanel;
+use super::profile_page::ProfilePage;
 use super::recommendations_page::RecommendationsPage;
 use super::route::Route;
 use super::router;
@@ -113,6 +114,12 @@ pub fn App() -> impl IntoView {
     let selected = Memo::new(move |_| ws.with(|w| w.selected().to_string()));
     let route = Memo::new(move |_| ws.with(|w| w.route()));
     let figures = dashboard_data::figures(run);
+    let customer = Memo::new(move |_| {
+        route.with(|r| match r {
+            Route::Customer { id } => id.clone(),
+            _ => None,
+        })
+    });
     let load = file_loader(ws, keeper);
 
     view! {
@@ -139,6 +146,9 @@ pub fn App() -> impl IntoView {
                 </Show>
                 <Show when=move || route.with(|r| *r == Route::Recommendations)>
                     <RecommendationsPage figures=figures/>
+                </Show>
+                <Show when=move || route.with(|r| matches!(r, Route::Customer { .. }))>
+                    <ProfilePage id=customer run=run/>
                 </Show>
                 // The project stays mounted behind a dashboard, so that coming back finds it
                 // as it was left.

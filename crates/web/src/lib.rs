@@ -98,6 +98,8 @@ mod pager;
 #[cfg(target_arch = "wasm32")]
 mod policies_panel;
 #[cfg(target_arch = "wasm32")]
+mod profile_page;
+#[cfg(target_arch = "wasm32")]
 mod recommendations_page;
 #[cfg(target_arch = "wasm32")]
 mod router;

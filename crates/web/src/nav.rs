@@ -17,6 +17,7 @@ pub fn Nav(ws: RwSignal<Workspace>) -> impl IntoView {
                 let now = current.get();
                 match (&now, &target) {
                     (Route::Project { .. }, Route::Project { .. }) => true,
+                    (Route::Customer { .. }, Route::Customer { .. }) => true,
                     (a, b) => a == b,
                 }
             }
@@ -41,6 +42,7 @@ pub fn Nav(ws: RwSignal<Workspace>) -> impl IntoView {
             {link("Segments", Route::Segments, "nav-segments")}
             {link("Category spend", Route::Categories, "nav-categories")}
             {link("Recommendations", Route::Recommendations, "nav-recommendations")}
+            {link("Customers", Route::Customer { id: None }, "nav-customers")}
         </nav>
     }
 }

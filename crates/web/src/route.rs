@@ -40,6 +40,8 @@ pub enum Route {
     Categories,
     /// Next-best-category: the evaluation card and the top recommendations.
     Recommendations,
+    /// A customer's profile, or the search for one.
+    Customer { id: Option<String> },
 }
 
 impl Default for Route {
@@ -152,6 +154,10 @@ impl Route {
             ["segments"] => Some(Route::Segments),
             ["categories"] => Some(Route::Categories),
             ["recommendations"] => Some(Route::Recommendations),
+            ["customer"] => Some(Route::Customer { id: None }),
+            ["customer", id] => Some(Route::Customer {
+                id: Some(decode(id)?),
+            }),
             _ => None,
         }
     }
@@ -197,6 +203,8 @@ impl Route {
             Route::Segments => "#/segments".to_string(),
             Route::Categories => "#/categories".to_string(),
             Route::Recommendations => "#/recommendations".to_string(),
+            Route::Customer { id: None } => "#/customer".to_string(),
+            Route::Customer { id: Some(id) } => format!("#/customer/{}", encode(id)),
         }
     }
 
@@ -255,6 +263,10 @@ mod tests {
             Route::Segments,
             Route::Categories,
             Route::Recommendations,
+            Route::Customer { id: None },
+            Route::Customer {
+                id: Some("c/1 ü".into()),
+            },
             project("source.c360.web.transactions", TableView::default(), None),
             project(
                 "model.c360.customers",

@@ -6,6 +6,7 @@
 //! to this worker, so the page's thread only ever renders.
 
 pub mod dashboard;
+pub mod profile;
 pub mod protocol;
 pub mod session;
 

@@ -15,6 +15,7 @@
 //! This module depends on the engine's types; the engine knows nothing of it.
 
 use crate::dashboard::Dashboard;
+use crate::profile::{Match, Profile};
 use c360::engine::bench::{BenchReport, Timing};
 use c360::engine::categories::CategoryCount;
 use c360::engine::data_test::TestResult;
@@ -220,6 +221,16 @@ pub enum RequestBody {
     Dashboard {
         run: u64,
     },
+    /// The contacts whose id, e-mail or name contains `text`, as the user types it.
+    Search {
+        run: u64,
+        text: String,
+    },
+    /// Everything the run in force knows of one contact.
+    Profile {
+        run: u64,
+        id: String,
+    },
     /// The engine's benchmark (`engine::bench::run`), in the worker.
     Bench {
         contacts: usize,
@@ -284,6 +295,8 @@ pub enum Done {
     Page(TablePage),
     Inspect(Box<Inspection>),
     Dashboard(Box<Dashboard>),
+    Search(Vec<Match>),
+    Profile(Box<Profile>),
     /// A download's last chunk has been sent.
     Download {
         bytes: u64,

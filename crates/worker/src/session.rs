@@ -25,6 +25,7 @@ use c360::engine::{RunOutput, Schema, Sources, Table};
 use web_time::Instant;
 
 use crate::dashboard::Dashboard;
+use crate::profile::{Match, Profile};
 use crate::protocol::Failure;
 use crate::protocol::{
     Direction, FileRef, Filter, FindingSummary, Inspection, NearMiss, NodeSummary, PageRequest,
@@ -328,6 +329,35 @@ impl Session {
                 unique_id: "model.c360.customer_segments".into(),
             },
         })
+    }
+
+    /// The contacts of the run in force that a search finds.
+    pub fn search(&self, run: u64, text: &str) -> Result<Vec<Match>, Failure> {
+        Ok(crate::profile::search(self.output_of(run)?, text))
+    }
+
+    /// One contact's profile in the run in force; refused for an id no contact has.
+    pub fn profile(&self, run: u64, id: &str) -> Result<Profile, Failure> {
+        crate::profile::profile(self.output_of(run)?, id).ok_or_else(|| Failure::NoSuchTable {
+            run,
+            table: TableRef::Node {
+                unique_id: format!("model.c360.stg_sf__contacts (no contact {id})"),
+            },
+        })
+    }
+
+    /// The output of the run in force, when it is `run`.
+    fn output_of(&self, run: u64) -> Result<&RunOutput, Failure> {
+        self.committed
+            .as_ref()
+            .filter(|c| c.summary.run == run)
+            .map(|c| &c.output)
+            .ok_or_else(|| Failure::NoSuchTable {
+                run,
+                table: TableRef::Node {
+                    unique_id: "model.c360.stg_sf__contacts".into(),
+                },
+            })
     }
 
     /// A table of the run in force as CSV, to send in pieces of about `chunk_bytes`.

@@ -166,6 +166,20 @@ impl Worker {
                 };
                 self.answer(id, body);
             }
+            RequestBody::Search { run, text } => {
+                let body = match self.session.search(run, &text) {
+                    Ok(found) => ResponseBody::Done(Done::Search(found)),
+                    Err(failure) => ResponseBody::Failed(failure),
+                };
+                self.answer(id, body);
+            }
+            RequestBody::Profile { run, id: contact } => {
+                let body = match self.session.profile(run, &contact) {
+                    Ok(p) => ResponseBody::Done(Done::Profile(Box::new(p))),
+                    Err(failure) => ResponseBody::Failed(failure),
+                };
+                self.answer(id, body);
+            }
             RequestBody::Bench {
                 contacts,
                 transactions,

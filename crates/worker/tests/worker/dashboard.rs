@@ -230,3 +230,41 @@ fn figures_without_an_evaluation_still_read_back() {
     };
     assert_eq!(*back, d);
 }
+
+#[test]
+fn a_search_finds_contacts_by_id_email_or_name_and_a_profile_is_the_models_rows() {
+    let mut session = Session::new();
+    let mut files = Files::default();
+    let demo = run(&mut session, &mut files, 1, demo_request()).expect("the demo runs");
+    let id = demo.summary.run;
+    // The seeds' Ruby Salah: by name (any case), by e-mail, by a piece of her id.
+    for text in ["ruby", "RUBY SAL", "salahruby@icloud", "1ef5eb4e"] {
+        let found = session.search(id, text).unwrap();
+        assert_eq!(found[0].name.as_deref(), Some("Ruby Salah"), "{text}");
+    }
+    assert!(session.search(id, "  ").unwrap().is_empty());
+    assert!(session.search(id, "no such person").unwrap().is_empty());
+
+    // A customer's profile: their spend is their total_expense.
+    let customers = records(&session, id, "customers");
+    let row = &customers[1];
+    let p = session.profile(id, &row[0]).expect("a customer's profile");
+    assert_eq!(session.search(id, &row[0][..8]).unwrap()[0].id, row[0]);
+    let total_at = customers[0]
+        .iter()
+        .position(|h| h == "total_expense")
+        .unwrap();
+    let spend: f64 = p.spend.iter().map(|(_, d)| d.to_f64()).sum();
+    assert!((spend - row[total_at].parse::<f64>().unwrap()).abs() < 1e-9);
+    assert!(p
+        .purchases
+        .windows(2)
+        .all(|w| w[0].transaction_date <= w[1].transaction_date));
+    assert_eq!(p.recommendations.len(), 3);
+    assert!(p.recommendations.iter().all(|r| r.reason.is_some()));
+    assert!(p.segment.is_some());
+    assert!(matches!(
+        session.profile(id, "nobody"),
+        Err(Failure::NoSuchTable { .. })
+    ));
+}

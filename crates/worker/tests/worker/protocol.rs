@@ -25,6 +25,8 @@ fn request_kind(body: &RequestBody) -> &'static str {
         RequestBody::Download { .. } => "download",
         RequestBody::Inspect { .. } => "inspect",
         RequestBody::Dashboard { .. } => "dashboard",
+        RequestBody::Search { .. } => "search",
+        RequestBody::Profile { .. } => "profile",
         RequestBody::Bench { .. } => "bench",
     }
 }
@@ -39,6 +41,8 @@ fn response_kind(body: &ResponseBody) -> &'static str {
         ResponseBody::Done(Done::Page(_)) => "done/page",
         ResponseBody::Done(Done::Inspect(_)) => "done/inspect",
         ResponseBody::Done(Done::Dashboard(_)) => "done/dashboard",
+        ResponseBody::Done(Done::Search(_)) => "done/search",
+        ResponseBody::Done(Done::Profile(_)) => "done/profile",
         ResponseBody::Done(Done::Download { .. }) => "done/download",
         ResponseBody::Done(Done::Bench(_)) => "done/bench",
         ResponseBody::Failed(Failure::Run(_)) => "failed/run",
@@ -50,17 +54,19 @@ fn response_kind(body: &ResponseBody) -> &'static str {
     }
 }
 
-const ALL_REQUEST_KINDS: [&str; 7] = [
+const ALL_REQUEST_KINDS: [&str; 9] = [
     "run",
     "cancel",
     "page",
     "download",
     "inspect",
     "dashboard",
+    "search",
+    "profile",
     "bench",
 ];
 
-const ALL_RESPONSE_KINDS: [&str; 16] = [
+const ALL_RESPONSE_KINDS: [&str; 18] = [
     "ready",
     "progress/parsing",
     "progress/step",
@@ -69,6 +75,8 @@ const ALL_RESPONSE_KINDS: [&str; 16] = [
     "done/page",
     "done/inspect",
     "done/dashboard",
+    "done/search",
+    "done/profile",
     "done/download",
     "done/bench",
     "failed/run",
@@ -215,6 +223,14 @@ fn every_request_kind_round_trips() {
         RequestBody::Run(keep_orphans),
         RequestBody::Cancel { request: 7 },
         RequestBody::Dashboard { run: 3 },
+        RequestBody::Search {
+            run: 3,
+            text: "Zoë \"o'".into(),
+        },
+        RequestBody::Profile {
+            run: 3,
+            id: "1ef5eb4e-7a06-4981-bfa7-f33b214a4242".into(),
+        },
         RequestBody::Bench {
             contacts: 100_000,
             transactions: 1_000_000,
@@ -310,6 +326,11 @@ fn every_response_kind_round_trips() {
     bodies.push(ResponseBody::Done(Done::Inspect(Box::new(inspection))));
     let dashboard = session.dashboard(run_id).expect("the demo's dashboards");
     bodies.push(ResponseBody::Done(Done::Dashboard(Box::new(dashboard))));
+    let found = session.search(run_id, "ruby").expect("a search");
+    assert!(!found.is_empty());
+    let profile = session.profile(run_id, &found[0].id).expect("a profile");
+    bodies.push(ResponseBody::Done(Done::Search(found)));
+    bodies.push(ResponseBody::Done(Done::Profile(Box::new(profile))));
     bodies.push(ResponseBody::Done(Done::Bench(c360::engine::bench::run(
         20, 200, 1,
     ))));
