@@ -107,13 +107,14 @@ async fn read_all(files: Vec<PickedFile>, remembered: &[Remembered]) -> Result<R
     let mut review = Review::default();
     for picked in files {
         let name = picked.file.name();
-        let forced = match picked.target {
+        // A CSV export (and the source its picker chose, if any), or a schema file.
+        let export = match picked.target {
             Target::Schema => None,
-            Target::Source(slot) => Some(slot),
+            Target::Source(slot) => Some(Some(slot)),
             Target::Unknown if is_schema_file(&name) => None,
-            Target::Unknown => None,
+            Target::Unknown => Some(None),
         };
-        if forced.is_some() || !is_schema_file(&name) && picked.target == Target::Unknown {
+        if let Some(forced) = export {
             let size = picked.file.size() as u64;
             let modified = picked.file.last_modified() as i64;
             let token = client::keep_file(picked.file);
