@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use c360_worker::dashboard::{Dashboard, THIN_QUINTILES};
+use c360_worker::dashboard::{grid, Dashboard, THIN_QUINTILES};
 use c360_worker::protocol::Filter;
 
 use super::bar_chart::{Bar, BarChart};
@@ -62,36 +62,10 @@ fn charts(d: &Dashboard) -> impl IntoView {
         .collect();
     let scores: Vec<String> = (1..=5).map(|n| n.to_string()).collect();
     let r_rows: Vec<String> = scores.iter().rev().cloned().collect();
-    let rf: Vec<Vec<usize>> = r_rows
-        .iter()
-        .map(|r| {
-            scores
-                .iter()
-                .map(|f| {
-                    d.recency_frequency
-                        .iter()
-                        .find(|c| &c.row == r && &c.column == f)
-                        .map_or(0, |c| c.customers)
-                })
-                .collect()
-        })
-        .collect();
+    let rf = grid(&d.recency_frequency, &r_rows, &scores);
     let genders: Vec<String> = unique(d.demographics.iter().map(|c| c.row.clone()));
     let bands: Vec<String> = unique(d.demographics.iter().map(|c| c.column.clone()));
-    let demo_counts: Vec<Vec<usize>> = genders
-        .iter()
-        .map(|g| {
-            bands
-                .iter()
-                .map(|b| {
-                    d.demographics
-                        .iter()
-                        .find(|c| &c.row == g && &c.column == b)
-                        .map_or(0, |c| c.customers)
-                })
-                .collect()
-        })
-        .collect();
+    let demo_counts = grid(&d.demographics, &genders, &bands);
     let states = d
         .states
         .iter()

@@ -68,6 +68,20 @@ pub struct Cell {
     pub customers: usize,
 }
 
+/// The counts of `cells` laid out as `rows` × `columns` (0 where no cell names the pair),
+/// for a heat map.
+pub fn grid(cells: &[Cell], rows: &[String], columns: &[String]) -> Vec<Vec<usize>> {
+    let at = |row: &String, column: &String| {
+        cells
+            .iter()
+            .find(|c| &c.row == row && &c.column == column)
+            .map_or(0, |c| c.customers)
+    };
+    rows.iter()
+        .map(|r| columns.iter().map(|c| at(r, c)).collect())
+        .collect()
+}
+
 /// Customers per value of one column (state, top recommendation).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Count {
@@ -221,8 +235,11 @@ fn spends(table: &Table) -> Vec<Spend> {
 }
 
 fn sum(values: &[Option<i64>], scale: u8) -> Decimal {
-    let units: i128 = values.iter().flatten().map(|&v| i128::from(v)).sum();
-    // The customers model checked its sums; a total past i64 saturates rather than wraps.
+    saturate(values.iter().flatten().map(|&v| i128::from(v)).sum(), scale)
+}
+
+/// The customers model checked its sums; a total past i64 saturates rather than wraps.
+fn saturate(units: i128, scale: u8) -> Decimal {
     Decimal::new(
         i64::try_from(units).unwrap_or(if units < 0 { i64::MIN } else { i64::MAX }),
         scale,
@@ -267,18 +284,25 @@ fn overview(customers: &Table, contacts: &Table, joined: &Table) -> Overview {
 fn segment_sizes(segments: &Table) -> Vec<SegmentSize> {
     let names = segments.text("segment");
     let (monetary, scale) = segments.decimals("monetary");
+    // Each dictionary code's place in SEGMENTS, looked up once per code, then one pass.
+    let place: Vec<Option<usize>> = (0..names.pool.len() as u32)
+        .map(|code| SEGMENTS.iter().position(|&s| s == names.pool.get(code)))
+        .collect();
+    let mut customers = [0usize; SEGMENTS.len()];
+    let mut units = [0i128; SEGMENTS.len()];
+    for (&code, value) in names.codes.iter().zip(monetary) {
+        if let Some(i) = place.get(code as usize).copied().flatten() {
+            customers[i] += 1;
+            units[i] += i128::from(value.unwrap_or(0));
+        }
+    }
     SEGMENTS
         .iter()
-        .map(|&segment| {
-            let rows: Vec<usize> = (0..segments.num_rows())
-                .filter(|&r| names.get(r) == Some(segment))
-                .collect();
-            let values: Vec<Option<i64>> = rows.iter().map(|&r| monetary[r]).collect();
-            SegmentSize {
-                segment: segment.to_string(),
-                customers: rows.len(),
-                revenue: sum(&values, scale),
-            }
+        .enumerate()
+        .map(|(i, &segment)| SegmentSize {
+            segment: segment.to_string(),
+            customers: customers[i],
+            revenue: saturate(units[i], scale),
         })
         .collect()
 }
