@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use c360::engine::export::manifest::Manifest;
 use c360::engine::export::{
-    export, Dataset, ExportError, Generalisation, Key, Policy, PolicyError, PolicyFile,
+    check, export, Dataset, ExportError, Generalisation, Key, Policy, PolicyError, PolicyFile,
     SmallClasses,
 };
 use c360::engine::generate::{generate, GenerateOptions};
@@ -486,6 +486,30 @@ fn below_k_needs_an_explicit_confirmation_that_the_manifest_records() {
     assert_eq!(read_csv(&bytes).1.len(), 2);
     let json = serde_json::to_value(&m).unwrap();
     assert_eq!(json["k_anonymity"]["allow_below_k"], true);
+}
+
+#[test]
+fn a_check_reports_what_the_export_will_do_without_a_key() {
+    let (contacts, transactions) = generated(2_000, 10_000, 3);
+    let output = build(contacts, transactions, AS_OF);
+    for dataset in Dataset::ALL {
+        for small_classes in [SmallClasses::Suppress, SmallClasses::Generalise] {
+            let mut file = PolicyFile::defaults(dataset);
+            file.small_classes = small_classes;
+            let checked = check(&output, &file, 0).unwrap();
+            let (_, made) = export_bytes(&output, &file, SECRET);
+            // Everything but the pseudonyms, which a check does not make, is the export's.
+            assert_eq!(checked, made, "{dataset:?} {small_classes:?}");
+        }
+    }
+    // Below k, a check reports it where an export refuses.
+    let output = people(&[("a", "F", "1990-01-01"), ("b", "M", "1980-01-01")]);
+    let mut file = PolicyFile::defaults(Dataset::Customers);
+    file.small_classes = SmallClasses::Keep;
+    let checked = check(&output, &file, 0).unwrap();
+    assert!(checked.k_anonymity.below_k && !checked.k_anonymity.allow_below_k);
+    assert_eq!(checked.k_anonymity.k_achieved, Some(1));
+    assert!(export(&output, &file, &key(SECRET), 0).is_err());
 }
 
 #[test]

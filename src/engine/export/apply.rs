@@ -27,7 +27,9 @@ pub(super) struct Masked {
 
 /// What policies need besides the column.
 pub(super) struct Context<'a> {
-    pub pseudonymiser: &'a Pseudonymiser,
+    /// `None` for a check ([`super::check`]): the report needs no pseudonym, so none is
+    /// made, and the column, which is never written, stands as it is.
+    pub pseudonymiser: Option<&'a Pseudonymiser>,
     /// Ages of birth dates are taken at the run's as-of date.
     pub as_of: NaiveDate,
 }
@@ -133,11 +135,17 @@ pub(super) fn apply(
         Policy::Redact { token } => text(map_cells(source, |_| Some(token.clone()))),
         Policy::Mask { keep } => text(map_cells(source, |v| Some(generalise::mask(v, *keep)))),
         Policy::Pseudonymise => {
-            let (column, unparsed) = map_cells(source, |v| Some(ctx.pseudonymiser.pseudonym(v)));
+            let Some(pseudonymiser) = ctx.pseudonymiser else {
+                return Ok(Masked {
+                    column: Some(Arc::clone(source)),
+                    unparsed: 0,
+                });
+            };
+            let (column, unparsed) = map_cells(source, |v| Some(pseudonymiser.pseudonym(v)));
             if collided(source, &column) {
                 return Err(ExportError::PseudonymCollision {
                     column: name.into(),
-                    length: ctx.pseudonymiser.length(),
+                    length: pseudonymiser.length(),
                 });
             }
             text((column, unparsed))
@@ -242,7 +250,7 @@ mod tests {
 
     fn ctx(p: &Pseudonymiser) -> Context<'_> {
         Context {
-            pseudonymiser: p,
+            pseudonymiser: Some(p),
             as_of: NaiveDate::from_ymd_opt(2023, 5, 9).unwrap(),
         }
     }

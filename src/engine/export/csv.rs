@@ -7,6 +7,7 @@
 //! It is written in chunks of rows ([`CsvChunks`]), so a shell can stream a large export
 //! (the worker sends each chunk as it is made) without holding the file twice.
 
+use std::borrow::Borrow;
 use std::io::Write;
 
 use crate::engine::column::{Column, TextColumn, Value, NULL_CODE};
@@ -56,16 +57,18 @@ fn field(out: &mut Vec<u8>, cell: &[u8], text: bool) {
 }
 
 /// The CSV of a table, chunk by chunk: the header and the first rows, then the next rows.
-pub struct CsvChunks<'a> {
-    table: &'a Table,
+/// It borrows the table (`CsvChunks<&Table>`) or owns it (`CsvChunks<Table>`, whose columns
+/// are shared, not copied), so that a shell can keep a stream going between its events.
+pub struct CsvChunks<T: Borrow<Table>> {
+    table: T,
     next_row: usize,
     rows_per_chunk: usize,
     header_done: bool,
     cell: String,
 }
 
-impl<'a> CsvChunks<'a> {
-    pub fn new(table: &'a Table, rows_per_chunk: usize) -> Self {
+impl<T: Borrow<Table>> CsvChunks<T> {
+    pub fn new(table: T, rows_per_chunk: usize) -> Self {
         CsvChunks {
             table,
             next_row: 0,
@@ -84,17 +87,18 @@ impl<'a> CsvChunks<'a> {
     }
 }
 
-impl Iterator for CsvChunks<'_> {
+impl<T: Borrow<Table>> Iterator for CsvChunks<T> {
     type Item = Vec<u8>;
 
     fn next(&mut self) -> Option<Vec<u8>> {
-        let rows = self.table.num_rows();
+        let table = self.table.borrow();
+        let rows = table.num_rows();
         if self.header_done && self.next_row >= rows {
             return None;
         }
         let mut out = Vec::new();
         if !self.header_done {
-            for (i, name) in self.table.column_names().enumerate() {
+            for (i, name) in table.column_names().enumerate() {
                 if i > 0 {
                     out.push(b',');
                 }
@@ -104,7 +108,7 @@ impl Iterator for CsvChunks<'_> {
             self.header_done = true;
         }
         let end = (self.next_row + self.rows_per_chunk).min(rows);
-        let columns: Vec<&Column> = self.table.fields.iter().map(|f| &*f.column).collect();
+        let columns: Vec<&Column> = table.fields.iter().map(|f| &*f.column).collect();
         let texts: Vec<&TextColumn> = columns
             .iter()
             .filter_map(|c| match c {

@@ -45,7 +45,7 @@ use self::manifest::{
 };
 use self::policy::{coarser, Plan};
 use self::pseudonym::Pseudonymiser;
-use crate::engine::column::Column;
+use crate::engine::column::{Column, DataType};
 use crate::engine::project::{NodeStatus, RunOutput};
 use crate::engine::table::Table;
 
@@ -105,7 +105,7 @@ pub struct Export {
 
 impl Export {
     /// The CSV in chunks of `rows_per_chunk` rows (the first chunk starts with the header).
-    pub fn csv_chunks(&self, rows_per_chunk: usize) -> csv::CsvChunks<'_> {
+    pub fn csv_chunks(&self, rows_per_chunk: usize) -> csv::CsvChunks<&Table> {
         csv::CsvChunks::new(&self.table, rows_per_chunk)
     }
 
@@ -161,6 +161,30 @@ pub fn export(
     key: &Key,
     created_at_millis: i64,
 ) -> Result<Export, ExportError> {
+    let pseudonymiser = Pseudonymiser::new(key, file.pseudonym_length);
+    mask(output, file, Some(&pseudonymiser), created_at_millis)
+}
+
+/// What [`export`] would do, without a key: the manifest of the export `file` describes —
+/// every column's classification and policy, the k-anonymity figures, the further
+/// generalisation and the suppressed classes — so that the user can adjust the policies
+/// before choosing a key. No pseudonym is made (they do not change the classes), and an
+/// export below k is reported (`below_k`) rather than refused.
+pub fn check(
+    output: &RunOutput,
+    file: &PolicyFile,
+    created_at_millis: i64,
+) -> Result<Manifest, ExportError> {
+    mask(output, file, None, created_at_millis).map(|e| e.manifest)
+}
+
+/// [`export`], or with no pseudonymiser [`check`].
+fn mask(
+    output: &RunOutput,
+    file: &PolicyFile,
+    pseudonymiser: Option<&Pseudonymiser>,
+    created_at_millis: i64,
+) -> Result<Export, ExportError> {
     let dataset = file.dataset;
     let not_built = |reason: String| ExportError::DatasetNotBuilt {
         dataset: dataset.model_name().into(),
@@ -174,9 +198,8 @@ pub fn export(
     }
     let table = &node.table;
     let mut plan = file.resolve(table)?;
-    let pseudonymiser = Pseudonymiser::new(key, file.pseudonym_length);
     let ctx = Context {
-        pseudonymiser: &pseudonymiser,
+        pseudonymiser,
         as_of: output.config.as_of,
     };
     let source = |name: &str| {
@@ -265,7 +288,7 @@ pub fn export(
         }
         SmallClasses::Keep => {
             let risk = current.risk(k);
-            if risk.rows_in_small_classes > 0 && !file.allow_below_k {
+            if risk.rows_in_small_classes > 0 && !file.allow_below_k && pseudonymiser.is_some() {
                 return Err(ExportError::BelowK {
                     requested: k,
                     achieved: risk.smallest_class,
@@ -312,7 +335,10 @@ pub fn export(
             policy: c.policy.clone(),
             default_policy: c.default,
             exported: m.column.is_some(),
-            exported_type: m.column.as_ref().map(|c| c.data_type()),
+            exported_type: m.column.as_ref().map(|column| match c.policy {
+                Policy::Pseudonymise => DataType::Text,
+                _ => column.data_type(),
+            }),
             quasi_identifier: plan.quasi_identifiers.contains(&i),
             not_generalisable: m.unparsed,
         })

@@ -357,6 +357,47 @@ impl PolicyFile {
     }
 }
 
+/// The policies the app offers for a column of `data_type` classified as `classification`,
+/// coarsest protection last: every policy with the parameters people usually pick, and only
+/// the generalisations that fit (age bands for an age or a birth date, the e-mail's domain
+/// for an e-mail, state and postcode for an address, rounding for amounts, day and week for
+/// dates and timestamps). A policy file may hold others (a mask of 7 characters); the app
+/// shows those too.
+pub fn choices(data_type: DataType, classification: Classification) -> Vec<Policy> {
+    use Generalisation as G;
+    let mut out = vec![Policy::Keep, Policy::Drop, Policy::Pseudonymise];
+    out.push(Policy::Redact {
+        token: default_token(),
+    });
+    out.extend([1, 3].map(|keep| Policy::Mask { keep }));
+    let generalisations: Vec<G> = match (classification, data_type) {
+        (Classification::QuasiIdentifier(QuasiKind::Age), DataType::Integer) => {
+            vec![
+                G::AgeBand { width: 5 },
+                G::AgeBand { width: 10 },
+                G::AgeBand { width: 20 },
+            ]
+        }
+        (Classification::QuasiIdentifier(QuasiKind::Age), DataType::Date) => vec![
+            G::AgeBand { width: 5 },
+            G::AgeBand { width: 10 },
+            G::AgeBand { width: 20 },
+            G::YearOfBirth,
+        ],
+        (Classification::Email, DataType::Text) => vec![G::EmailDomain],
+        (Classification::QuasiIdentifier(QuasiKind::Location), DataType::Text) => vec![
+            G::State,
+            G::Postcode { digits: 3 },
+            G::Postcode { digits: 2 },
+        ],
+        (_, DataType::Decimal) => (0..=1).map(|places| G::Round { places }).collect(),
+        (_, DataType::Timestamp | DataType::Date) => vec![G::Day, G::Week],
+        _ => Vec::new(),
+    };
+    out.extend(generalisations.into_iter().map(Policy::Generalise));
+    out
+}
+
 /// The next coarser policy of a quasi-identifier, for `small_classes: generalise`: wider age
 /// bands (5, 10, 20 years), a shorter postcode then the state, a day then a week.
 pub fn coarser(policy: &Policy, data_type: DataType, kind: Option<QuasiKind>) -> Option<Policy> {
@@ -465,6 +506,43 @@ mod tests {
                 max: 64
             }
         );
+    }
+
+    #[test]
+    fn the_offered_policies_fit_their_columns() {
+        use Classification as C;
+        let cases = [
+            (DataType::Date, C::QuasiIdentifier(QuasiKind::Age)),
+            (DataType::Integer, C::QuasiIdentifier(QuasiKind::Age)),
+            (DataType::Text, C::QuasiIdentifier(QuasiKind::Location)),
+            (DataType::Text, C::Email),
+            (DataType::Decimal, C::Attribute),
+            (DataType::Timestamp, C::Attribute),
+            (DataType::Text, C::DirectIdentifier),
+        ];
+        for (data_type, classification) in cases {
+            let offered = choices(data_type, classification);
+            for p in &offered {
+                if let Policy::Generalise(g) = p {
+                    assert_eq!(g.misfit(data_type), None, "{p:?} on {data_type:?}");
+                }
+            }
+            // The default is always on the menu.
+            let name = match classification {
+                C::QuasiIdentifier(QuasiKind::Age) => "birth_date",
+                C::QuasiIdentifier(QuasiKind::Location) => "address",
+                C::Email => "email_address",
+                C::DirectIdentifier => "id",
+                _ => "amount",
+            };
+            let default = super::super::classify::default_policy(name, data_type);
+            assert!(offered.contains(&default), "{default:?} for {name}");
+        }
+        assert!(choices(DataType::Text, C::Email)
+            .contains(&Policy::Generalise(Generalisation::EmailDomain)));
+        assert!(!choices(DataType::Text, C::Attribute)
+            .iter()
+            .any(|p| matches!(p, Policy::Generalise(_))));
     }
 
     #[test]
