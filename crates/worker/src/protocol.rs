@@ -20,6 +20,7 @@ use c360::engine::bench::{BenchReport, Timing};
 use c360::engine::categories::CategoryCount;
 use c360::engine::data_test::TestResult;
 use c360::engine::decode::Head;
+use c360::engine::export::{ExportError, KeyError, Manifest, PolicyFile};
 use c360::engine::freshness::FreshnessResult;
 use c360::engine::mapping::{MappingFile, Proposal};
 use c360::engine::models::ModelColumn;
@@ -231,12 +232,37 @@ pub enum RequestBody {
         run: u64,
         id: String,
     },
+    /// What the masked export `policy` describes would be, without a key: every column's
+    /// classification and policy and the k-anonymity report (`engine::export::check`).
+    ExportCheck {
+        run: u64,
+        policy: PolicyFile,
+    },
+    /// The masked export for a partner: its CSV in chunks ([`ResponseBody::Chunk`]), then
+    /// `Done::Export` with the manifest. The key is used for this request and kept nowhere.
+    Export {
+        run: u64,
+        policy: PolicyFile,
+        key: Secret,
+    },
     /// The engine's benchmark (`engine::bench::run`), in the worker.
     Bench {
         contacts: usize,
         transactions: usize,
         runs: usize,
     },
+}
+
+/// The pseudonym key as the user typed or generated it. Its `Debug` hides it, so that no log
+/// of a request shows it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(<hidden>)")
+    }
 }
 
 /// What the worker answers.
@@ -302,6 +328,12 @@ pub enum Done {
         bytes: u64,
         rows: usize,
     },
+    ExportCheck(Box<Manifest>),
+    /// A masked export's last chunk has been sent: the manifest to save beside it.
+    Export {
+        manifest: Box<Manifest>,
+        bytes: u64,
+    },
     /// A ratio the engine could not compute (NaN) travels as `null` and reads back as NaN.
     Bench(#[serde(deserialize_with = "read_bench")] BenchReport),
 }
@@ -359,6 +391,11 @@ pub enum Failure {
     Schema { message: String },
     /// A page or download of a run that is no longer in force, or of a table it lacks.
     NoSuchTable { run: u64, table: TableRef },
+    /// The masked export cannot be made as asked (a policy that does not fit, below k
+    /// without a confirmation, the dataset not built).
+    Export(ExportError),
+    /// The pseudonym key cannot be used.
+    Key(KeyError),
     /// A request the worker cannot read.
     BadRequest { message: String },
 }
@@ -392,6 +429,8 @@ impl std::fmt::Display for Failure {
                     "run {run} has no table {table:?} (a newer run replaced it)"
                 )
             }
+            Failure::Export(e) => e.fmt(f),
+            Failure::Key(e) => e.fmt(f),
             Failure::BadRequest { message } => write!(f, "bad request: {message}"),
         }
     }

@@ -19,6 +19,7 @@ use c360::engine::build::{Build, StepDone};
 use c360::engine::categories::{self, CategoryCount};
 use c360::engine::dag::SOURCES;
 use c360::engine::decode::Delimiter;
+use c360::engine::export::{self, csv::CsvChunks, Key, Manifest, PolicyFile};
 use c360::engine::mapping::{propose, recognise, Mapping};
 use c360::engine::source::{LoadFailure, SourceLoader};
 use c360::engine::{RunOutput, Schema, Sources, Table};
@@ -28,9 +29,9 @@ use crate::dashboard::Dashboard;
 use crate::profile::{Match, Profile};
 use crate::protocol::Failure;
 use crate::protocol::{
-    Direction, FileRef, Filter, FindingSummary, Inspection, NearMiss, NodeSummary, PageRequest,
-    Progress, RunRequest, RunSummary, Sample, Slot, Sort, SourceSpec, TablePage, TableRef,
-    TestSummary,
+    Direction, Done, FileRef, Filter, FindingSummary, Inspection, NearMiss, NodeSummary,
+    PageRequest, Progress, RunRequest, RunSummary, Sample, Secret, Slot, Sort, SourceSpec,
+    TablePage, TableRef, TestSummary,
 };
 
 /// The demo CRM export, bundled so the app works offline.
@@ -360,20 +361,67 @@ impl Session {
             })
     }
 
-    /// A table of the run in force as CSV, to send in pieces of about `chunk_bytes`.
+    /// A table of the run in force as CSV, to send in pieces.
     pub fn download(&self, run: u64, table: &TableRef) -> Result<Download, Failure> {
         Ok(Download {
-            table: self.table(run, table)?.clone(),
-            next_row: 0,
+            source: Source::Table {
+                table: self.table(run, table)?.clone(),
+                next_row: 0,
+            },
+            sent: 0,
+        })
+    }
+
+    /// What the masked export `policy` describes would be, for the run in force `run`;
+    /// `now_millis` is the manifest's creation time.
+    pub fn export_check(
+        &self,
+        run: u64,
+        policy: &PolicyFile,
+        now_millis: i64,
+    ) -> Result<Manifest, Failure> {
+        export::check(self.output_of(run)?, policy, now_millis).map_err(Failure::Export)
+    }
+
+    /// The masked export of the run in force `run`, as CSV to send in pieces, its manifest
+    /// at the end. The key is dropped when this returns: the pieces are made from the masked
+    /// table, which holds only pseudonyms.
+    pub fn export(
+        &self,
+        run: u64,
+        policy: &PolicyFile,
+        key: &Secret,
+        now_millis: i64,
+    ) -> Result<Download, Failure> {
+        let key = Key::from_secret(&key.0).map_err(Failure::Key)?;
+        let made = export::export(self.output_of(run)?, policy, &key, now_millis)
+            .map_err(Failure::Export)?;
+        Ok(Download {
+            source: Source::Export {
+                rows: made.table.num_rows(),
+                chunks: CsvChunks::new(made.table, Download::ROWS),
+                manifest: Box::new(made.manifest),
+            },
             sent: 0,
         })
     }
 }
 
+/// What a download writes.
+enum Source {
+    /// A table, as `c360 build` writes it.
+    Table { table: Table, next_row: usize },
+    /// A masked export, guarded against formulas, and its manifest.
+    Export {
+        chunks: CsvChunks<Table>,
+        rows: usize,
+        manifest: Box<Manifest>,
+    },
+}
+
 /// A download in progress: a table (its columns shared, not copied) and how far it got.
 pub struct Download {
-    table: Table,
-    next_row: usize,
+    source: Source,
     sent: u64,
 }
 
@@ -383,31 +431,55 @@ impl Download {
 
     /// The next piece of CSV (the header with the first), or `None` when all is sent.
     pub fn next_chunk(&mut self) -> Option<(Vec<u8>, u64)> {
-        let rows = self.table.num_rows();
-        if self.next_row >= rows && (self.sent > 0 || rows > 0) {
-            return None;
-        }
-        let end = (self.next_row + Self::ROWS).min(rows);
-        let part: Vec<u32> = (self.next_row as u32..end as u32).collect();
-        let mut bytes = Vec::new();
-        c360::engine::write::write_csv(&self.table.take(&part), &mut bytes)
-            .expect("writing to memory cannot fail");
-        if self.next_row > 0 {
-            // Every piece after the first without its header line.
-            let header_end = bytes.iter().position(|&b| b == b'\n').map_or(0, |p| p + 1);
-            bytes.drain(..header_end);
-        }
-        self.next_row = end.max(1);
+        let bytes = match &mut self.source {
+            Source::Table { table, next_row } => {
+                let rows = table.num_rows();
+                if *next_row >= rows && (self.sent > 0 || rows > 0) {
+                    return None;
+                }
+                let end = (*next_row + Self::ROWS).min(rows);
+                let part: Vec<u32> = (*next_row as u32..end as u32).collect();
+                let mut bytes = Vec::new();
+                c360::engine::write::write_csv(&table.take(&part), &mut bytes)
+                    .expect("writing to memory cannot fail");
+                if *next_row > 0 {
+                    // Every piece after the first without its header line.
+                    let header_end = bytes.iter().position(|&b| b == b'\n').map_or(0, |p| p + 1);
+                    bytes.drain(..header_end);
+                }
+                *next_row = end.max(1);
+                bytes
+            }
+            Source::Export { chunks, .. } => chunks.next()?,
+        };
         self.sent += bytes.len() as u64;
         Some((bytes, self.sent))
     }
 
-    pub fn rows(&self) -> usize {
-        self.table.num_rows()
+    /// The answer that ends the download, once every piece is sent.
+    pub fn done(self) -> Done {
+        match self.source {
+            Source::Table { table, .. } => Done::Download {
+                bytes: self.sent,
+                rows: table.num_rows(),
+            },
+            Source::Export { manifest, .. } => Done::Export {
+                manifest,
+                bytes: self.sent,
+            },
+        }
     }
 
     pub fn bytes_sent(&self) -> u64 {
         self.sent
+    }
+
+    /// The rows it writes.
+    pub fn rows(&self) -> usize {
+        match &self.source {
+            Source::Table { table, .. } => table.num_rows(),
+            Source::Export { rows, .. } => *rows,
+        }
     }
 }
 

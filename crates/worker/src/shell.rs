@@ -152,6 +152,25 @@ impl Worker {
                 Ok(download) => self.downloads.push_back((id, download)),
                 Err(failure) => self.answer(id, ResponseBody::Failed(failure)),
             },
+            RequestBody::ExportCheck { run, policy } => {
+                let body = match self
+                    .session
+                    .export_check(run, &policy, js_sys::Date::now() as i64)
+                {
+                    Ok(m) => ResponseBody::Done(Done::ExportCheck(Box::new(m))),
+                    Err(failure) => ResponseBody::Failed(failure),
+                };
+                self.answer(id, body);
+            }
+            RequestBody::Export { run, policy, key } => {
+                match self
+                    .session
+                    .export(run, &policy, &key, js_sys::Date::now() as i64)
+                {
+                    Ok(download) => self.downloads.push_back((id, download)),
+                    Err(failure) => self.answer(id, ResponseBody::Failed(failure)),
+                }
+            }
             RequestBody::Inspect { file, delimiter } => {
                 let body = match crate::session::inspect(&file, delimiter, &mut self.files) {
                     Ok(inspection) => ResponseBody::Done(Done::Inspect(Box::new(inspection))),
@@ -226,13 +245,7 @@ impl Worker {
                     );
                     self.downloads.push_back((id, download));
                 }
-                None => self.answer(
-                    id,
-                    ResponseBody::Done(Done::Download {
-                        bytes: download.bytes_sent(),
-                        rows: download.rows(),
-                    }),
-                ),
+                None => self.answer(id, ResponseBody::Done(download.done())),
             }
             return true;
         }

@@ -44,3 +44,8 @@ mod mapping;
 // the model's own table; every customer is in one segment and one R×F cell.
 #[path = "worker/dashboard.rs"]
 mod dashboard;
+
+// The masked export: the streamed pieces are the engine's export, the manifest comes last,
+// and the key is in no message.
+#[path = "worker/export.rs"]
+mod export;

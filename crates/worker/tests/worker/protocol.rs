@@ -5,11 +5,12 @@
 
 use std::collections::BTreeSet;
 
+use c360::engine::export::{Dataset, Policy, PolicyFile};
 use c360::engine::policy::{OrphanTransactions, Policies};
 use c360::engine::{InputError, RunError, SourceFile, SourceFiles, Sources};
 use c360_worker::protocol::{
     Direction, Done, Failure, Filter, PageRequest, Progress, Request, RequestBody, Response,
-    ResponseBody, RunSummary, Sort, SourceSpec, TableRef, READY_ID,
+    ResponseBody, RunSummary, Secret, Sort, SourceSpec, TableRef, READY_ID,
 };
 use c360_worker::session::{Session, DEMO_CONTACTS, DEMO_TRANSACTIONS};
 
@@ -27,6 +28,8 @@ fn request_kind(body: &RequestBody) -> &'static str {
         RequestBody::Dashboard { .. } => "dashboard",
         RequestBody::Search { .. } => "search",
         RequestBody::Profile { .. } => "profile",
+        RequestBody::ExportCheck { .. } => "export_check",
+        RequestBody::Export { .. } => "export",
         RequestBody::Bench { .. } => "bench",
     }
 }
@@ -44,17 +47,21 @@ fn response_kind(body: &ResponseBody) -> &'static str {
         ResponseBody::Done(Done::Search(_)) => "done/search",
         ResponseBody::Done(Done::Profile(_)) => "done/profile",
         ResponseBody::Done(Done::Download { .. }) => "done/download",
+        ResponseBody::Done(Done::ExportCheck(_)) => "done/export_check",
+        ResponseBody::Done(Done::Export { .. }) => "done/export",
         ResponseBody::Done(Done::Bench(_)) => "done/bench",
         ResponseBody::Failed(Failure::Run(_)) => "failed/run",
         ResponseBody::Failed(Failure::Input { .. }) => "failed/input",
         ResponseBody::Failed(Failure::Schema { .. }) => "failed/schema",
         ResponseBody::Failed(Failure::NoSuchTable { .. }) => "failed/no_such_table",
+        ResponseBody::Failed(Failure::Export(_)) => "failed/export",
+        ResponseBody::Failed(Failure::Key(_)) => "failed/key",
         ResponseBody::Failed(Failure::BadRequest { .. }) => "failed/bad_request",
         ResponseBody::Cancelled => "cancelled",
     }
 }
 
-const ALL_REQUEST_KINDS: [&str; 9] = [
+const ALL_REQUEST_KINDS: [&str; 11] = [
     "run",
     "cancel",
     "page",
@@ -63,10 +70,12 @@ const ALL_REQUEST_KINDS: [&str; 9] = [
     "dashboard",
     "search",
     "profile",
+    "export_check",
+    "export",
     "bench",
 ];
 
-const ALL_RESPONSE_KINDS: [&str; 18] = [
+const ALL_RESPONSE_KINDS: [&str; 22] = [
     "ready",
     "progress/parsing",
     "progress/step",
@@ -78,11 +87,15 @@ const ALL_RESPONSE_KINDS: [&str; 18] = [
     "done/search",
     "done/profile",
     "done/download",
+    "done/export_check",
+    "done/export",
     "done/bench",
     "failed/run",
     "failed/input",
     "failed/schema",
     "failed/no_such_table",
+    "failed/export",
+    "failed/key",
     "failed/bad_request",
     "cancelled",
 ];
@@ -231,6 +244,18 @@ fn every_request_kind_round_trips() {
             run: 3,
             id: "1ef5eb4e-7a06-4981-bfa7-f33b214a4242".into(),
         },
+        RequestBody::ExportCheck {
+            run: 3,
+            policy: PolicyFile::from_json(
+                r#"{"version": 1, "dataset": "customers", "columns": {"age": {"policy": "generalise", "to": "age_band", "width": 5}, "email_address": {"policy": "redact", "token": "—"}}, "quasi_identifiers": ["age"], "k": 3, "small_classes": "generalise"}"#,
+            )
+            .expect("a policy file"),
+        },
+        RequestBody::Export {
+            run: 3,
+            policy: PolicyFile::defaults(Dataset::ContactsJoinedWithTransactions),
+            key: Secret("a secret \"with\" quotes, long enough".into()),
+        },
         RequestBody::Bench {
             contacts: 100_000,
             transactions: 1_000_000,
@@ -312,10 +337,33 @@ fn every_response_kind_round_trips() {
     while let Some((bytes, sent)) = download.next_chunk() {
         bodies.push(ResponseBody::Chunk { bytes, sent });
     }
-    bodies.push(ResponseBody::Done(Done::Download {
-        bytes: download.bytes_sent(),
-        rows: download.rows(),
-    }));
+    bodies.push(ResponseBody::Done(download.done()));
+    let policy = PolicyFile::defaults(Dataset::Customers);
+    let checked = session
+        .export_check(run_id, &policy, 1)
+        .expect("the demo's customers check");
+    bodies.push(ResponseBody::Done(Done::ExportCheck(Box::new(checked))));
+    let key = Secret("correct horse battery staple".into());
+    let mut export = session
+        .export(run_id, &policy, &key, 1)
+        .expect("the demo's customers export");
+    while let Some((bytes, sent)) = export.next_chunk() {
+        bodies.push(ResponseBody::Chunk { bytes, sent });
+    }
+    bodies.push(ResponseBody::Done(export.done()));
+    let mut unknown = policy.clone();
+    unknown.columns.insert("phone".into(), Policy::Drop);
+    bodies.push(ResponseBody::Failed(
+        session
+            .export_check(run_id, &unknown, 1)
+            .expect_err("no column phone"),
+    ));
+    bodies.push(ResponseBody::Failed(
+        session
+            .export(run_id, &policy, &Secret("short".into()), 1)
+            .err()
+            .expect("a short key"),
+    ));
     let SourceSpec::File(shop) = files.add(
         "shop.csv",
         "customer_id;Order Date;price;qty\nc1;2023-04-15;12.5;1\n".as_bytes(),
