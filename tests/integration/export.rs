@@ -291,6 +291,39 @@ fn customers_join_the_transactions_on_the_pseudonym() {
         joined_customers > 1_000,
         "{joined_customers} customers joined"
     );
+    // Each customer carries their segment and next best categories, as the models have them.
+    let segments = &output
+        .node("model.c360.customer_segments")
+        .expect("built")
+        .table;
+    let segment_of: BTreeMap<String, String> = (0..segments.num_rows())
+        .map(|r| {
+            (
+                segments.text("id").get(r).unwrap().to_string(),
+                segments.text("segment").get(r).unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let mut segment_counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for s in column(&ch, &crows, "segment") {
+        *segment_counts.entry(s).or_default() += 1;
+    }
+    let mut expected_counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let exported_ids: BTreeSet<&str> = column(&ch, &crows, "id").into_iter().collect();
+    let key = Key::from_secret(SECRET).unwrap();
+    let pseudonymiser = c360::engine::export::pseudonym::Pseudonymiser::new(&key, 16);
+    for (id, segment) in &segment_of {
+        if exported_ids.contains(pseudonymiser.pseudonym(id).as_str()) {
+            *expected_counts.entry(segment.as_str()).or_default() += 1;
+        }
+    }
+    assert_eq!(segment_counts, expected_counts);
+    let firsts = column(&ch, &crows, "next_best_category_1");
+    assert!(
+        firsts.iter().all(|c| !c.is_empty()),
+        "every customer has a first recommendation"
+    );
+    assert!(ch.iter().any(|h| h == "next_best_category_3") && ch.iter().any(|h| h == "r_score"));
 }
 
 /// The k a recount of the exported file finds: the smallest number of distinct ids among rows

@@ -43,6 +43,7 @@ pub fn Nav(ws: RwSignal<Workspace>) -> impl IntoView {
             {link("Category spend", Route::Categories, "nav-categories")}
             {link("Recommendations", Route::Recommendations, "nav-recommendations")}
             {link("Customers", Route::Customer { id: None }, "nav-customers")}
+            {link("Partner export", Route::Export, "nav-export")}
         </nav>
     }
 }

@@ -42,6 +42,8 @@ pub enum Route {
     Recommendations,
     /// A customer's profile, or the search for one.
     Customer { id: Option<String> },
+    /// The PII-masked export for a partner: policies, key, k-anonymity report, download.
+    Export,
 }
 
 impl Default for Route {
@@ -154,6 +156,7 @@ impl Route {
             ["segments"] => Some(Route::Segments),
             ["categories"] => Some(Route::Categories),
             ["recommendations"] => Some(Route::Recommendations),
+            ["export"] => Some(Route::Export),
             ["customer"] => Some(Route::Customer { id: None }),
             ["customer", id] => Some(Route::Customer {
                 id: Some(decode(id)?),
@@ -203,6 +206,7 @@ impl Route {
             Route::Segments => "#/segments".to_string(),
             Route::Categories => "#/categories".to_string(),
             Route::Recommendations => "#/recommendations".to_string(),
+            Route::Export => "#/export".to_string(),
             Route::Customer { id: None } => "#/customer".to_string(),
             Route::Customer { id: Some(id) } => format!("#/customer/{}", encode(id)),
         }
@@ -263,6 +267,7 @@ mod tests {
             Route::Segments,
             Route::Categories,
             Route::Recommendations,
+            Route::Export,
             Route::Customer { id: None },
             Route::Customer {
                 id: Some("c/1 ü".into()),

@@ -30,6 +30,8 @@ pub mod pseudonym;
 
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
+
 use serde::{Deserialize, Serialize};
 
 pub use error::{ExportError, KeyError, PolicyError};
@@ -52,6 +54,7 @@ use crate::engine::table::Table;
 /// A dataset that can be exported.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Dataset {
+    /// The customers, with their segment and their next best categories.
     #[serde(rename = "customers")]
     Customers,
     /// The joined transactions: every transaction with its contact's columns.
@@ -133,6 +136,70 @@ impl PolicyFile {
     }
 }
 
+/// The segment columns of `customer_segments` a partner can use (the scores and the named
+/// segment; its age, gender and location repeat or refine the quasi-identifiers, so they
+/// are not added).
+pub const SEGMENT_COLUMNS: [&str; 6] = [
+    "recency_days",
+    "frequency",
+    "r_score",
+    "f_score",
+    "m_score",
+    "segment",
+];
+
+/// The `customers` dataset as exported: each customer with their segment columns and their
+/// three next best categories (`next_best_category_1` to `_3`, from `recommendations`), so a
+/// partner gets the single customer view in one file. A customer missing from either model
+/// gets empty cells.
+fn with_segments_and_recommendations(
+    customers: &Table,
+    segments: &Table,
+    recommendations: &Table,
+) -> Table {
+    let ids = customers.text(ENTITY);
+    let index = |table: &Table, column: &str| -> FxHashMap<String, Vec<u32>> {
+        let mut map: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        let text = table.text(column);
+        for row in 0..table.num_rows() {
+            if let Some(id) = text.get(row) {
+                map.entry(id.to_string()).or_default().push(row as u32);
+            }
+        }
+        map
+    };
+    let by_id = index(segments, ENTITY);
+    let rows: Vec<Option<u32>> = (0..customers.num_rows())
+        .map(|r| ids.get(r).and_then(|id| by_id.get(id)).map(|rows| rows[0]))
+        .collect();
+    let mut out = customers.clone();
+    for name in SEGMENT_COLUMNS {
+        if let Some(column) = segments.column(name) {
+            out.push(name, column.gather_optional(&rows));
+        }
+    }
+    let ranks = recommendations.integers("rank");
+    let categories = recommendations.column("category");
+    let by_customer = index(recommendations, "customer_id");
+    for rank in 1..=3i64 {
+        let rows: Vec<Option<u32>> = (0..customers.num_rows())
+            .map(|r| {
+                let mine = ids.get(r).and_then(|id| by_customer.get(id))?;
+                mine.iter()
+                    .copied()
+                    .find(|&row| ranks[row as usize] == Some(rank))
+            })
+            .collect();
+        if let Some(categories) = categories {
+            out.push(
+                format!("next_best_category_{rank}"),
+                categories.gather_optional(&rows),
+            );
+        }
+    }
+    out
+}
+
 /// The quasi-identifiers' masked columns, with `replace` standing in for one of them.
 fn qi_columns<'a>(
     plan: &Plan,
@@ -190,13 +257,27 @@ fn mask(
         dataset: dataset.model_name().into(),
         reason,
     };
-    let node = output
-        .node(&format!("model.c360.{}", dataset.model_name()))
-        .ok_or_else(|| not_built("the run has no such model".into()))?;
-    if node.result.status != NodeStatus::Success {
-        return Err(not_built(node.result.message.clone()));
-    }
-    let table = &node.table;
+    let built = |name: &str| {
+        let node = output
+            .node(&format!("model.c360.{name}"))
+            .ok_or_else(|| not_built(format!("the run has no model {name}")))?;
+        if node.result.status != NodeStatus::Success {
+            return Err(not_built(format!("{name}: {}", node.result.message)));
+        }
+        Ok(&node.table)
+    };
+    let joined;
+    let table = match dataset {
+        Dataset::Customers => {
+            joined = with_segments_and_recommendations(
+                built("customers")?,
+                built("customer_segments")?,
+                built("recommendations")?,
+            );
+            &joined
+        }
+        _ => built(dataset.model_name())?,
+    };
     let mut plan = file.resolve(table)?;
     let ctx = Context {
         pseudonymiser,
