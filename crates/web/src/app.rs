@@ -15,6 +15,7 @@
 
 use leptos::prelude::*;
 
+use c360::engine::export::{Dataset, PolicyFile};
 use c360::engine::RunConfig;
 
 use super::as_of::{now_millis, AsOfControl};
@@ -26,6 +27,7 @@ use super::dag::DagPicture;
 use super::dashboard_data;
 use super::drop_target::DropTarget;
 use super::error_alert::ErrorAlert;
+use super::export_page::ExportPage;
 use super::file_loading::file_loader;
 use super::findings::FindingsPanel;
 use super::freshness_panel::FreshnessPanel;
@@ -121,6 +123,7 @@ pub fn App() -> impl IntoView {
         })
     });
     let load = file_loader(ws, keeper);
+    let export_policy = RwSignal::new(PolicyFile::defaults(Dataset::Customers));
 
     view! {
         <DropTarget load=load>
@@ -149,6 +152,9 @@ pub fn App() -> impl IntoView {
                 </Show>
                 <Show when=move || route.with(|r| matches!(r, Route::Customer { .. }))>
                     <ProfilePage id=customer run=run/>
+                </Show>
+                <Show when=move || route.with(|r| *r == Route::Export)>
+                    <ExportPage run=run policy=export_policy/>
                 </Show>
                 // The project stays mounted behind a dashboard, so that coming back finds it
                 // as it was left.

@@ -1,4 +1,5 @@
-//! Saving a table as a CSV file, or the schema as YAML: a `blob:` URL, never a request.
+//! Saving a table as a CSV file, a masked export and its manifest, or the schema as YAML: a
+//! `blob:` URL, never a request.
 //!
 //! A table's CSV is written by the worker, exactly as `c360 build` writes it, and comes in
 //! chunks (transferred, not copied); the page only gathers them into one `Blob`.
@@ -6,7 +7,8 @@
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
-use c360_worker::protocol::{Done, RequestBody, ResponseBody, TableRef};
+use c360::engine::export::{Manifest, PolicyFile};
+use c360_worker::protocol::{Done, RequestBody, ResponseBody, Secret, TableRef};
 
 use super::client;
 
@@ -31,6 +33,63 @@ pub fn download_table(run: u64, table: TableRef, file_name: String) {
             _ => {}
         },
     );
+}
+
+/// How a masked export is going.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExportProgress {
+    /// Bytes of CSV received so far.
+    Receiving(u64),
+    /// Both files were offered for download.
+    Saved(Box<Manifest>),
+    Failed(String),
+}
+
+/// Makes the masked export `policy` describes of the run `run` under `key`, and offers its
+/// CSV and its manifest for download together, under the names the CLI writes. The CSV's
+/// pieces are gathered as they come (transferred from the worker, never copied into one
+/// string) and become one `Blob`.
+pub fn download_export(
+    run: u64,
+    policy: PolicyFile,
+    key: String,
+    on_progress: impl Fn(ExportProgress) + 'static,
+) -> u64 {
+    let parts = Array::new();
+    client::send(
+        RequestBody::Export {
+            run,
+            policy,
+            key: Secret(key),
+        },
+        &[],
+        move |response, bytes: Option<Uint8Array>| match response.body {
+            ResponseBody::Chunk { sent, .. } => {
+                if let Some(bytes) = bytes {
+                    parts.push(&bytes);
+                }
+                on_progress(ExportProgress::Receiving(sent));
+            }
+            ResponseBody::Done(Done::Export { manifest, .. }) => {
+                let csv = save(&manifest.file, "text/csv;charset=utf-8", &parts);
+                parts.set_length(0);
+                let json = save(
+                    &manifest.dataset.manifest_file_name(),
+                    "application/json",
+                    &Array::of1(&JsValue::from_str(&manifest.to_json())),
+                );
+                on_progress(match (csv, json) {
+                    (Some(()), Some(())) => ExportProgress::Saved(manifest),
+                    _ => ExportProgress::Failed("the browser refused to save the files".into()),
+                });
+            }
+            ResponseBody::Failed(failure) => {
+                on_progress(ExportProgress::Failed(failure.to_string()))
+            }
+            ResponseBody::Cancelled => on_progress(ExportProgress::Failed("cancelled".into())),
+            _ => {}
+        },
+    )
 }
 
 /// Offers `text` for download as `file_name`, of media type `mime`.

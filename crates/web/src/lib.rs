@@ -17,7 +17,7 @@
 //!
 //! The pure modules (`inputs`, `runner`, `workspace`, `schema_state`, `policy_switches`,
 //! `run_diff`, `grid`, `dag_layout`, `format`, `text_position`, `browser_bench`,
-//! `saved_session`) hold no browser type and compile on every target; the components, one
+//! `saved_session`, `export_edit`) hold no browser type and compile on every target; the components, one
 //! per file from `app` down, and the browser glue (`client`, `storage`) exist only on wasm32.
 //!
 //! The session (the last files, schema, policies, as-of date and mapping) is kept in the
@@ -27,6 +27,7 @@
 // tests run) on any target.
 pub mod browser_bench;
 pub mod dag_layout;
+pub mod export_edit;
 pub mod format;
 pub mod grid;
 pub mod inputs;
@@ -73,6 +74,14 @@ mod download;
 mod drop_target;
 #[cfg(target_arch = "wasm32")]
 mod error_alert;
+#[cfg(target_arch = "wasm32")]
+mod export_columns;
+#[cfg(target_arch = "wasm32")]
+mod export_key;
+#[cfg(target_arch = "wasm32")]
+mod export_page;
+#[cfg(target_arch = "wasm32")]
+mod export_report;
 #[cfg(target_arch = "wasm32")]
 mod file_loading;
 #[cfg(target_arch = "wasm32")]

@@ -36,6 +36,20 @@ pub enum QuasiKind {
     Location,
 }
 
+impl Classification {
+    /// The classification in words, as the app shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Classification::DirectIdentifier => "direct identifier",
+            Classification::Email => "e-mail (direct identifier)",
+            Classification::QuasiIdentifier(QuasiKind::Age) => "quasi-identifier: age",
+            Classification::QuasiIdentifier(QuasiKind::Gender) => "quasi-identifier: gender",
+            Classification::QuasiIdentifier(QuasiKind::Location) => "quasi-identifier: location",
+            Classification::Attribute => "attribute",
+        }
+    }
+}
+
 /// Column names of direct identifiers that are pseudonymised (ids: the join keys).
 fn is_id(name: &str) -> bool {
     name == "id" || name.ends_with("_id")

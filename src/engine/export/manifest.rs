@@ -36,6 +36,13 @@ pub struct Manifest {
     pub k_anonymity: KAnonymity,
 }
 
+impl Manifest {
+    /// The manifest as it is written beside the export: pretty JSON, a newline at the end.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("the manifest serialises") + "\n"
+    }
+}
+
 /// One column of the dataset and what became of it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ManifestColumn {

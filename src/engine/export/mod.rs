@@ -119,7 +119,7 @@ impl Export {
 
     /// The manifest as pretty JSON.
     pub fn manifest_json(&self) -> String {
-        serde_json::to_string_pretty(&self.manifest).expect("the manifest serialises") + "\n"
+        self.manifest.to_json()
     }
 }
 

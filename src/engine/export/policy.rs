@@ -174,6 +174,34 @@ pub enum SmallClasses {
     Keep,
 }
 
+impl SmallClasses {
+    pub const ALL: [SmallClasses; 3] = [
+        SmallClasses::Suppress,
+        SmallClasses::Generalise,
+        SmallClasses::Keep,
+    ];
+
+    /// The name the policy file and `c360 export --small-classes` use.
+    pub fn slug(self) -> &'static str {
+        match self {
+            SmallClasses::Suppress => "suppress",
+            SmallClasses::Generalise => "generalise",
+            SmallClasses::Keep => "keep",
+        }
+    }
+
+    /// The choice in words.
+    pub fn label(self) -> &'static str {
+        match self {
+            SmallClasses::Suppress => "Suppress the rows in classes smaller than k",
+            SmallClasses::Generalise => {
+                "Generalise further (wider age bands, coarser location), then suppress the rest"
+            }
+            SmallClasses::Keep => "Keep every row (below k only with an explicit confirmation)",
+        }
+    }
+}
+
 /// The policy file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -543,6 +571,14 @@ mod tests {
         assert!(!choices(DataType::Text, C::Attribute)
             .iter()
             .any(|p| matches!(p, Policy::Generalise(_))));
+    }
+
+    #[test]
+    fn small_classes_slugs_are_the_files() {
+        for s in SmallClasses::ALL {
+            let json = serde_json::to_string(&s).unwrap();
+            assert_eq!(json, format!("\"{}\"", s.slug()));
+        }
     }
 
     #[test]
