@@ -47,7 +47,7 @@ pub struct Args {
     #[arg(long)]
     k: Option<usize>,
     /// Rows in classes smaller than k: suppressed, generalised further (then suppressed), or
-    /// kept (only with --allow-below-k) [default: the policy file's, or suppress].
+    /// kept (only with --allow-below-k) [default: the policy file's, or generalise].
     #[arg(long, value_enum)]
     small_classes: Option<SmallClassesArg>,
     /// Confirm an export below k (recorded in the manifest).

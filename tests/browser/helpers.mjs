@@ -160,6 +160,35 @@ export function editLines(text, edits, expected) {
   return out.join('\n');
 }
 
+/** The records of a CSV text (RFC 4180 quoting), each an array of fields. */
+export function parseCsv(text) {
+  const records = [];
+  let field = '';
+  let record = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      record.push(field);
+      field = '';
+    } else if (c === '\n') {
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
+    } else if (c !== '\r') field += c;
+  }
+  if (field || record.length) records.push([...record, field]);
+  return records;
+}
+
 /** Fails the test if the page logged an error or reached for another host. */
 export function assertClean({ errors, external }) {
   assert.deepEqual(errors, [], 'console errors');

@@ -13,38 +13,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { assertClean, columns, launch, mainTable, openApp, openNode } from './helpers.mjs';
+import { assertClean, columns, launch, mainTable, openApp, openNode, parseCsv } from './helpers.mjs';
 
 const CUSTOMERS = 'model.c360.customers';
-
-/** The records of a CSV text (RFC 4180 quoting), each an array of fields. */
-function parseCsv(text) {
-  const records = [];
-  let field = '';
-  let record = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      record.push(field);
-      field = '';
-    } else if (c === '\n') {
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-    } else if (c !== '\r') field += c;
-  }
-  if (field || record.length) records.push([...record, field]);
-  return records;
-}
 
 const seed = async (name) =>
   parseCsv(await readFile(new URL(`../../seeds/${name}`, import.meta.url), 'utf8'));

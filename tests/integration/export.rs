@@ -398,7 +398,9 @@ fn small_classes_are_suppressed_and_listed() {
         ("f", "M", "1980-01-01"),
         ("g", "M", "1979-01-01"),
     ]);
-    let (bytes, m) = export_bytes(&output, &PolicyFile::defaults(Dataset::Customers), SECRET);
+    let mut file = PolicyFile::defaults(Dataset::Customers);
+    file.small_classes = SmallClasses::Suppress;
+    let (bytes, m) = export_bytes(&output, &file, SECRET);
     let k = &m.k_anonymity;
     assert_eq!(k.quasi_identifiers, ["gender", "age"]);
     assert_eq!(k.before.smallest_class, Some(2));
@@ -416,6 +418,70 @@ fn small_classes_are_suppressed_and_listed() {
     assert_eq!(m.exported_rows, 5);
     let (header, rows) = read_csv(&bytes);
     assert!(column(&header, &rows, "gender").iter().all(|g| *g == "F"));
+}
+
+#[test]
+fn by_default_a_small_dataset_is_generalised_to_the_top_rather_than_emptied() {
+    // The same seven people: no width of age band makes the two men a class of five, so the
+    // default climbs to the top of the ladders (every value `*`) and keeps all seven.
+    let output = people(&[
+        ("a", "F", "1990-01-01"),
+        ("b", "F", "1989-01-01"),
+        ("c", "F", "1988-01-01"),
+        ("d", "F", "1987-01-01"),
+        ("e", "F", "1986-01-01"),
+        ("f", "M", "1980-01-01"),
+        ("g", "M", "1979-01-01"),
+    ]);
+    let (bytes, m) = export_bytes(&output, &PolicyFile::defaults(Dataset::Customers), SECRET);
+    let k = &m.k_anonymity;
+    assert_eq!(k.small_classes, SmallClasses::Generalise);
+    assert_eq!(k.suppression_limit_rows, Some(0));
+    assert_eq!((k.rows_suppressed, k.k_achieved), (0, Some(7)));
+    let steps: Vec<(&str, String)> = k
+        .generalised
+        .iter()
+        .map(|s| (s.column.as_str(), s.to.label()))
+        .collect();
+    // The band widens first: a step that keeps some values wins a tie with one that blanks.
+    assert_eq!(
+        steps,
+        [
+            ("age", "generalise to 20-year age bands".to_string()),
+            ("gender", "redact (every value *)".to_string()),
+            ("age", "redact (every value *)".to_string()),
+        ]
+    );
+    let (header, rows) = read_csv(&bytes);
+    assert!(column(&header, &rows, "gender").iter().all(|g| *g == "*"));
+    assert!(column(&header, &rows, "age").iter().all(|a| *a == "*"));
+    assert_eq!(k.k_achieved, recount(&bytes, &m));
+}
+
+#[test]
+fn a_few_rare_people_are_suppressed_rather_than_everyone_generalised() {
+    // 298 people in two big classes and two rare ones: 2 rows are within the 1% limit (3 of
+    // 300), so nobody's age band is widened and the two are suppressed.
+    let mut rows: Vec<(String, &str, &str)> = Vec::new();
+    for i in 0..150 {
+        rows.push((format!("f{i}"), "F", "1990-01-01"));
+    }
+    for i in 0..148 {
+        rows.push((format!("m{i}"), "M", "1990-01-01"));
+    }
+    rows.push(("old1".into(), "M", "1930-01-01"));
+    rows.push(("old2".into(), "F", "1931-06-01"));
+    let borrowed: Vec<(&str, &str, &str)> =
+        rows.iter().map(|(i, g, b)| (i.as_str(), *g, *b)).collect();
+    let output = people(&borrowed);
+    let (bytes, m) = export_bytes(&output, &PolicyFile::defaults(Dataset::Customers), SECRET);
+    let k = &m.k_anonymity;
+    assert_eq!(k.suppression_limit_rows, Some(3));
+    assert!(k.generalised.is_empty(), "{:?}", k.generalised);
+    assert_eq!(k.rows_suppressed, 2);
+    assert_eq!(k.suppressed_classes.len(), 2);
+    assert_eq!(k.k_achieved, Some(148));
+    assert_eq!(k.k_achieved, recount(&bytes, &m));
 }
 
 #[test]
@@ -481,11 +547,9 @@ fn a_persons_many_transactions_do_not_make_a_class() {
         transactions_csv(&transactions),
         AS_OF,
     );
-    let (bytes, m) = export_bytes(
-        &output,
-        &PolicyFile::defaults(Dataset::ContactsJoinedWithTransactions),
-        SECRET,
-    );
+    let mut file = PolicyFile::defaults(Dataset::ContactsJoinedWithTransactions);
+    file.small_classes = SmallClasses::Suppress;
+    let (bytes, m) = export_bytes(&output, &file, SECRET);
     let k = &m.k_anonymity;
     assert_eq!(k.class_size_counts, "distinct id");
     assert_eq!(k.quasi_identifiers, ["gender", "address", "birth_date"]);
@@ -688,13 +752,9 @@ fn a_policy_for_a_column_that_does_not_exist_lists_the_valid_ones() {
 fn the_manifest_says_what_was_done_and_never_the_key() {
     let (c, t) = seeds();
     let output = build(&c, &t, AS_OF);
-    let made = export(
-        &output,
-        &PolicyFile::defaults(Dataset::StgSfContacts),
-        &key(SECRET),
-        1_764_583_200_000,
-    )
-    .unwrap();
+    let mut file = PolicyFile::defaults(Dataset::StgSfContacts);
+    file.small_classes = SmallClasses::Suppress;
+    let made = export(&output, &file, &key(SECRET), 1_764_583_200_000).unwrap();
     let json = made.manifest_json();
     assert!(!json.contains(SECRET));
     let m: Manifest = serde_json::from_str(&json).unwrap();

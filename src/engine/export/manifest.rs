@@ -87,6 +87,9 @@ pub struct KAnonymity {
     /// The smallest class of the exported file (`None` when no row is exported).
     pub k_achieved: Option<usize>,
     pub small_classes: SmallClasses,
+    /// With `generalise`: the most rows left to suppression rather than generalised further
+    /// (1% of the rows, [`super::SUPPRESSION_LIMIT`]).
+    pub suppression_limit_rows: Option<usize>,
     /// The user's explicit confirmation of an export below k.
     pub allow_below_k: bool,
     /// Whether the exported file is below the k requested.

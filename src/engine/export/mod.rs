@@ -96,6 +96,17 @@ impl Dataset {
     }
 }
 
+/// The share of rows that `small_classes: generalise` may leave to suppression rather than
+/// coarsen every row for: 1%, so that a few rare people (the one 90-year-old in a postcode)
+/// are suppressed instead of widening everyone's age band, as statistical disclosure tools
+/// do with their suppression limit.
+pub const SUPPRESSION_LIMIT: f64 = 0.01;
+
+/// The most rows `small_classes: generalise` suppresses rather than generalise further.
+pub fn suppression_limit(rows: usize) -> usize {
+    (rows as f64 * SUPPRESSION_LIMIT).floor() as usize
+}
+
 /// The column whose distinct values are the people a class counts.
 const ENTITY: &str = "id";
 
@@ -300,11 +311,14 @@ fn mask(
     let mut current: Classes = classes(&qi_columns(&plan, &masked, None), entity, rows);
     let before = current.risk(k);
     let mut generalised = Vec::new();
+    let limit = suppression_limit(rows);
     if file.small_classes == SmallClasses::Generalise {
-        // Greedy: coarsen whichever quasi-identifier leaves the fewest rows in small classes,
-        // until none does or every one is as coarse as it goes.
-        while current.risk(k).rows_in_small_classes > 0 {
-            let mut best: Option<(usize, Policy, Masked, Classes, usize)> = None;
+        // Greedy: coarsen whichever quasi-identifier leaves the fewest rows in small classes
+        // (on a tie, one that keeps some of its values over one that blanks them all), until
+        // at most `limit` rows are in small classes — those are then suppressed — or every
+        // one is as coarse as it goes.
+        while current.risk(k).rows_in_small_classes > limit {
+            let mut best: Option<(usize, Policy, Masked, Classes, (usize, bool))> = None;
             for &qi in &plan.quasi_identifiers {
                 let column = &plan.columns[qi];
                 let kind = match column.classification {
@@ -320,7 +334,7 @@ fn mask(
                     entity,
                     rows,
                 );
-                let small = tried.risk(k).rows_in_small_classes;
+                let small = (tried.risk(k).rows_in_small_classes, next == policy::top());
                 if best.as_ref().is_none_or(|b| small < b.4) {
                     best = Some((qi, next, candidate, tried, small));
                 }
@@ -454,6 +468,8 @@ fn mask(
             k_requested: k,
             k_achieved: after.smallest_class,
             small_classes: file.small_classes,
+            suppression_limit_rows: (file.small_classes == SmallClasses::Generalise)
+                .then_some(limit),
             allow_below_k: file.allow_below_k,
             below_k: after.smallest_class.is_some_and(|s| s < k),
             rows_suppressed: rows - kept.len(),

@@ -22,7 +22,7 @@
 //! Every field but `version` and `dataset` may be left out: a column not listed gets its
 //! default ([`super::classify::default_policy`]), the quasi-identifiers default to the
 //! dataset's age, gender and location columns that are exported, `k` to 5, `small_classes`
-//! to `suppress`, the length to 16 hex digits. A file that names a column the dataset does
+//! to `generalise`, the length to 16 hex digits. A file that names a column the dataset does
 //! not have, or a policy that cannot apply to a column's type, is a [`PolicyError`] naming
 //! the column and the valid choices; nothing is exported.
 //!
@@ -89,7 +89,7 @@ impl Policy {
         match self {
             Policy::Keep => "keep".into(),
             Policy::Drop => "drop".into(),
-            Policy::Redact { .. } => "redact".into(),
+            Policy::Redact { token } => format!("redact (every value {token})"),
             Policy::Mask { keep } => format!("mask (first {keep} characters)"),
             Policy::Pseudonymise => "pseudonymise".into(),
             Policy::Generalise(g) => format!("generalise to {}", g.label()),
@@ -165,10 +165,11 @@ impl Generalisation {
 #[serde(rename_all = "snake_case")]
 pub enum SmallClasses {
     /// Leave those rows out, counted and listed by class in the manifest.
-    #[default]
     Suppress,
-    /// Coarsen the quasi-identifiers (wider age bands, coarser location) until the export is
-    /// k-anonymous, then suppress whatever is still in a small class.
+    /// Coarsen the quasi-identifiers (wider age bands, coarser location, at the top `*`)
+    /// until at most 1% of the rows are in small classes ([`super::SUPPRESSION_LIMIT`]), then
+    /// suppress those, counted and listed. The default: it keeps the most rows k-anonymous.
+    #[default]
     Generalise,
     /// Change nothing: the export is made only if it is k-anonymous, or with `allow_below_k`.
     Keep,
@@ -195,7 +196,8 @@ impl SmallClasses {
         match self {
             SmallClasses::Suppress => "Suppress the rows in classes smaller than k",
             SmallClasses::Generalise => {
-                "Generalise further (wider age bands, coarser location), then suppress the rest"
+                "Generalise further (wider age bands, coarser location) until at most 1% of rows \
+                 are left, then suppress those"
             }
             SmallClasses::Keep => "Keep every row (below k only with an explicit confirmation)",
         }
@@ -427,20 +429,26 @@ pub fn choices(data_type: DataType, classification: Classification) -> Vec<Polic
 }
 
 /// The next coarser policy of a quasi-identifier, for `small_classes: generalise`: wider age
-/// bands (5, 10, 20 years), a shorter postcode then the state, a day then a week.
+/// bands (5, 10, 20 years), a shorter postcode then the state, a day then a week, and at the
+/// top of the age, location and gender ladders every value as `*` ([`top`]).
 pub fn coarser(policy: &Policy, data_type: DataType, kind: Option<QuasiKind>) -> Option<Policy> {
     use Generalisation as G;
     let next = match policy {
-        Policy::Generalise(G::AgeBand { width }) => G::AgeBand {
-            width: [5, 10, 20].into_iter().find(|w| w > width)?,
-        },
+        Policy::Generalise(G::AgeBand { width }) => {
+            match [5, 10, 20].into_iter().find(|w| w > width) {
+                Some(width) => G::AgeBand { width },
+                None => return Some(top()),
+            }
+        }
         Policy::Generalise(G::YearOfBirth) => G::AgeBand { width: 5 },
         Policy::Generalise(G::Postcode { digits }) if *digits > 2 => G::Postcode { digits: 2 },
         Policy::Generalise(G::Postcode { .. }) => G::State,
+        Policy::Generalise(G::State) => return Some(top()),
         Policy::Generalise(G::Day) => G::Week,
         Policy::Keep => match (kind, data_type) {
             (Some(QuasiKind::Age), DataType::Integer | DataType::Date) => G::AgeBand { width: 5 },
             (Some(QuasiKind::Location), DataType::Text) => G::Postcode { digits: 3 },
+            (Some(QuasiKind::Gender), _) => return Some(top()),
             (_, DataType::Timestamp | DataType::Date) => G::Day,
             _ => return None,
         },
@@ -448,6 +456,17 @@ pub fn coarser(policy: &Policy, data_type: DataType, kind: Option<QuasiKind>) ->
     };
     Some(Policy::Generalise(next))
 }
+
+/// The top of every quasi-identifier's ladder: each value replaced by `*` (empty values stay
+/// empty), so the column no longer tells anyone apart.
+pub fn top() -> Policy {
+    Policy::Redact {
+        token: TOP_TOKEN.into(),
+    }
+}
+
+/// What [`top`] writes in place of every value.
+pub const TOP_TOKEN: &str = "*";
 
 #[cfg(test)]
 mod tests {
@@ -591,10 +610,9 @@ mod tests {
             seen.push(next.clone());
             p = next;
         }
-        assert_eq!(
-            seen,
-            [5, 10, 20].map(|width| g(G::AgeBand { width })).to_vec()
-        );
+        let mut want = [5, 10, 20].map(|width| g(G::AgeBand { width })).to_vec();
+        want.push(top());
+        assert_eq!(seen, want);
         assert_eq!(
             coarser(&g(G::Postcode { digits: 3 }), DataType::Text, None),
             Some(g(G::Postcode { digits: 2 }))
@@ -603,10 +621,11 @@ mod tests {
             coarser(&g(G::Postcode { digits: 2 }), DataType::Text, None),
             Some(g(G::State))
         );
-        assert_eq!(coarser(&g(G::State), DataType::Text, None), None);
+        assert_eq!(coarser(&g(G::State), DataType::Text, None), Some(top()));
+        assert_eq!(coarser(&top(), DataType::Text, None), None);
         assert_eq!(
             coarser(&Policy::Keep, DataType::Text, Some(QuasiKind::Gender)),
-            None
+            Some(top())
         );
     }
 }
