@@ -2,7 +2,7 @@
 //! `blob:` URL, never a request.
 //!
 //! A table's CSV is written by the worker, exactly as `c360 build` writes it, and comes in
-//! chunks (transferred, not copied); the page only gathers them into one `Blob`.
+//! chunks (transferred, not copied); the page only appends them to one `Blob`, as they come.
 
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
@@ -14,18 +14,18 @@ use super::client;
 
 /// Offers a table of the run `run` for download as `file_name`.
 pub fn download_table(run: u64, table: TableRef, file_name: String) {
-    let parts = Array::new();
+    let mut file = Gathered::new();
     client::send(
         RequestBody::Download { run, table },
         &[],
         move |response, bytes: Option<Uint8Array>| match response.body {
             ResponseBody::Chunk { .. } => {
                 if let Some(bytes) = bytes {
-                    parts.push(&bytes);
+                    file.push(&bytes);
                 }
             }
             ResponseBody::Done(Done::Download { .. }) => {
-                let _ = save(&file_name, "text/csv;charset=utf-8", &parts);
+                let _ = file.save(&file_name, "text/csv;charset=utf-8");
             }
             ResponseBody::Failed(failure) => {
                 web_sys::console::error_1(&format!("c360: download failed: {failure}").into());
@@ -55,7 +55,7 @@ pub fn download_export(
     key: String,
     on_progress: impl Fn(ExportProgress) + 'static,
 ) -> u64 {
-    let parts = Array::new();
+    let mut file = Gathered::new();
     client::send(
         RequestBody::Export {
             run,
@@ -66,13 +66,12 @@ pub fn download_export(
         move |response, bytes: Option<Uint8Array>| match response.body {
             ResponseBody::Chunk { sent, .. } => {
                 if let Some(bytes) = bytes {
-                    parts.push(&bytes);
+                    file.push(&bytes);
                 }
                 on_progress(ExportProgress::Receiving(sent));
             }
             ResponseBody::Done(Done::Export { manifest, .. }) => {
-                let csv = save(&manifest.file, "text/csv;charset=utf-8", &parts);
-                parts.set_length(0);
+                let csv = file.save(&manifest.file, "text/csv;charset=utf-8");
                 let json = save(
                     &manifest.dataset.manifest_file_name(),
                     "application/json",
@@ -90,6 +89,37 @@ pub fn download_export(
             _ => {}
         },
     )
+}
+
+/// A file arriving in pieces, held once: each piece is appended to a `Blob` made of the
+/// blob so far and the piece (a browser composes blobs by reference, without copying what
+/// they hold), so the piece itself can go as soon as it is appended, and a large download is
+/// never in memory twice — neither as pieces and a blob, nor as one string.
+struct Gathered {
+    blob: Option<web_sys::Blob>,
+}
+
+impl Gathered {
+    fn new() -> Gathered {
+        Gathered { blob: None }
+    }
+
+    fn push(&mut self, bytes: &Uint8Array) {
+        let parts = match self.blob.take() {
+            Some(blob) => Array::of2(&blob, bytes),
+            None => Array::of1(bytes),
+        };
+        self.blob = web_sys::Blob::new_with_u8_array_sequence(&parts).ok();
+    }
+
+    /// Offers what arrived as `file_name`, of type `mime`, and lets it go.
+    fn save(&mut self, file_name: &str, mime: &str) -> Option<()> {
+        let parts = match self.blob.take() {
+            Some(blob) => Array::of1(&blob),
+            None => Array::new(),
+        };
+        save(file_name, mime, &parts)
+    }
 }
 
 /// Offers `text` for download as `file_name`, of media type `mime`.

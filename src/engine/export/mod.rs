@@ -211,6 +211,17 @@ fn with_segments_and_recommendations(
     out
 }
 
+/// One step up a quasi-identifier's ladder, as tried: the column (an index into the plan),
+/// its coarser policy and masked values, the classes they make, and what it costs: the rows
+/// still in small classes, then whether it blanks the column.
+struct Step {
+    qi: usize,
+    next: Policy,
+    candidate: Masked,
+    tried: Classes,
+    cost: (usize, bool),
+}
+
 /// The quasi-identifiers' masked columns, with `replace` standing in for one of them.
 fn qi_columns<'a>(
     plan: &Plan,
@@ -318,7 +329,7 @@ fn mask(
         // at most `limit` rows are in small classes — those are then suppressed — or every
         // one is as coarse as it goes.
         while current.risk(k).rows_in_small_classes > limit {
-            let mut best: Option<(usize, Policy, Masked, Classes, (usize, bool))> = None;
+            let mut best: Option<Step> = None;
             for &qi in &plan.quasi_identifiers {
                 let column = &plan.columns[qi];
                 let kind = match column.classification {
@@ -334,12 +345,25 @@ fn mask(
                     entity,
                     rows,
                 );
-                let small = (tried.risk(k).rows_in_small_classes, next == policy::top());
-                if best.as_ref().is_none_or(|b| small < b.4) {
-                    best = Some((qi, next, candidate, tried, small));
+                let cost = (tried.risk(k).rows_in_small_classes, next == policy::top());
+                if best.as_ref().is_none_or(|b| cost < b.cost) {
+                    best = Some(Step {
+                        qi,
+                        next,
+                        candidate,
+                        tried,
+                        cost,
+                    });
                 }
             }
-            let Some((qi, next, candidate, tried, _)) = best else {
+            let Some(Step {
+                qi,
+                next,
+                candidate,
+                tried,
+                ..
+            }) = best
+            else {
                 break;
             };
             let column = &mut plan.columns[qi];
