@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use c360::engine::column::NULL_CODE;
 use c360::engine::decimal::Decimal;
 use c360::engine::{RunOutput, Table};
 use serde::{Deserialize, Serialize};
@@ -82,9 +83,37 @@ fn whole_row(table: &Table, row: usize) -> Vec<(String, Option<String>)> {
         .collect()
 }
 
+/// The columns a search looks in.
+const SEARCHED: [&str; 3] = ["id", "name", "email_address"];
+
+/// The contacts of a run, ready to search as the user types: each searched column's
+/// distinct values lowercased once (not every contact's fields at every keystroke) and each
+/// contact's value codes.
+pub struct SearchIndex {
+    /// Per searched column: each distinct value lowercased, by code.
+    lowered: Vec<Vec<String>>,
+    /// Per searched column: each contact's code (`NULL_CODE` for an empty value).
+    codes: Vec<Vec<u32>>,
+}
+
+impl SearchIndex {
+    /// The index of the run's `stg_sf__contacts`; `None` when it was not built.
+    pub fn new(output: &RunOutput) -> Option<SearchIndex> {
+        let contacts = model(output, "stg_sf__contacts")?;
+        let (mut lowered, mut codes) = (Vec::new(), Vec::new());
+        for column in SEARCHED {
+            let text = contacts.text(column);
+            lowered.push(text.pool.iter().map(str::to_lowercase).collect());
+            codes.push(text.codes.clone());
+        }
+        Some(SearchIndex { lowered, codes })
+    }
+}
+
 /// The contacts whose id, e-mail or name contains `text` (ignoring case), those whose id,
 /// e-mail or name starts with it first, at most [`SEARCH_LIMIT`]; none for blank text.
-pub fn search(output: &RunOutput, text: &str) -> Vec<Match> {
+/// `index` is [`SearchIndex::new`] of the same `output`.
+pub fn search(output: &RunOutput, index: &SearchIndex, text: &str) -> Vec<Match> {
     let needle = text.trim().to_lowercase();
     let Some(contacts) = model(output, "stg_sf__contacts") else {
         return Vec::new();
@@ -92,19 +121,42 @@ pub fn search(output: &RunOutput, text: &str) -> Vec<Match> {
     if needle.is_empty() {
         return Vec::new();
     }
+    // Per column and distinct value: 0 no match, 1 contains the text, 2 starts with it.
+    let hits: Vec<Vec<u8>> = index
+        .lowered
+        .iter()
+        .map(|values| {
+            values
+                .iter()
+                .map(|v| match v.find(&needle) {
+                    Some(0) => 2,
+                    Some(_) => 1,
+                    None => 0,
+                })
+                .collect()
+        })
+        .collect();
     let mut found: Vec<(bool, Match)> = Vec::new();
     for row in 0..contacts.num_rows() {
+        let best = index
+            .codes
+            .iter()
+            .zip(&hits)
+            .map(|(codes, hits)| match codes[row] {
+                NULL_CODE => 0,
+                code => hits[code as usize],
+            })
+            .max()
+            .unwrap_or(0);
+        if best == 0 {
+            continue;
+        }
         let m = Match {
             id: cell(contacts, row, "id").unwrap_or_default(),
             name: cell(contacts, row, "name"),
             email: cell(contacts, row, "email_address"),
         };
-        let fields = [Some(&m.id), m.name.as_ref(), m.email.as_ref()];
-        let lowered: Vec<String> = fields.iter().flatten().map(|f| f.to_lowercase()).collect();
-        if lowered.iter().any(|f| f.contains(&needle)) {
-            let starts = lowered.iter().any(|f| f.starts_with(&needle));
-            found.push((starts, m));
-        }
+        found.push((best == 2, m));
     }
     found.sort_by(|a, b| {
         b.0.cmp(&a.0)

@@ -26,7 +26,7 @@ use c360::engine::{RunOutput, Schema, Sources, Table};
 use web_time::Instant;
 
 use crate::dashboard::Dashboard;
-use crate::profile::{Match, Profile};
+use crate::profile::{Match, Profile, SearchIndex};
 use crate::protocol::Failure;
 use crate::protocol::{
     Direction, Done, FileRef, Filter, FindingSummary, Inspection, NearMiss, NodeSummary,
@@ -156,6 +156,8 @@ pub struct Session {
     committed: Option<Committed>,
     /// Row orders already computed for the run in force, by table, sort and filter.
     orders: HashMap<OrderKey, Arc<[u32]>>,
+    /// The contacts of the run in force, ready to search (made at its first search).
+    search_index: Option<SearchIndex>,
 }
 
 /// One step of a run task.
@@ -250,6 +252,7 @@ impl Session {
         }
         let summary = summarize(task.id, &task.request, &output, task.categories);
         self.orders.clear();
+        self.search_index = None;
         self.committed = Some(Committed {
             summary: summary.clone(),
             output,
@@ -333,8 +336,16 @@ impl Session {
     }
 
     /// The contacts of the run in force that a search finds.
-    pub fn search(&self, run: u64, text: &str) -> Result<Vec<Match>, Failure> {
-        Ok(crate::profile::search(self.output_of(run)?, text))
+    pub fn search(&mut self, run: u64, text: &str) -> Result<Vec<Match>, Failure> {
+        let output = self.output_of(run)?;
+        if self.search_index.is_none() {
+            self.search_index = SearchIndex::new(output);
+        }
+        let output = self.output_of(run)?;
+        Ok(match &self.search_index {
+            Some(index) => crate::profile::search(output, index, text),
+            None => Vec::new(),
+        })
     }
 
     /// One contact's profile in the run in force; refused for an id no contact has.

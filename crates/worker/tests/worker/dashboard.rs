@@ -267,4 +267,28 @@ fn a_search_finds_contacts_by_id_email_or_name_and_a_profile_is_the_models_rows(
         session.profile(id, "nobody"),
         Err(Failure::NoSuchTable { .. })
     ));
+
+    // A new run searches its own contacts, not those the last search indexed.
+    let g = generated();
+    let sources = [
+        files.add("contacts.csv", &g.contacts),
+        files.add("transactions.csv", &g.transactions),
+    ];
+    let next = run(&mut session, &mut files, 2, request_with(sources))
+        .unwrap()
+        .summary
+        .run;
+    assert!(session.search(next, "1ef5eb4e").unwrap().is_empty());
+    assert!(matches!(
+        session.search(id, "ruby"),
+        Err(Failure::NoSuchTable { .. })
+    ));
+    let some = records(&session, next, "stg_sf__contacts");
+    let name_at = some[0].iter().position(|h| h == "name").unwrap();
+    let name = &some[1][name_at];
+    let found = session.search(next, &name.to_uppercase()).unwrap();
+    assert!(
+        found.iter().any(|m| m.name.as_deref() == Some(name)),
+        "{name}"
+    );
 }
