@@ -2,7 +2,8 @@
 // models they link to (the revenue is the sum of customers.total_expense), the segments page
 // draws its charts with text alternatives and says the demo's quintiles are thin, a segment's
 // bar lists its customers (the table filtered), the back button returns, a dashboard's URL
-// opened cold lands on it, and each page's screenshot is written for a person to look at.
+// opened cold lands on it, a chart item's tooltip shows on keyboard focus and on hover, and
+// each page's screenshot is written for a person to look at.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -89,6 +90,62 @@ test('segments: charts with text alternatives, a thin-quintiles note, a segment 
   assert.match(await page.evaluate(() => location.hash), /filter=segment%3A/);
   await page.goBack();
   await sizes.waitFor();
+  assertClean(app);
+  await app.context.close();
+});
+
+test('a chart item shows its tooltip on keyboard focus and on hover, and hides it on blur, leaving and Escape', async () => {
+  const app = await openApp(browser);
+  const { page } = app;
+  await page.getByTestId('nav-segments').click();
+  const sizes = page.getByTestId('segments-page').getByTestId('chart-segment-sizes');
+  await sizes.waitFor();
+  const tooltip = sizes.getByTestId('chart-tooltip');
+  assert.equal(await tooltip.isHidden(), true, 'no tooltip before a bar is reached');
+  const bars = sizes.locator('[data-bar]');
+  // What a bar prints: its label and, at its end, its value.
+  const says = async (bar) => `${await bar.getAttribute('data-bar')}: ${await bar.locator('text').nth(1).textContent()} customers`;
+
+  // Tab from the chart's toggle reaches the first bar, then the second.
+  await sizes.getByRole('button', { name: 'Show as table' }).focus();
+  await page.keyboard.press('Tab');
+  assert.equal(await bars.first().evaluate((e) => e === document.activeElement), true, 'the first bar has focus');
+  await tooltip.waitFor();
+  assert.equal(await tooltip.getAttribute('role'), 'tooltip');
+  assert.equal(await tooltip.textContent(), await says(bars.first()));
+  const id = await tooltip.getAttribute('id');
+  assert.equal(await bars.first().getAttribute('aria-describedby'), id);
+  // It is drawn over its chart.
+  const [tip, figure] = [await tooltip.boundingBox(), await sizes.boundingBox()];
+  assert.ok(tip.width > 0 && tip.x < figure.x + figure.width && tip.x + tip.width > figure.x, 'over the chart');
+  assert.ok(tip.y > figure.y - tip.height && tip.y < figure.y + figure.height, 'over the chart');
+
+  await page.keyboard.press('Tab');
+  assert.equal(await tooltip.textContent(), await says(bars.nth(1)));
+  assert.equal(await bars.nth(1).getAttribute('aria-describedby'), id);
+  assert.equal(await bars.first().getAttribute('aria-describedby'), null, 'only the described bar names it');
+
+  // Escape dismisses it where focus stays; blur hides it and drops the reference.
+  await page.keyboard.press('Escape');
+  await tooltip.waitFor({ state: 'hidden' });
+  assert.equal(await bars.nth(1).getAttribute('aria-describedby'), null);
+  await page.keyboard.press('Shift+Tab');
+  await tooltip.waitFor();
+  assert.equal(await tooltip.textContent(), await says(bars.first()));
+  await bars.first().blur();
+  await tooltip.waitFor({ state: 'hidden' });
+  assert.equal(await bars.first().getAttribute('aria-describedby'), null);
+
+  // A heat map's cell, by hover: its row, column and count; leaving it hides the tooltip.
+  const rf = page.getByTestId('segments-page').getByTestId('chart-rf');
+  const cell = rf.locator('[data-cell="5/1"]');
+  await cell.hover();
+  const rfTooltip = rf.getByTestId('chart-tooltip');
+  await rfTooltip.waitFor();
+  assert.equal(await rfTooltip.textContent(), `R 5, F 1: ${await cell.locator('text').textContent()} customers`);
+  assert.equal(await sizes.getByTestId('chart-tooltip').isHidden(), true, 'each chart its own tooltip');
+  await page.mouse.move(0, 0);
+  await rfTooltip.waitFor({ state: 'hidden' });
   assertClean(app);
   await app.context.close();
 });

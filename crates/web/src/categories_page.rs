@@ -109,6 +109,7 @@ fn charts(d: &Dashboard) -> impl IntoView {
                 rows=segment_labels
                 columns=categories.clone()
                 counts=shares
+                unit="% of the segment's spend".into()
                 test_id="chart-segment-category"
             />
             <HeatMap
@@ -118,6 +119,7 @@ fn charts(d: &Dashboard) -> impl IntoView {
                 rows=weeks
                 columns=categories
                 counts=weekly
+                unit="spend".into()
                 test_id="chart-weekly"
             />
         </div>
