@@ -2,13 +2,22 @@
 // models they link to (the revenue is the sum of customers.total_expense), the segments page
 // draws its charts with text alternatives and says the demo's quintiles are thin, a segment's
 // bar lists its customers (the table filtered), the back button returns, a dashboard's URL
-// opened cold lands on it, a chart item's tooltip shows on keyboard focus and on hover, and
-// each page's screenshot is written for a person to look at.
+// opened cold lands on it, a chart item's tooltip shows on keyboard focus and on hover, the
+// weekly spend line chart is the category_spend model's weeks, and each page's screenshot is
+// written for a person to look at.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { APP_URL, assertClean, columnValues, launch, mainTable, openApp, openNode } from './helpers.mjs';
+import {
+  APP_URL,
+  assertClean,
+  columnValues,
+  launch,
+  mainTable,
+  openApp,
+  openNode,
+} from './helpers.mjs';
 
 let browser;
 before(async () => {
@@ -19,6 +28,46 @@ after(async () => {
 });
 
 const sum = (values) => values.reduce((a, v) => a + Number(v.replaceAll(',', '')), 0);
+
+/** Waits until `check()` is true, polling; fails with `what` after `timeout` ms. */
+async function until(check, what, timeout = 30_000) {
+  const end = Date.now() + timeout;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Every row of a node's table where `column` is `value`, as objects of the `wanted` columns:
+ * the table opened through its URL with that filter, read page by page.
+ */
+async function modelRows(page, node, column, value, wanted) {
+  const filter = encodeURIComponent(`${column}:${value}`);
+  await page.evaluate((hash) => (location.hash = hash), `#/node/${node}?filter=${filter}`);
+  const panel = page.getByTestId('node-table');
+  const table = page.locator(`[data-testid="node-table"] table.c360-table[data-node="${node}"]`);
+  await table.waitFor();
+  await until(
+    async () => (await columnValues(table, column)).every((v) => v === value),
+    `${node} filtered on ${column} = ${value}`,
+  );
+  const rows = [];
+  for (;;) {
+    const range = (await panel.getByTestId('page-range').textContent()).trim();
+    const values = await Promise.all(wanted.map((c) => columnValues(table, c)));
+    values[0].forEach((_, i) => rows.push(Object.fromEntries(wanted.map((c, j) => [c, values[j][i]]))));
+    const next = panel.getByTestId('next-page');
+    if ((await next.count()) === 0 || (await next.isDisabled())) break;
+    await next.click();
+    await until(
+      async () => (await panel.getByTestId('page-range').textContent()).trim() !== range,
+      'the next page',
+    );
+  }
+  assert.equal(rows.length, Number(await table.getAttribute('data-row-count')), 'every row was read');
+  return rows;
+}
 
 test('the overview figures are the models they link to', async () => {
   const app = await openApp(browser);
@@ -160,13 +209,18 @@ test('a dashboard URL opened cold lands on it', async () => {
   await context.close();
 });
 
-test('category spend equals the category model; the recommendations card compares with both baselines', async () => {
+test('category spend and its weekly lines equal the category and category_spend models; the recommendations card compares with both baselines', async () => {
   const app = await openApp(browser);
   const { page } = app;
   await openNode(page, 'model.c360.category');
   const names = await columnValues(mainTable(page), 'category');
   const totals = await columnValues(mainTable(page), 'total_amount');
   const byCategory = Object.fromEntries(names.map((n, i) => [n, Number(totals[i].replaceAll(',', ''))]));
+  const weekRows = await modelRows(page, 'model.c360.category_spend', 'dimension', 'week', [
+    'dimension_value',
+    'category',
+    'spend',
+  ]);
 
   await page.getByTestId('nav-categories').click();
   const chart = page.getByTestId('categories-page').getByTestId('chart-category-spend');
@@ -179,8 +233,68 @@ test('category spend equals the category model; the recommendations card compare
     const value = Number(label.match(/: ([\d,.]+) /)[1].replaceAll(',', ''));
     assert.ok(Math.abs(value - byCategory[category]) < 1e-6, `${category}: ${value} = ${byCategory[category]}`);
   }
-  await page.getByTestId('categories-page').getByTestId('chart-weekly').waitFor();
+
+  // Spend per week is a line per category, a point per week from the first to the last: the
+  // category_spend model's week rows, and 0 in a week the category sold nothing.
+  const weekly = page.getByTestId('categories-page').getByTestId('chart-weekly');
+  await weekly.waitFor();
+  const points = await weekly.locator('[data-point]').evaluateAll((els) =>
+    els.map((e) => ({
+      category: e.dataset.series,
+      week: e.dataset.point,
+      spend: Number(e.getAttribute('aria-label').match(/: ([\d,.]+) spend \(\$\)$/)[1].replaceAll(',', '')),
+    })),
+  );
+  const key = (category, week) => `${category} | ${week}`;
+  const shown = new Map(points.map((p) => [key(p.category, p.week), p.spend]));
+  assert.equal(shown.size, points.length, 'one point per category and week');
+  const dated = weekRows.filter((r) => /^\d{4}-\d{2}-\d{2}$/.test(r.dimension_value));
+  assert.ok(dated.length > 0, 'the demo has weeks');
+  for (const r of dated) {
+    const at = shown.get(key(r.category, r.dimension_value));
+    const spend = Number(r.spend.replaceAll(',', ''));
+    assert.ok(Math.abs(at - spend) < 1e-6, `${r.category}, week of ${r.dimension_value}: ${at} = ${spend}`);
+  }
+  const inModel = new Set(dated.map((r) => key(r.category, r.dimension_value)));
+  for (const p of points.filter((p) => !inModel.has(key(p.category, p.week)))) {
+    assert.equal(p.spend, 0, `${p.category} sold nothing in the week of ${p.week}`);
+  }
+  const categories = [...new Set(points.map((p) => p.category))].toSorted();
+  assert.deepEqual(categories, bars.map(([c]) => c).toSorted(), 'a line per category');
+  const weeks = [...new Set(points.map((p) => p.week))].toSorted();
+  assert.equal(points.length, weeks.length * categories.length);
+  assert.ok(
+    weeks.every((w, i) => i === 0 || Date.parse(w) - Date.parse(weeks[i - 1]) === 7 * 86_400_000),
+    `consecutive weeks: ${weeks}`,
+  );
+  // Told apart without colour: every line has its own (dash, marker); the axes name the unit
+  // and print a few dates, not every week.
+  const legend = await weekly
+    .locator('[data-legend]')
+    .evaluateAll((els) => els.map((e) => [e.dataset.legend, `${e.dataset.dash} ${e.dataset.marker}`]));
+  assert.deepEqual(legend.map(([name]) => name).toSorted(), categories);
+  assert.equal(new Set(legend.map(([, look]) => look)).size, legend.length, legend.join(' | '));
+  const texts = await weekly.locator('svg text').allTextContents();
+  assert.ok(texts.includes('spend ($)'), 'the value axis names its unit');
+  const dates = texts.filter((t) => /^\d{4}-\d{2}-\d{2}$/.test(t) && !legend.some(([n]) => n === t));
+  assert.ok(dates.length > 0 && dates.length <= Math.min(6, weeks.length), `x labels: ${dates}`);
+  assert.match(await weekly.locator('svg').getAttribute('aria-label'), /: highest [\d,.]+ \(week of \d{4}-/);
+  assert.equal(await weekly.locator('svg > title').count(), 1);
+  // A point says its category, week and spend on focus.
+  const point = weekly.locator('[data-point]').nth(points.findIndex((p) => p.spend > 0));
+  await point.focus();
+  const tooltip = weekly.getByTestId('chart-tooltip');
+  await tooltip.waitFor();
+  assert.equal(await tooltip.textContent(), await point.getAttribute('aria-label'));
+  assert.match(await tooltip.textContent(), /^.+, week of \d{4}-\d{2}-\d{2}: [\d,.]+ spend \(\$\)$/);
   await page.getByTestId('categories-page').screenshot({ path: 'target/screenshot-categories.png' });
+  await point.blur();
+  await tooltip.waitFor({ state: 'hidden' });
+  // The same numbers as a table: a row per week.
+  await weekly.getByRole('button', { name: 'Show as table' }).click();
+  assert.equal(await weekly.locator('tbody tr').count(), weeks.length);
+  const hidden = (selector) => weekly.locator(selector).evaluate((e) => e.classList.contains('c360-visually-hidden'));
+  assert.deepEqual([await hidden('table'), await hidden('.c360-chart__plot')], [false, true]);
 
   await page.getByTestId('nav-recommendations').click();
   const card = page.getByTestId('evaluation-card');
