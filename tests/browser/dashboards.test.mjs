@@ -3,8 +3,8 @@
 // draws its charts with text alternatives and says the demo's quintiles are thin, a segment's
 // bar lists its customers (the table filtered), the back button returns, a dashboard's URL
 // opened cold lands on it, a chart item's tooltip shows on keyboard focus and on hover, the
-// weekly spend line chart is the category_spend model's weeks, and each page's screenshot is
-// written for a person to look at.
+// charts follow the as-of date, the weekly spend line chart is the category_spend model's
+// weeks, and each page's screenshot is written for a person to look at.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,6 +17,7 @@ import {
   mainTable,
   openApp,
   openNode,
+  setAsOf,
 } from './helpers.mjs';
 
 let browser;
@@ -67,6 +68,28 @@ async function modelRows(page, node, column, value, wanted) {
   }
   assert.equal(rows.length, Number(await table.getAttribute('data-row-count')), 'every row was read');
   return rows;
+}
+
+/** A heat map's cells: `row/column` → the count it prints. */
+async function heatCells(chart) {
+  return Object.fromEntries(
+    await chart
+      .locator('[data-cell]')
+      .evaluateAll((els) => els.map((e) => [e.dataset.cell, Number(e.querySelector('text').textContent)])),
+  );
+}
+
+/** The run counter the page keeps on <html>, to wait for the next run. */
+const runSeq = (page) => page.evaluate(() => Number(document.documentElement.dataset.c360RunSeq));
+
+async function waitForRunAfter(page, seq) {
+  await page.waitForFunction(
+    (seq) =>
+      Number(document.documentElement.dataset.c360RunSeq) > seq &&
+      document.documentElement.dataset.c360Run === 'done',
+    seq,
+    { timeout: 60_000 },
+  );
 }
 
 test('the overview figures are the models they link to', async () => {
@@ -199,6 +222,45 @@ test('a chart item shows its tooltip on keyboard focus and on hover, and hides i
   await app.context.close();
 });
 
+test('the segments charts follow the as-of date: age bands move with it and still equal customer_segments', async () => {
+  const app = await openApp(browser);
+  const { page } = app;
+  const SEGMENTS = 'model.c360.customer_segments';
+  // Customers per gender and age band, counted from the model's own table.
+  const modelBands = async () => {
+    await page.getByTestId('nav-project').click();
+    await openNode(page, SEGMENTS);
+    const genders = await columnValues(mainTable(page), 'gender');
+    const bands = await columnValues(mainTable(page), 'age_band');
+    const counts = {};
+    genders.forEach((g, i) => (counts[`${g}/${bands[i]}`] = (counts[`${g}/${bands[i]}`] ?? 0) + 1));
+    return counts;
+  };
+  const filled = (cells) => Object.fromEntries(Object.entries(cells).filter(([, n]) => n > 0));
+  const demographics = page.getByTestId('segments-page').getByTestId('chart-demographics');
+
+  await setAsOf(page, '2026-11-26');
+  const before = await modelBands();
+  await page.getByTestId('nav-segments').click();
+  await demographics.waitFor();
+  const drawn = filled(await heatCells(demographics));
+  assert.deepEqual(drawn, before, 'the map is customer_segments as of 2026-11-26');
+
+  // Ten years on, from the control beside the dashboard: the run re-runs, the map redraws.
+  const seq = await runSeq(page);
+  await page.getByTestId('as-of').fill('2036-11-26');
+  await waitForRunAfter(page, seq);
+  await until(
+    async () => JSON.stringify(filled(await heatCells(demographics))) !== JSON.stringify(drawn),
+    'the age bands to move with the as-of date',
+  );
+  const redrawn = filled(await heatCells(demographics));
+  assert.deepEqual(redrawn, await modelBands(), 'the map is customer_segments as of 2036-11-26');
+  assert.notDeepEqual(redrawn, before);
+  assertClean(app);
+  await app.context.close();
+});
+
 test('a dashboard URL opened cold lands on it', async () => {
   const context = await browser.newContext({ viewport: { width: 1360, height: 1000 } });
   const page = await context.newPage();
@@ -313,15 +375,9 @@ test('category spend and its weekly lines equal the category and category_spend 
 test('the 5,000-customer sample is made in the browser, and its segments are not thin', async () => {
   const app = await openApp(browser);
   const { page } = app;
-  const seq = await page.evaluate(() => Number(document.documentElement.dataset.c360RunSeq));
+  const seq = await runSeq(page);
   await page.getByTestId('use-sample').click();
-  await page.waitForFunction(
-    (seq) =>
-      Number(document.documentElement.dataset.c360RunSeq) > seq &&
-      document.documentElement.dataset.c360Run === 'done',
-    seq,
-    { timeout: 60_000 },
-  );
+  await waitForRunAfter(page, seq);
   assert.match(await page.getByTestId('run-read').textContent(), /a generated sample of 5000 contacts/);
   await page.getByTestId('nav-segments').click();
   const segments = page.getByTestId('segments-page');
