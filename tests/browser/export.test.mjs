@@ -111,7 +111,7 @@ test('set policies, generate a key, export: a masked CSV and its manifest, joina
   const shownSuppressed = Number(
     (await ex.locator('[data-figure="rows_suppressed"] dd').textContent()).replaceAll(',', ''),
   );
-  await page.screenshot({ path: 'target/screenshot-export.png', fullPage: true });
+  await ex.screenshot({ path: 'target/screenshot-export.png' });
 
   const files = await downloadsOf(page, download, 2);
   assert.deepEqual(Object.keys(files).sort(), ['customers.manifest.json', 'customers.masked.csv']);

@@ -1,9 +1,13 @@
 //! A horizontal bar chart, drawn as SVG by the app: one bar per label, its value printed at
-//! its end, an axis naming the unit, a `<title>` and a text alternative, a tooltip on hover
-//! and on keyboard focus (each bar is focusable), and a "Show as table" toggle. Bars are in
-//! one colour of the Okabe–Ito palette, which colour-blind readers tell apart from the page.
+//! its end, an axis naming the unit, a `<title>` and a text alternative, the charts' shared
+//! tooltip on hover and on keyboard focus (each bar is focusable), and a "Show as table"
+//! toggle. Bars are in one colour of the Okabe–Ito palette, which colour-blind readers tell
+//! apart from the page.
 
 use leptos::prelude::*;
+
+use super::chart_tooltip::ChartTip;
+use super::format;
 
 /// One bar.
 #[derive(Clone, Debug, PartialEq)]
@@ -59,6 +63,7 @@ pub fn BarChart(
     let max = bars.iter().map(|b| b.value).fold(0.0, f64::max);
     let height = ROW * bars.len() as f64 + 30.0;
     let plot = WIDTH - LABEL - VALUE;
+    let tooltip = ChartTip::new(test_id, WIDTH, height);
     let summary = bars
         .iter()
         .map(|b| format!("{}: {}", b.label, b.text))
@@ -70,8 +75,9 @@ pub fn BarChart(
         .map(|(i, b)| {
             let y = ROW * i as f64;
             let w = if max > 0.0 { b.value / max * plot } else { 0.0 };
-            let tip = format!("{}: {} {}", b.label, b.text, unit);
+            let tip = format!("{}: {}", b.label, format::with_unit(&b.text, &unit));
             let aria = tip.clone();
+            let shows = tooltip.item(i, tip.clone(), LABEL + w, y + 4.0);
             let key = b.label.clone();
             let body = view! {
                 <title>{tip}</title>
@@ -100,6 +106,7 @@ pub fn BarChart(
             };
             view! {
                 <g
+                    {..shows}
                     tabindex="0"
                     role=is_link.then_some("link")
                     aria-label=aria
@@ -137,17 +144,18 @@ pub fn BarChart(
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
-            <svg
-                class="c360-chart__svg"
-                class:c360-visually-hidden=move || as_table.get()
-                viewBox=format!("0 0 {WIDTH} {height}")
-                role="img"
-                aria-label=format!("{chart_title}. {summary}")
-            >
-                <title>{title}</title>
-                {svg_bars}
-                <text x=LABEL y=axis_y font-size="12" fill="#5e6876">{axis}</text>
-            </svg>
+            {tooltip.plot(as_table, view! {
+                <svg
+                    class="c360-chart__svg"
+                    viewBox=format!("0 0 {WIDTH} {height}")
+                    role="img"
+                    aria-label=format!("{chart_title}. {summary}")
+                >
+                    <title>{title}</title>
+                    {svg_bars}
+                    <text x=LABEL y=axis_y font-size="12" fill="#5e6876">{axis}</text>
+                </svg>
+            })}
         </figure>
     }
 }

@@ -1,23 +1,84 @@
 //! Category spend: spend per category, each segment's spend split by category, and spend
-//! per week per category — all from `category_spend` — and the `category` model's table.
+//! per category over time, week by week — all from `category_spend` — and the `category`
+//! model's table.
 
+use chrono::{Duration, NaiveDate};
 use leptos::prelude::*;
 
-use c360_worker::dashboard::{Dashboard, SEGMENTS};
+use c360_worker::dashboard::{Dashboard, Spend, SEGMENTS};
 
 use super::bar_chart::{Bar, BarChart};
 use super::dashboard_data::{self, Figures};
 use super::format;
 use super::heat_map::HeatMap;
+use super::line_chart::{LineChart, Point, Series};
 use super::route::Route;
+
+/// The unit money is written in on this page.
+const SPEND: &str = "spend ($)";
 
 fn link(node: &str) -> String {
     Route::to_node(node).fragment()
 }
 
-/// Spend in whole units (the heat maps print counts).
-fn whole(d: &c360::engine::decimal::Decimal) -> usize {
-    d.to_f64().max(0.0).round() as usize
+fn money(spend: &c360::engine::decimal::Decimal) -> String {
+    format::group_digits(&spend.to_string())
+}
+
+/// Every week from the first to the last that `category_spend` has (its `week` values are
+/// the Mondays, `YYYY-MM-DD`), with none skipped: a week without a purchase is a week of no
+/// spend, not a gap for a line to jump.
+fn weeks(rows: &[&Spend]) -> Vec<String> {
+    let mondays = rows
+        .iter()
+        .filter_map(|r| NaiveDate::parse_from_str(&r.dimension_value, "%Y-%m-%d").ok());
+    let (Some(first), Some(last)) = (mondays.clone().min(), mondays.max()) else {
+        return Vec::new();
+    };
+    std::iter::successors(Some(first), |w| Some(*w + Duration::days(7)))
+        .take_while(|w| *w <= last)
+        .map(|w| w.format("%Y-%m-%d").to_string())
+        .collect()
+}
+
+/// Spend per category over time: one series per category, a point per week (0 where the
+/// category sold nothing that week), and the spend whose transactions have no date.
+fn weekly(d: &Dashboard, categories: &[String]) -> (Vec<String>, Vec<Series>, Vec<String>) {
+    let rows: Vec<&Spend> = d
+        .category_spend
+        .iter()
+        .filter(|r| r.dimension == "week")
+        .collect();
+    let weeks = weeks(&rows);
+    let series = categories
+        .iter()
+        .map(|c| Series {
+            name: c.clone(),
+            points: weeks
+                .iter()
+                .map(|w| {
+                    rows.iter()
+                        .find(|r| &r.dimension_value == w && &r.category == c)
+                        .map_or(
+                            Point {
+                                value: 0.0,
+                                text: "0".into(),
+                            },
+                            |r| Point {
+                                value: r.spend.to_f64(),
+                                text: money(&r.spend),
+                            },
+                        )
+                })
+                .collect(),
+        })
+        .collect();
+    let undated = rows
+        .iter()
+        .filter(|r| NaiveDate::parse_from_str(&r.dimension_value, "%Y-%m-%d").is_err())
+        .map(|r| format!("{} {}", r.category, money(&r.spend)))
+        .collect();
+    (weeks, series, undated)
 }
 
 fn charts(d: &Dashboard) -> impl IntoView {
@@ -33,7 +94,7 @@ fn charts(d: &Dashboard) -> impl IntoView {
         .map(|s| Bar {
             label: s.category.clone(),
             value: s.spend.to_f64(),
-            text: format::group_digits(&s.spend.to_string()),
+            text: money(&s.spend),
             href: None,
         })
         .collect();
@@ -74,52 +135,36 @@ fn charts(d: &Dashboard) -> impl IntoView {
                 .collect()
         })
         .collect();
-    let mut weeks: Vec<String> = d
-        .category_spend
-        .iter()
-        .filter(|r| r.dimension == "week")
-        .map(|r| r.dimension_value.clone())
-        .collect();
-    weeks.sort();
-    weeks.dedup();
-    let weekly: Vec<Vec<usize>> = weeks
-        .iter()
-        .map(|w| {
-            categories
-                .iter()
-                .map(|c| {
-                    d.category_spend
-                        .iter()
-                        .find(|r| {
-                            r.dimension == "week" && &r.dimension_value == w && &r.category == c
-                        })
-                        .map_or(0, |r| whole(&r.spend))
-                })
-                .collect()
-        })
-        .collect();
+    let (weeks, weekly, undated) = weekly(d, &categories);
     let segment_labels: Vec<String> = segments.iter().map(|s| s.replace('_', " ")).collect();
     view! {
         <div class="c360-dashboard__grid">
-            <BarChart title="Spend per category".into() label_title="category".into() unit="spend".into() bars=bars test_id="chart-category-spend"/>
+            <BarChart title="Spend per category".into() label_title="category".into() unit=SPEND.into() bars=bars test_id="chart-category-spend"/>
             <HeatMap
                 title="Each segment's spend by category (% of the segment's spend)".into()
                 row_title="segment".into()
                 column_title="category".into()
                 rows=segment_labels
-                columns=categories.clone()
+                columns=categories
                 counts=shares
+                unit="% of the segment's spend".into()
                 test_id="chart-segment-category"
             />
-            <HeatMap
-                title="Spend per week and category (whole units)".into()
-                row_title="week of".into()
-                column_title="category".into()
-                rows=weeks
-                columns=categories
-                counts=weekly
-                test_id="chart-weekly"
-            />
+            <div>
+                <LineChart
+                    title="Spend per category, week by week ($)".into()
+                    x_title="week of".into()
+                    unit=SPEND.into()
+                    x_labels=weeks
+                    series=weekly
+                    test_id="chart-weekly"
+                />
+                {(!undated.is_empty()).then(|| view! {
+                    <p class="c360-panel__sub" data-testid="undated-spend">
+                        {format!("Not on the time axis, as their transactions have no date: {}.", undated.join(", "))}
+                    </p>
+                })}
+            </div>
         </div>
     }
 }

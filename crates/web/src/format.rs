@@ -77,6 +77,16 @@ pub fn duration(seconds: f64) -> String {
     }
 }
 
+/// A value and its unit as a sentence says them: `312 customers`, `1,234.50 spend ($)`. A
+/// unit that starts with a percent sign is written against the number, the sign once:
+/// `12.3%` and `% of revenue` read `12.3% of revenue`.
+pub fn with_unit(text: &str, unit: &str) -> String {
+    match unit.strip_prefix('%') {
+        Some(rest) => format!("{}%{rest}", text.trim_end_matches('%')),
+        None => format!("{text} {unit}"),
+    }
+}
+
 /// `duplicate_contacts_removed` as a heading: `Duplicate contacts removed`.
 pub fn sentence_case(snake: &str) -> String {
     let words = snake.replace('_', " ");
@@ -141,6 +151,18 @@ mod tests {
         ] {
             assert_eq!(group_digits(text), text);
         }
+    }
+
+    #[test]
+    fn writes_a_value_with_its_unit_and_one_percent_sign() {
+        assert_eq!(with_unit("312", "customers"), "312 customers");
+        assert_eq!(with_unit("1,234.50", "spend ($)"), "1,234.50 spend ($)");
+        assert_eq!(with_unit("12.3%", "% of revenue"), "12.3% of revenue");
+        assert_eq!(
+            with_unit("23", "% of the segment's spend"),
+            "23% of the segment's spend"
+        );
+        assert_eq!(with_unit("5", "%"), "5%");
     }
 
     #[test]

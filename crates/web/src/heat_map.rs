@@ -1,11 +1,13 @@
 //! A heat map, drawn as SVG by the app: rows × columns of counts, each cell shaded by its
 //! count on one sequential blue scale (readable by colour-blind readers, and every cell also
-//! prints its number), with axis titles, a `<title>` and a text alternative, a tooltip on
-//! hover and keyboard focus, and a "Show as table" toggle.
+//! prints its number), with axis titles, a `<title>` and a text alternative, the charts'
+//! shared tooltip on hover and keyboard focus, and a "Show as table" toggle.
 
 use leptos::prelude::*;
 
 use super::bar_chart::caption;
+use super::chart_tooltip::ChartTip;
+use super::format;
 
 const CELL: f64 = 56.0;
 const LEFT: f64 = 120.0;
@@ -33,26 +35,33 @@ pub fn HeatMap(
     columns: Vec<String>,
     /// `count(row, column)`, for every pair.
     counts: Vec<Vec<usize>>,
+    /// What the counts count, for the tooltips: "customers", "% of the segment's spend".
+    unit: String,
     test_id: &'static str,
 ) -> impl IntoView {
     let as_table = RwSignal::new(false);
     let max = counts.iter().flatten().copied().max().unwrap_or(0);
     let width = LEFT + CELL * columns.len() as f64 + 10.0;
     let height = TOP + CELL * rows.len() as f64 + 30.0;
+    let tooltip = ChartTip::new(test_id, width, height);
     let mut summary = Vec::new();
     let mut cells = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         for (j, column) in columns.iter().enumerate() {
             let n = counts[i][j];
-            let tip = format!("{row_title} {row}, {column_title} {column}: {n} customers");
+            let tip = format!(
+                "{row_title} {row}, {column_title} {column}: {}",
+                format::with_unit(&n.to_string(), &unit)
+            );
             summary.push(format!("{row}/{column}: {n}"));
             let share = if max > 0 { n as f64 / max as f64 } else { 0.0 };
             let (x, y) = (LEFT + CELL * j as f64, TOP + CELL * i as f64);
             let ink = if share > 0.55 { "#ffffff" } else { "#1c2330" };
             let aria = tip.clone();
             let key = format!("{row}/{column}");
+            let shows = tooltip.item(cells.len(), tip.clone(), x + CELL / 2.0 - 1.0, y);
             cells.push(view! {
-                <g tabindex="0" aria-label=aria data-cell=key>
+                <g {..shows} tabindex="0" aria-label=aria data-cell=key>
                     <title>{tip}</title>
                     <rect x=x y=y width=CELL - 2.0 height=CELL - 2.0 fill=shade(share) rx="4"/>
                     <text x=x + CELL / 2.0 - 1.0 y=y + CELL / 2.0 + 4.0 text-anchor="middle" fill=ink font-size="13">
@@ -109,19 +118,20 @@ pub fn HeatMap(
                 <thead><tr><th scope="col">{corner}</th>{table_head}</tr></thead>
                 <tbody>{table_rows}</tbody>
             </table>
-            <svg
-                class="c360-chart__svg"
-                class:c360-visually-hidden=move || as_table.get()
-                viewBox=format!("0 0 {width} {height}")
-                role="img"
-                aria-label=label
-            >
-                <title>{title}</title>
-                {column_labels}
-                {row_labels}
-                {cells}
-                <text x=LEFT y=height - 8.0 font-size="12" fill="#5e6876">{axis}</text>
-            </svg>
+            {tooltip.plot(as_table, view! {
+                <svg
+                    class="c360-chart__svg"
+                    viewBox=format!("0 0 {width} {height}")
+                    role="img"
+                    aria-label=label
+                >
+                    <title>{title}</title>
+                    {column_labels}
+                    {row_labels}
+                    {cells}
+                    <text x=LEFT y=height - 8.0 font-size="12" fill="#5e6876">{axis}</text>
+                </svg>
+            })}
         </figure>
     }
 }

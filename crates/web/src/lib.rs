@@ -16,9 +16,10 @@
 //! benchmark (the one `cargo bench --bench build` runs) in the page.
 //!
 //! The pure modules (`inputs`, `runner`, `workspace`, `schema_state`, `policy_switches`,
-//! `run_diff`, `grid`, `dag_layout`, `format`, `text_position`, `browser_bench`,
-//! `saved_session`, `export_edit`) hold no browser type and compile on every target; the components, one
-//! per file from `app` down, and the browser glue (`client`, `storage`) exist only on wasm32.
+//! `run_diff`, `grid`, `dag_layout`, `chart_axis`, `format`, `text_position`,
+//! `browser_bench`, `saved_session`, `export_edit`) hold no browser type and compile on every
+//! target; the components, one per file from `app` down, and the browser glue (`client`,
+//! `storage`) exist only on wasm32.
 //!
 //! The session (the last files, schema, policies, as-of date and mapping) is kept in the
 //! browser's own storage so that a reload restores it; "Forget my data" deletes it.
@@ -26,6 +27,7 @@
 // The state and its rules: plain Rust with no browser in it, so it compiles (and its unit
 // tests run) on any target.
 pub mod browser_bench;
+pub mod chart_axis;
 pub mod dag_layout;
 pub mod export_edit;
 pub mod format;
@@ -61,6 +63,8 @@ mod categories_panel;
 #[cfg(target_arch = "wasm32")]
 mod change_summary;
 #[cfg(target_arch = "wasm32")]
+mod chart_tooltip;
+#[cfg(target_arch = "wasm32")]
 mod client;
 #[cfg(target_arch = "wasm32")]
 mod dag;
@@ -94,6 +98,8 @@ mod freshness_panel;
 mod header;
 #[cfg(target_arch = "wasm32")]
 mod heat_map;
+#[cfg(target_arch = "wasm32")]
+mod line_chart;
 #[cfg(target_arch = "wasm32")]
 mod mapping_dialog;
 #[cfg(target_arch = "wasm32")]

@@ -86,7 +86,7 @@ fn show(p: &Profile) -> impl IntoView {
             }}
             <h3>"Next best categories"</h3>
             <ol class="c360-profile__recs" data-testid="profile-recommendations">{recommendations}</ol>
-            <BarChart title="Spend per category".into() label_title="category".into() unit="spend".into() bars=spend test_id="profile-spend"/>
+            <BarChart title="Spend per category".into() label_title="category".into() unit="spend ($)".into() bars=spend test_id="profile-spend"/>
             <h3>{format!("Purchases, oldest first ({count})")}</h3>
             <div class="c360-table-scroll">
                 <table class="c360-table" data-testid="profile-purchases">

@@ -87,6 +87,7 @@ fn charts(d: &Dashboard) -> impl IntoView {
                 rows=r_rows
                 columns=scores
                 counts=rf
+                unit="customers".into()
                 test_id="chart-rf"
             />
             <HeatMap
@@ -96,6 +97,7 @@ fn charts(d: &Dashboard) -> impl IntoView {
                 rows=genders
                 columns=bands
                 counts=demo_counts
+                unit="customers".into()
                 test_id="chart-demographics"
             />
             <BarChart title="Customers per state".into() label_title="state".into() unit="customers".into() bars=states test_id="chart-states"/>
