@@ -105,6 +105,15 @@ fn identifiers(contacts: &[u8], transactions: &[u8]) -> BTreeSet<String> {
         let table = output.model(dataset.model_name()).unwrap();
         kept_words.extend(table.column_names().map(String::from));
     }
+    // The words c360 itself writes: the customers' segment names and the added columns (a
+    // user name `slee` is inside `about_to_sleep`, which is no leak).
+    kept_words.extend(
+        c360::engine::segment::SEGMENTS
+            .iter()
+            .map(|s| s.name.to_string()),
+    );
+    kept_words.extend(c360::engine::export::SEGMENT_COLUMNS.map(String::from));
+    kept_words.extend((1..=3).map(|r| format!("next_best_category_{r}")));
     found.retain(|n| !kept_words.iter().any(|w| w.contains(n.as_str())));
     found
 }
@@ -843,7 +852,8 @@ proptest! {
                 column(&header, &rows, "id").into_iter().map(String::from).collect()
             };
             prop_assert!(ids(&first).is_disjoint(&ids(&other)));
-            prop_assert!(leaks(&first, &needles).is_empty());
+            let leaked = leaks(&first, &needles);
+            prop_assert!(leaked.is_empty(), "{:?} leaks {:?}", dataset, leaked);
         }
     }
 }
