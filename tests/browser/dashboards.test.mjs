@@ -300,13 +300,18 @@ test('category spend and its weekly lines equal the category and category_spend 
   // category_spend model's week rows, and 0 in a week the category sold nothing.
   const weekly = page.getByTestId('categories-page').getByTestId('chart-weekly');
   await weekly.waitFor();
-  const points = await weekly.locator('[data-point]').evaluateAll((els) =>
-    els.map((e) => ({
-      category: e.dataset.series,
-      week: e.dataset.point,
-      spend: Number(e.getAttribute('aria-label').match(/: ([\d,.]+) spend \(\$\)$/)[1].replaceAll(',', '')),
-    })),
-  );
+  // Each week is one focusable column that reads every line's value that week.
+  const columnLabels = await weekly
+    .locator('[data-point]')
+    .evaluateAll((els) => els.map((e) => [e.dataset.point, e.getAttribute('aria-label')]));
+  const points = columnLabels.flatMap(([week, label]) => {
+    const [, at, values] = label.match(/^week of (\d{4}-\d{2}-\d{2}), spend \(\$\): (.+)$/);
+    assert.equal(at, week);
+    return values.split('; ').map((v) => {
+      const space = v.lastIndexOf(' ');
+      return { category: v.slice(0, space), week, spend: Number(v.slice(space + 1).replaceAll(',', '')) };
+    });
+  });
   const key = (category, week) => `${category} | ${week}`;
   const shown = new Map(points.map((p) => [key(p.category, p.week), p.spend]));
   assert.equal(shown.size, points.length, 'one point per category and week');
@@ -342,13 +347,13 @@ test('category spend and its weekly lines equal the category and category_spend 
   assert.ok(dates.length > 0 && dates.length <= Math.min(6, weeks.length), `x labels: ${dates}`);
   assert.match(await weekly.locator('svg').getAttribute('aria-label'), /: highest [\d,.]+ \(week of \d{4}-/);
   assert.equal(await weekly.locator('svg > title').count(), 1);
-  // A point says its category, week and spend on focus.
-  const point = weekly.locator('[data-point]').nth(points.findIndex((p) => p.spend > 0));
+  // A week says every category's spend on focus.
+  const point = weekly.locator('[data-point]').first();
   await point.focus();
   const tooltip = weekly.getByTestId('chart-tooltip');
   await tooltip.waitFor();
   assert.equal(await tooltip.textContent(), await point.getAttribute('aria-label'));
-  assert.match(await tooltip.textContent(), /^.+, week of \d{4}-\d{2}-\d{2}: [\d,.]+ spend \(\$\)$/);
+  assert.match(await tooltip.textContent(), /^week of \d{4}-\d{2}-\d{2}, spend \(\$\): .+ [\d,.]+(; .+ [\d,.]+)*$/);
   await page.getByTestId('categories-page').screenshot({ path: 'target/screenshot-categories.png' });
   await point.blur();
   await tooltip.waitFor({ state: 'hidden' });

@@ -1,7 +1,7 @@
 //! A line chart, drawn as SVG by the app: one line per series over an evenly spaced x axis
 //! (weeks), with a value axis of round ticks naming its unit, a few x labels, a legend, a
-//! `<title>` and a text alternative, the charts' shared tooltip on every point (each is
-//! focusable) and a "Show as table" toggle.
+//! `<title>` and a text alternative, the charts' shared tooltip on every x value (each is a
+//! focusable column that reads every line's value there) and a "Show as table" toggle.
 //!
 //! Series are told apart without colour as well as with it: each has an Okabe–Ito colour
 //! (safe for colour-blind readers), a dash pattern and a point marker, and the legend shows
@@ -13,7 +13,6 @@ use leptos::prelude::*;
 use super::bar_chart::caption;
 use super::chart_axis::{labelled, tick_text, value_ticks};
 use super::chart_tooltip::ChartTip;
-use super::format;
 
 /// One value of a series.
 #[derive(Clone, Debug, PartialEq)]
@@ -235,9 +234,7 @@ pub fn LineChart(
         })
         .collect_view();
 
-    let mut item = 0;
     let mut lines = Vec::new();
-    let mut points = Vec::new();
     for (s, line) in series.iter().enumerate() {
         let (colour, dash, marker) = style(s);
         let path = line
@@ -253,36 +250,54 @@ pub fn LineChart(
                 )
             })
             .collect::<String>();
+        // Every marker of a line in one path: a few elements per line, however many weeks.
+        let markers = line
+            .points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| marker_path(marker, x_at(i), y_at(p.value), 3.5))
+            .collect::<String>();
         lines.push(view! {
             <path d=path fill="none" stroke=colour stroke-width="2" stroke-dasharray=dash data-series=line.name.clone()/>
+            <path d=markers fill=colour stroke="#ffffff" stroke-width="1" aria-hidden="true"/>
         });
-        for (i, p) in line.points.iter().enumerate() {
-            let (x, y) = (x_at(i), y_at(p.value));
-            let tip = format!(
-                "{}, {x_title} {}: {}",
-                line.name,
-                x_labels[i],
-                format::with_unit(&p.text, &unit)
-            );
-            let shows = tooltip.item(item, tip.clone(), x, y - 6.0);
-            let aria = tip.clone();
-            item += 1;
-            points.push(view! {
-                <g
-                    {..shows}
-                    tabindex="0"
-                    aria-label=aria
-                    data-point=x_labels[i].clone()
-                    data-series=line.name.clone()
-                >
-                    <title>{tip}</title>
-                    // A larger, unpainted target than the marker, for the pointer.
-                    <circle cx=x cy=y r="8" fill="transparent"/>
-                    <path d=marker_path(marker, x, y, 3.5) fill=colour stroke="#ffffff" stroke-width="1"/>
-                </g>
-            });
-        }
     }
+    // One focusable column per x value, whose tooltip reads every line's value there: a
+    // keyboard user tabs through the weeks (not weeks × lines points), and a long series
+    // stays a few hundred elements.
+    let column_width = if x_labels.len() > 1 {
+        plot_width / (x_labels.len() - 1) as f64
+    } else {
+        plot_width
+    };
+    let columns = x_labels
+        .iter()
+        .enumerate()
+        .map(|(i, x_label)| {
+            let x = x_at(i);
+            let values = series
+                .iter()
+                .map(|s| format!("{} {}", s.name, s.points[i].text))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let tip = format!("{x_title} {x_label}, {unit}: {values}");
+            let top = series.iter().map(|s| s.points[i].value).fold(0.0, f64::max);
+            let shows = tooltip.item(i, tip.clone(), x, y_at(top) - 6.0);
+            let title = tip.clone();
+            view! {
+                <g {..shows} tabindex="0" aria-label=tip data-point=x_label.clone()>
+                    <title>{title}</title>
+                    <rect
+                        x=x - column_width / 2.0
+                        y=TOP
+                        width=column_width
+                        height=PLOT_HEIGHT
+                        fill="transparent"
+                    />
+                </g>
+            }
+        })
+        .collect_view();
 
     let legend = series
         .iter()
@@ -362,7 +377,7 @@ pub fn LineChart(
                         {unit}
                     </text>
                     {lines}
-                    {points}
+                    {columns}
                     {legend}
                 </svg>
             })}
