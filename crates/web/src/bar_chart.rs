@@ -47,6 +47,16 @@ pub fn caption(title: String, as_table: RwSignal<bool>) -> impl IntoView {
     }
 }
 
+/// A chart's numbers as a table, made only while the chart is shown as one: a hidden table
+/// would double the elements a page builds for its charts (and the chart's text alternative
+/// is its `aria-label`, so no reader needs the hidden copy).
+pub fn as_table_view(
+    as_table: RwSignal<bool>,
+    table: impl Fn() -> AnyView + Send + Sync + 'static,
+) -> impl IntoView {
+    move || as_table.get().then(&table)
+}
+
 #[component]
 pub fn BarChart(
     /// What the chart shows: its `<title>` and heading.
@@ -121,29 +131,38 @@ pub fn BarChart(
             }
         })
         .collect_view();
-    let rows = bars
-        .iter()
-        .map(|b| {
+    let table = {
+        let (bars, unit) = (bars.clone(), unit.clone());
+        move || {
+            let rows = bars
+                .iter()
+                .map(|b| {
+                    view! {
+                        <tr>
+                            <th scope="row">{b.label.clone()}</th>
+                            <td class="c360-log__number">{b.text.clone()}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
             view! {
-                <tr>
-                    <th scope="row">{b.label.clone()}</th>
-                    <td class="c360-log__number">{b.text.clone()}</td>
-                </tr>
+                <table class="c360-table c360-chart__table">
+                    <thead>
+                        <tr><th scope="col">{label_title.clone()}</th><th scope="col">{unit.clone()}</th></tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
             }
-        })
-        .collect_view();
+            .into_any()
+        }
+    };
     let axis_y = ROW * bars.len() as f64 + 18.0;
     let axis = format!("0 → {unit}");
     let chart_title = title.clone();
     view! {
         <figure class="c360-chart" data-testid=test_id>
             {caption(title.clone(), as_table)}
-            <table class="c360-table c360-chart__table" class:c360-visually-hidden=move || !as_table.get()>
-                <thead>
-                    <tr><th scope="col">{label_title}</th><th scope="col">{unit.clone()}</th></tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
+            {as_table_view(as_table, table)}
             {tooltip.plot(as_table, view! {
                 <svg
                     class="c360-chart__svg"

@@ -2,6 +2,8 @@
 //! per category over time, week by week — all from `category_spend` — and the `category`
 //! model's table.
 
+use std::collections::HashMap;
+
 use chrono::{Duration, NaiveDate};
 use leptos::prelude::*;
 
@@ -50,6 +52,10 @@ fn weekly(d: &Dashboard, categories: &[String]) -> (Vec<String>, Vec<Series>, Ve
         .filter(|r| r.dimension == "week")
         .collect();
     let weeks = weeks(&rows);
+    let by_week: HashMap<(&str, &str), &Spend> = rows
+        .iter()
+        .map(|r| ((r.dimension_value.as_str(), r.category.as_str()), *r))
+        .collect();
     let series = categories
         .iter()
         .map(|c| Series {
@@ -57,18 +63,16 @@ fn weekly(d: &Dashboard, categories: &[String]) -> (Vec<String>, Vec<Series>, Ve
             points: weeks
                 .iter()
                 .map(|w| {
-                    rows.iter()
-                        .find(|r| &r.dimension_value == w && &r.category == c)
-                        .map_or(
-                            Point {
-                                value: 0.0,
-                                text: "0".into(),
-                            },
-                            |r| Point {
-                                value: r.spend.to_f64(),
-                                text: money(&r.spend),
-                            },
-                        )
+                    by_week.get(&(w.as_str(), c.as_str())).map_or(
+                        Point {
+                            value: 0.0,
+                            text: "0".into(),
+                        },
+                        |r| Point {
+                            value: r.spend.to_f64(),
+                            text: money(&r.spend),
+                        },
+                    )
                 })
                 .collect(),
         })

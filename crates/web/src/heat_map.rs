@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use super::bar_chart::caption;
+use super::bar_chart::{as_table_view, caption};
 use super::chart_tooltip::ChartTip;
 use super::format;
 
@@ -93,31 +93,45 @@ pub fn HeatMap(
             }
         })
         .collect_view();
-    let table_rows = rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let tds = counts[i]
-                .iter()
-                .map(|n| view! { <td class="c360-log__number">{n.to_string()}</td> })
-                .collect_view();
-            view! { <tr><th scope="row">{r.clone()}</th>{tds}</tr> }
-        })
-        .collect_view();
-    let table_head = columns
-        .iter()
-        .map(|c| view! { <th scope="col">{c.clone()}</th> })
-        .collect_view();
     let corner = format!("{row_title} \\ {column_title}");
+    let table = {
+        let (rows, columns, counts, corner) = (
+            rows.clone(),
+            columns.clone(),
+            counts.clone(),
+            corner.clone(),
+        );
+        move || {
+            let table_rows = rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    let tds = counts[i]
+                        .iter()
+                        .map(|n| view! { <td class="c360-log__number">{n.to_string()}</td> })
+                        .collect_view();
+                    view! { <tr><th scope="row">{r.clone()}</th>{tds}</tr> }
+                })
+                .collect_view();
+            let table_head = columns
+                .iter()
+                .map(|c| view! { <th scope="col">{c.clone()}</th> })
+                .collect_view();
+            view! {
+                <table class="c360-table c360-chart__table">
+                    <thead><tr><th scope="col">{corner.clone()}</th>{table_head}</tr></thead>
+                    <tbody>{table_rows}</tbody>
+                </table>
+            }
+            .into_any()
+        }
+    };
     let label = format!("{title}. {}", summary.join("; "));
     let axis = format!("{row_title} (rows) × {column_title} (columns)");
     view! {
         <figure class="c360-chart" data-testid=test_id>
             {caption(title.clone(), as_table)}
-            <table class="c360-table c360-chart__table" class:c360-visually-hidden=move || !as_table.get()>
-                <thead><tr><th scope="col">{corner}</th>{table_head}</tr></thead>
-                <tbody>{table_rows}</tbody>
-            </table>
+            {as_table_view(as_table, table)}
             {tooltip.plot(as_table, view! {
                 <svg
                     class="c360-chart__svg"

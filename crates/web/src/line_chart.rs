@@ -10,7 +10,7 @@
 
 use leptos::prelude::*;
 
-use super::bar_chart::caption;
+use super::bar_chart::{as_table_view, caption};
 use super::chart_axis::{labelled, tick_text, value_ticks};
 use super::chart_tooltip::ChartTip;
 
@@ -317,21 +317,33 @@ pub fn LineChart(
         })
         .collect_view();
 
-    let table_head = series
-        .iter()
-        .map(|s| view! { <th scope="col">{s.name.clone()}</th> })
-        .collect_view();
-    let table_rows = x_labels
-        .iter()
-        .enumerate()
-        .map(|(i, x)| {
-            let tds = series
+    let table = {
+        let (series, x_labels, corner) = (series.clone(), x_labels.clone(), x_title.clone());
+        move || {
+            let table_head = series
                 .iter()
-                .map(|s| view! { <td class="c360-log__number">{s.points[i].text.clone()}</td> })
+                .map(|s| view! { <th scope="col">{s.name.clone()}</th> })
                 .collect_view();
-            view! { <tr><th scope="row">{x.clone()}</th>{tds}</tr> }
-        })
-        .collect_view();
+            let table_rows = x_labels
+                .iter()
+                .enumerate()
+                .map(|(i, x)| {
+                    let tds = series
+                        .iter()
+                        .map(|s| view! { <td class="c360-log__number">{s.points[i].text.clone()}</td> })
+                        .collect_view();
+                    view! { <tr><th scope="row">{x.clone()}</th>{tds}</tr> }
+                })
+                .collect_view();
+            view! {
+                <table class="c360-table c360-chart__table">
+                    <thead><tr><th scope="col">{corner.clone()}</th>{table_head}</tr></thead>
+                    <tbody>{table_rows}</tbody>
+                </table>
+            }
+            .into_any()
+        }
+    };
 
     let span = match (x_labels.first(), x_labels.last()) {
         (Some(a), Some(b)) => format!("{} {x_title} {a} to {b}, in {unit}", x_labels.len()),
@@ -343,15 +355,11 @@ pub fn LineChart(
         .collect::<Vec<_>>()
         .join("; ");
     let label = format!("{title}. {span}. {peaks}");
-    let table_corner = x_title.clone();
     let axis_middle = TOP + PLOT_HEIGHT / 2.0;
     view! {
         <figure class="c360-chart" data-testid=test_id>
             {caption(title.clone(), as_table)}
-            <table class="c360-table c360-chart__table" class:c360-visually-hidden=move || !as_table.get()>
-                <thead><tr><th scope="col">{table_corner}</th>{table_head}</tr></thead>
-                <tbody>{table_rows}</tbody>
-            </table>
+            {as_table_view(as_table, table)}
             {tooltip.plot(as_table, view! {
                 <svg
                     class="c360-chart__svg"
