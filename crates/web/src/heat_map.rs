@@ -11,7 +11,22 @@ use super::format;
 
 const CELL: f64 = 56.0;
 const LEFT: f64 = 120.0;
+/// Above the cells when every column label fits its cell's width.
 const TOP: f64 = 40.0;
+/// About how wide a character of the 12 px labels is.
+const CHAR: f64 = 6.6;
+/// How far a label too long for its cell is turned (degrees, up from the horizontal).
+const SLANT: f64 = 40.0;
+
+/// The room above the cells: enough for the column labels level when they fit their cells,
+/// or turned by [`SLANT`] when any does not (long category names would overlap).
+fn top_for(columns: &[String]) -> (f64, bool) {
+    let longest = columns.iter().map(|c| c.chars().count()).max().unwrap_or(0) as f64 * CHAR;
+    if longest <= CELL - 6.0 {
+        return (TOP, false);
+    }
+    (longest * SLANT.to_radians().sin() + 24.0, true)
+}
 
 /// The fill of a cell holding `share` (0 to 1) of the largest count.
 fn shade(share: f64) -> String {
@@ -42,7 +57,19 @@ pub fn HeatMap(
     let as_table = RwSignal::new(false);
     let max = counts.iter().flatten().copied().max().unwrap_or(0);
     let width = LEFT + CELL * columns.len() as f64 + 10.0;
-    let height = TOP + CELL * rows.len() as f64 + 30.0;
+    let (top, slanted) = top_for(&columns);
+    // A slanted label reaches right of its column: room for the last one.
+    let width = if slanted {
+        width
+            + columns
+                .iter()
+                .last()
+                .map_or(0.0, |c| c.chars().count() as f64 * CHAR)
+                * SLANT.to_radians().cos()
+    } else {
+        width
+    };
+    let height = top + CELL * rows.len() as f64 + 30.0;
     let tooltip = ChartTip::new(test_id, width, height);
     let mut summary = Vec::new();
     let mut cells = Vec::new();
@@ -55,7 +82,7 @@ pub fn HeatMap(
             );
             summary.push(format!("{row}/{column}: {n}"));
             let share = if max > 0 { n as f64 / max as f64 } else { 0.0 };
-            let (x, y) = (LEFT + CELL * j as f64, TOP + CELL * i as f64);
+            let (x, y) = (LEFT + CELL * j as f64, top + CELL * i as f64);
             let ink = if share > 0.55 { "#ffffff" } else { "#1c2330" };
             let aria = tip.clone();
             let key = format!("{row}/{column}");
@@ -76,7 +103,7 @@ pub fn HeatMap(
         .enumerate()
         .map(|(i, r)| {
             view! {
-                <text x=LEFT - 8.0 y=TOP + CELL * i as f64 + CELL / 2.0 + 4.0 text-anchor="end" font-size="12" fill="#1c2330">
+                <text x=LEFT - 8.0 y=top + CELL * i as f64 + CELL / 2.0 + 4.0 text-anchor="end" font-size="12" fill="#1c2330">
                     {r.clone()}
                 </text>
             }
@@ -86,8 +113,16 @@ pub fn HeatMap(
         .iter()
         .enumerate()
         .map(|(j, c)| {
+            let (x, y) = (LEFT + CELL * j as f64 + CELL / 2.0, top - 8.0);
             view! {
-                <text x=LEFT + CELL * j as f64 + CELL / 2.0 y=TOP - 8.0 text-anchor="middle" font-size="12" fill="#1c2330">
+                <text
+                    x=x
+                    y=y
+                    text-anchor=if slanted { "start" } else { "middle" }
+                    transform=slanted.then(|| format!("rotate(-{SLANT} {x} {y})"))
+                    font-size="12"
+                    fill="#1c2330"
+                >
                     {c.clone()}
                 </text>
             }
