@@ -408,6 +408,48 @@ impl TextBuilder {
     }
 }
 
+/// Builds an interned [`TextColumn`] whose every value is a function of a small key (a
+/// reason made from a category and a count): each distinct key's text is made and interned
+/// once, and a row costs a hash of its key instead of a string. The column is the one
+/// [`TextBuilder`] would give for the same texts row by row, codes in order of first
+/// appearance (two keys of the same text share its code).
+pub(crate) struct KeyedTextBuilder<K> {
+    /// Each key seen, with the index among `texts`' values of its text.
+    keys: rustc_hash::FxHashMap<K, u32>,
+    /// The first row of each distinct key, interned.
+    texts: TextBuilder,
+    /// Per row, the index of its key's text.
+    rows: Vec<u32>,
+}
+
+impl<K: std::hash::Hash + Eq> KeyedTextBuilder<K> {
+    pub(crate) fn with_capacity(rows: usize) -> Self {
+        KeyedTextBuilder {
+            keys: Default::default(),
+            texts: TextBuilder::new(true),
+            rows: Vec::with_capacity(rows),
+        }
+    }
+
+    /// A row whose value is `text()`, made only when `key` is new.
+    pub(crate) fn push(&mut self, key: K, text: impl FnOnce() -> String) {
+        let next = self.keys.len() as u32;
+        let index = *self.keys.entry(key).or_insert_with(|| {
+            self.texts.push_str(&text());
+            next
+        });
+        self.rows.push(index);
+    }
+
+    pub(crate) fn finish(self) -> TextColumn {
+        let texts = self.texts.finish();
+        TextColumn {
+            codes: self.rows.iter().map(|&i| texts.codes[i as usize]).collect(),
+            pool: texts.pool,
+        }
+    }
+}
+
 /// One typed column.
 #[derive(Clone, Debug)]
 pub enum Column {

@@ -219,6 +219,14 @@ impl Fit {
 
     /// Every category's score for one customer, best first (ties by category, i.e. name).
     pub fn score(&self, profile: &Profile) -> Vec<Scored> {
+        let mut scored = Vec::with_capacity(self.categories);
+        self.score_into(profile, &mut scored);
+        scored
+    }
+
+    /// [`score`](Fit::score) into `scored` (cleared first), so that a caller scoring every
+    /// customer reuses one buffer.
+    pub fn score_into(&self, profile: &Profile, scored: &mut Vec<Scored>) {
         let n = profile.total as f64;
         let lambda = n / (n + HISTORY_PRIOR);
         let weight = |last: Option<i64>| match (last, profile.latest) {
@@ -229,51 +237,46 @@ impl Fit {
             // An unknown date weighs as a purchase one half-weight period old.
             _ => 0.5,
         };
-        let weights: Vec<f64> = profile
-            .bought
-            .iter()
-            .map(|b| b.count as f64 * weight(b.last))
-            .collect();
-        let weight_sum: f64 = weights.iter().sum();
-        let mut scored: Vec<Scored> = (0..self.categories as u32)
-            .map(|c| {
-                let at = profile.bought.iter().position(|b| b.category == c);
-                let repeat = match at {
-                    Some(j) if weight_sum > 0.0 => weights[j] / weight_sum,
-                    _ => 0.0,
-                };
-                let (mut lifted, mut others) = (0.0, 0u64);
-                let mut because: Option<(u32, f64, f64)> = None;
-                for b in profile.bought.iter().filter(|b| b.category != c) {
-                    let l = self.lift(b.category, c);
-                    lifted += b.count as f64 * l;
-                    others += b.count;
-                    let strength = b.count as f64 * l;
-                    if because.is_none_or(|(_, _, s)| strength > s) {
-                        because = Some((b.category, l, strength));
-                    }
+        let weighted = |b: &Bought| b.count as f64 * weight(b.last);
+        let weight_sum: f64 = profile.bought.iter().map(weighted).sum();
+        scored.clear();
+        scored.extend((0..self.categories as u32).map(|c| {
+            let at = profile.bought.iter().find(|b| b.category == c);
+            let repeat = match at {
+                Some(b) if weight_sum > 0.0 => weighted(b) / weight_sum,
+                _ => 0.0,
+            };
+            let lifts = &self.lift[..];
+            let (mut lifted, mut others) = (0.0, 0u64);
+            let mut because: Option<(u32, f64, f64)> = None;
+            for b in profile.bought.iter().filter(|b| b.category != c) {
+                let l = lifts[b.category as usize * self.categories + c as usize];
+                lifted += b.count as f64 * l;
+                others += b.count;
+                let strength = b.count as f64 * l;
+                if because.is_none_or(|(_, _, s)| strength > s) {
+                    because = Some((b.category, l, strength));
                 }
-                let mean_lift = if others == 0 {
-                    1.0
-                } else {
-                    lifted / others as f64
-                };
-                let explore = self.popularity(c) * mean_lift;
-                Scored {
-                    category: c,
-                    score: lambda * repeat + (1.0 - lambda) * explore,
-                    repeat: lambda * repeat,
-                    explore: (1.0 - lambda) * explore,
-                    because: because.map(|(i, l, _)| (i, l)),
-                }
-            })
-            .collect();
+            }
+            let mean_lift = if others == 0 {
+                1.0
+            } else {
+                lifted / others as f64
+            };
+            let explore = self.popularity(c) * mean_lift;
+            Scored {
+                category: c,
+                score: lambda * repeat + (1.0 - lambda) * explore,
+                repeat: lambda * repeat,
+                explore: (1.0 - lambda) * explore,
+                because: because.map(|(i, l, _)| (i, l)),
+            }
+        }));
         scored.sort_by(|a, b| {
             b.score
                 .total_cmp(&a.score)
                 .then(a.category.cmp(&b.category))
         });
-        scored
     }
 }
 
@@ -292,7 +295,7 @@ pub struct Scored {
 }
 
 /// Why a category is recommended, in the app's words.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ReasonKind {
     /// The customer's own purchases of it carry the score.
     Repeat,
@@ -312,49 +315,108 @@ impl ReasonKind {
     }
 }
 
+/// What the text of a reason is made from, and nothing more: equal reasons read the same,
+/// so a model writing a reason per row makes each distinct text once. Dates are UTC days.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Reason {
+    /// "bought Books 4×, last on 2023-05-01" (without the date when unknown).
+    Bought {
+        category: u32,
+        count: u64,
+        last_day: Option<i64>,
+    },
+    /// "bought Books 4×; customers who buy Books buy Beauty 1.8× more often than average".
+    Lifted {
+        by: u32,
+        count: u64,
+        /// The lift's `f64` bits.
+        lift: u64,
+        category: u32,
+    },
+    /// "popular: 12.5% of all purchases are Books".
+    Popular { category: u32 },
+}
+
 /// The reason for one scored category, readable: "bought Books 4×; customers who buy Books
 /// buy Beauty 1.8× more often than average".
 pub fn reason(fit: &Fit, profile: &Profile, s: &Scored, names: &[String]) -> (ReasonKind, String) {
-    let name = |c: u32| names[c as usize].as_str();
-    let count = profile.count(s.category);
-    let bought = |c: u32| {
-        let b = profile.bought.iter().find(|b| b.category == c);
-        match b {
-            Some(Bought {
-                count,
-                last: Some(last),
-                ..
-            }) => format!("bought {} {count}×, last on {}", name(c), day(*last)),
-            Some(b) => format!("bought {} {}×", name(c), b.count),
-            None => String::new(),
-        }
+    let (kind, r) = reason_of(profile, s);
+    (kind, r.text(fit, names))
+}
+
+/// The kind of [`reason`] and what its text says.
+pub fn reason_of(profile: &Profile, s: &Scored) -> (ReasonKind, Reason) {
+    let found = profile.bought.iter().find(|b| b.category == s.category);
+    let count = found.map_or(0, |b| b.count);
+    let bought = || Reason::Bought {
+        category: s.category,
+        count,
+        last_day: found.and_then(|b| b.last).map(|t| t.div_euclid(DAY_MILLIS)),
     };
     if count > 0 && s.repeat >= s.explore {
-        return (ReasonKind::Repeat, bought(s.category));
+        return (ReasonKind::Repeat, bought());
     }
     if let Some((i, lift)) = s.because.filter(|&(_, l)| l >= REASON_LIFT) {
         return (
             ReasonKind::CoOccurrence,
-            format!(
-                "bought {} {}×; customers who buy {} buy {} {lift:.1}× more often than average",
-                name(i),
-                profile.count(i),
-                name(i),
-                name(s.category)
-            ),
+            Reason::Lifted {
+                by: i,
+                count: profile.count(i),
+                lift: lift.to_bits(),
+                category: s.category,
+            },
         );
     }
     if count > 0 {
-        return (ReasonKind::Repeat, bought(s.category));
+        return (ReasonKind::Repeat, bought());
     }
     (
         ReasonKind::Popular,
-        format!(
-            "popular: {:.1}% of all purchases are {}",
-            fit.popularity(s.category) * 100.0,
-            name(s.category)
-        ),
+        Reason::Popular {
+            category: s.category,
+        },
     )
+}
+
+impl Reason {
+    /// The reason in words.
+    pub fn text(&self, fit: &Fit, names: &[String]) -> String {
+        let name = |c: u32| names[c as usize].as_str();
+        match *self {
+            Reason::Bought {
+                category,
+                count,
+                last_day: Some(last),
+            } => {
+                // A day beyond i64 milliseconds is beyond any date: no date, as `day` gives.
+                let date = last.checked_mul(DAY_MILLIS).map_or_else(String::new, day);
+                format!("bought {} {count}×, last on {date}", name(category))
+            }
+            Reason::Bought {
+                category, count, ..
+            } => format!("bought {} {count}×", name(category)),
+            Reason::Lifted {
+                by,
+                count,
+                lift,
+                category,
+            } => {
+                let lift = f64::from_bits(lift);
+                format!(
+                    "bought {} {count}×; customers who buy {} buy {} {lift:.1}× more often \
+                     than average",
+                    name(by),
+                    name(by),
+                    name(category)
+                )
+            }
+            Reason::Popular { category } => format!(
+                "popular: {:.1}% of all purchases are {}",
+                fit.popularity(category) * 100.0,
+                name(category)
+            ),
+        }
+    }
 }
 
 fn day(millis: i64) -> String {
@@ -433,6 +495,62 @@ impl Method {
     }
 }
 
+/// [`Method::rank`] for one customer after another: the popularity order made once, the
+/// lists in reused buffers.
+struct Ranker<'a> {
+    fit: &'a Fit,
+    /// Every category by purchases, then name: global popularity's list.
+    by_popularity: Vec<u32>,
+    scored: Vec<Scored>,
+    list: Vec<u32>,
+}
+
+impl<'a> Ranker<'a> {
+    fn new(fit: &'a Fit) -> Ranker<'a> {
+        Ranker {
+            fit,
+            by_popularity: Method::GlobalPopularity.rank(fit, &Profile::default()),
+            scored: Vec::with_capacity(fit.categories()),
+            list: Vec::with_capacity(fit.categories()),
+        }
+    }
+
+    /// `method.rank(fit, profile)`.
+    fn rank(&mut self, method: Method, profile: &Profile) -> &[u32] {
+        match method {
+            Method::GlobalPopularity => &self.by_popularity,
+            Method::C360 => {
+                self.fit.score_into(profile, &mut self.scored);
+                self.list.clear();
+                self.list.extend(self.scored.iter().map(|s| s.category));
+                &self.list
+            }
+            Method::PersonalMostFrequent => {
+                // Their own categories first, in `rank`'s order for two bought ones; then
+                // the others, which `rank` orders by popularity.
+                let purchases = &self.fit.purchases;
+                let mut own: Vec<&Bought> = profile.bought.iter().collect();
+                own.sort_by(|x, y| {
+                    y.count
+                        .cmp(&x.count)
+                        .then(y.last.cmp(&x.last))
+                        .then_with(|| {
+                            purchases[y.category as usize]
+                                .cmp(&purchases[x.category as usize])
+                                .then(x.category.cmp(&y.category))
+                        })
+                });
+                self.list.clear();
+                self.list.extend(own.iter().map(|b| b.category));
+                let bought = |c: u32| profile.bought.iter().any(|b| b.category == c);
+                self.list
+                    .extend(self.by_popularity.iter().filter(|&&c| !bought(c)));
+                &self.list
+            }
+        }
+    }
+}
+
 /// How one method did on the held-out purchases.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Evaluation {
@@ -501,6 +619,7 @@ pub fn evaluate(histories: &Histories, categories: usize) -> Vec<Evaluation> {
         .map(|u| Profile::of(histories.of(u), held[u]))
         .collect();
     let fit = Fit::new(categories, &profiles);
+    let mut ranker = Ranker::new(&fit);
     Method::ALL
         .iter()
         .map(|&method| {
@@ -519,7 +638,7 @@ pub fn evaluate(histories: &Histories, categories: usize) -> Vec<Evaluation> {
             for u in 0..n {
                 let Some(h) = held[u] else { continue };
                 let target = histories.of(u)[h].category;
-                let ranked = method.rank(&fit, &profiles[u]);
+                let ranked = ranker.rank(method, &profiles[u]);
                 let top = &ranked[..ranked.len().min(3)];
                 for &c in top {
                     recommended[c as usize] = true;
@@ -715,6 +834,27 @@ mod tests {
         // u2 (Movies ×2): Movies first.
         assert_eq!(model.at_rank, [1, 1, 1]);
         assert_eq!((model.repeat_cases, model.explore_cases), (2, 1));
+    }
+
+    #[test]
+    fn the_evaluations_ranker_ranks_as_each_method_does() {
+        let population = population();
+        let fit = Fit::new(3, &population);
+        let mut ranker = Ranker::new(&fit);
+        let mut profiles = population.clone();
+        profiles.push(Profile::default());
+        // Equal counts, then equal counts and dates: the tie-breaks.
+        profiles.push(Profile::of(&[p(2, 0), p(0, 1)], None));
+        profiles.push(Profile::of(&[p(2, 1), p(0, 1), p(1, 1)], None));
+        for profile in &profiles {
+            for method in Method::ALL {
+                assert_eq!(
+                    ranker.rank(method, profile),
+                    method.rank(&fit, profile),
+                    "{method:?} {profile:?}"
+                );
+            }
+        }
     }
 
     #[test]

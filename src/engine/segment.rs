@@ -34,6 +34,20 @@ pub fn rank_scores(n: usize, worse_first: impl Fn(usize, usize) -> Ordering) -> 
     scores
 }
 
+/// [`rank_scores`] with `worse_first` comparing `keys`: the same scores, a stable sort of
+/// each item's key being a sort of (key, item) pairs, which compares plain values instead
+/// of calling a closure.
+pub fn rank_scores_by_key<K: Ord>(keys: Vec<K>) -> Vec<u8> {
+    let n = keys.len();
+    let mut order: Vec<(K, usize)> = keys.into_iter().zip(0..n).collect();
+    order.sort_unstable();
+    let mut scores = vec![0u8; n];
+    for (rank, (_, item)) in order.iter().enumerate() {
+        scores[*item] = quintile(rank, n);
+    }
+    scores
+}
+
 /// One named segment of the R×F map: the recency and frequency scores it covers.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SegmentRule {
@@ -242,6 +256,17 @@ mod tests {
         let ids = ["e", "d", "c", "b", "a"];
         let scores = rank_scores(5, |a, b| ids[a].cmp(ids[b]));
         assert_eq!(scores, [5, 4, 3, 2, 1]);
+    }
+
+    #[test]
+    fn ranking_by_key_is_ranking_by_comparing_keys() {
+        // Ties included: both keep the items' order among equal keys.
+        let keys = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9];
+        assert_eq!(
+            rank_scores_by_key(keys.to_vec()),
+            rank_scores(keys.len(), |a, b| keys[a].cmp(&keys[b]))
+        );
+        assert!(rank_scores_by_key(Vec::<u8>::new()).is_empty());
     }
 
     #[test]

@@ -39,6 +39,12 @@ struct Cell {
     customers: u64,
 }
 
+/// A joined row's customer (`NULL_CODE`: none) and its value slots in the four cuts.
+struct Who {
+    customer: u32,
+    slots: [u32; 4],
+}
+
 /// Which (customer, cell) pairs were counted.
 enum Seen {
     Bits { bits: Vec<u64>, cells: usize },
@@ -129,7 +135,15 @@ impl Model for CategorySpend {
         // Each cut's values, in the table's order; every cut ends with `unknown`.
         let genders: Vec<&str> = {
             let g = segments.text("gender");
-            let mut v: Vec<&str> = (0..customers).filter_map(|r| g.get(r)).collect();
+            // The pool's values that some customer has (a pool entry, not a row, per value).
+            let mut used = vec![false; g.pool.len()];
+            for &code in g.codes.iter().filter(|&&c| c != NULL_CODE) {
+                used[code as usize] = true;
+            }
+            let mut v: Vec<&str> = (0..g.pool.len() as u32)
+                .filter(|&c| used[c as usize])
+                .map(|c| g.pool.get(c))
+                .collect();
             v.push(UNKNOWN);
             v.sort_unstable();
             v.dedup();
@@ -174,12 +188,36 @@ impl Model for CategorySpend {
             .map(|(column, values)| index_in(values, column))
             .collect();
 
-        // Joined rows to customers (segments' rows), by id.
+        // Joined rows to customers (segments' rows), by id: per id code, the customer's dense
+        // number and value slots in the four cuts, so that a row costs one lookup.
         let ids = joined.text("id");
         let customer_of_code = rows_by_code(seg_ids, ids);
-        let customer_of_row = |row: usize| match ids.codes[row] {
-            NULL_CODE => NULL_CODE,
-            code => customer_of_code[code as usize],
+        let mut base = vec![0usize];
+        let mut slots = 1;
+        for values in &cut_values {
+            base.push(slots);
+            slots += values.len();
+        }
+        let unknown_slots: [u32; 4] =
+            std::array::from_fn(|cut| (base[cut + 1] + cut_values[cut].len() - 1) as u32);
+        let who_of_code: Vec<Who> = customer_of_code
+            .iter()
+            .map(|&customer| match customer {
+                NULL_CODE => Who {
+                    customer: NULL_CODE,
+                    slots: unknown_slots,
+                },
+                c => Who {
+                    customer: c,
+                    slots: std::array::from_fn(|cut| {
+                        (base[cut + 1] + cut_of_customer[cut][c as usize] as usize) as u32
+                    }),
+                },
+            })
+            .collect();
+        let unknown_who = Who {
+            customer: NULL_CODE,
+            slots: unknown_slots,
         };
 
         // Categories by name, the null category last.
@@ -235,51 +273,48 @@ impl Model for CategorySpend {
                 .map(|&w| w as usize)
         };
 
-        // Value slots: overall (1), the four cuts, then the weeks and unknown.
-        let mut base = vec![0usize];
-        let mut slots = 1;
-        for values in &cut_values {
-            base.push(slots);
-            slots += values.len();
-        }
+        // Value slots: overall (1), the four cuts (above), then the weeks and unknown.
         let week_base = slots;
         slots += weeks.len() + 1;
         let mut cells = vec![Cell::default(); slots * k];
 
         let (amounts, scale) = joined.decimals("amount");
-        // Each (customer, cell) pair counted once, in row order: a bitmap while customers ×
-        // cells stays small (100k customers × 8 categories × 90 weeks is 9 MB), a set beyond.
-        let mut seen = Seen::new(customers, slots * k);
-        let mut value_slots = [0usize; 6];
+        // Each (customer, cell) pair counted once. A customer has one value in each of the
+        // four cuts, so its first transaction in a category is its first in that category's
+        // overall cell and in each of its cut cells: only (customer, category) and
+        // (customer, week, category) need remembering. A bitmap while customers × cells
+        // stays small (100k customers × 8 categories × 90 weeks is 9 MB), a set beyond.
+        let mut seen = Seen::new(customers, (weeks.len() + 2) * k);
         for row in 0..ids.codes.len() {
-            let customer = customer_of_row(row);
-            let known = customer != NULL_CODE;
+            let who = match ids.codes[row] {
+                NULL_CODE => &unknown_who,
+                code => &who_of_code[code as usize],
+            };
             let category = match categories.codes[row] {
                 NULL_CODE => null_category,
                 code => category_of_code[code as usize] as usize,
             };
-            value_slots[0] = 0;
-            for (cut, values) in cut_values.iter().enumerate() {
-                let v = if known {
-                    cut_of_customer[cut][customer as usize] as usize
-                } else {
-                    values.len() - 1
-                };
-                value_slots[cut + 1] = base[cut + 1] + v;
-            }
-            value_slots[5] = week_base + dates[row].and_then(slot_of_week).unwrap_or(weeks.len());
-            for &slot in &value_slots {
-                let at = slot * k + category;
-                let cell = &mut cells[at];
+            let week = dates[row].and_then(slot_of_week).unwrap_or(weeks.len());
+            let week_slot = week_base + week;
+            let (spend, counted) = match amounts[row] {
+                Some(a) => (i128::from(a), 1),
+                None => (0, 0),
+            };
+            let mut add = |slot: usize, new_customer: bool| {
+                let cell = &mut cells[slot * k + category];
                 cell.transactions += 1;
-                if let Some(a) = amounts[row] {
-                    cell.spend += i128::from(a);
-                    cell.amounts += 1;
-                }
-                if known && seen.insert(customer, at) {
-                    cell.customers += 1;
-                }
+                cell.spend += spend;
+                cell.amounts += counted;
+                cell.customers += u64::from(new_customer);
+            };
+            let known = who.customer != NULL_CODE;
+            let new_in_category = known && seen.insert(who.customer, category);
+            add(0, new_in_category);
+            for &slot in &who.slots {
+                add(slot as usize, new_in_category);
             }
+            let new_in_week = known && seen.insert(who.customer, (1 + week) * k + category);
+            add(week_slot, new_in_week);
         }
 
         let week_text: Vec<String> = weeks

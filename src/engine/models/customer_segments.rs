@@ -22,10 +22,12 @@
 
 use super::customers::group_by_codes;
 use super::{columns, Layer, Model, ModelColumn, ModelContext};
-use crate::engine::column::{Column, DataType, TextColumn, NULL_CODE};
+use crate::engine::column::{Column, DataType, KeyedTextBuilder, TextColumn, NULL_CODE};
 use crate::engine::error::ModelError;
 use crate::engine::project::{ConfigPart, FindingKind, RunConfig};
-use crate::engine::segment::{self, age_band, parse_address, rank_scores, UNKNOWN};
+use crate::engine::segment::{
+    self, age_band, parse_address, rank_scores_by_key, AGE_BANDS, STATES, UNKNOWN,
+};
 use crate::engine::table::Table;
 use crate::engine::time::{age_in_years, start_of_day_millis};
 
@@ -171,8 +173,21 @@ impl Model for CustomerSegments {
         // Ties go by id: each id's place in id order, sorted once, so that the three
         // rankings compare integers.
         let id_rank = {
-            let mut by_id: Vec<u32> = (0..n as u32).collect();
-            by_id.sort_unstable_by(|&a, &b| ids.get(a as usize).cmp(&ids.get(b as usize)));
+            // Compared by their first eight bytes first (big-endian, zero-padded: the same
+            // order as the strings' where those differ), the strings only where they tie.
+            let prefix = |r: u32| {
+                let bytes = ids.get(r as usize).map_or(&[][..], str::as_bytes);
+                let mut head = [0u8; 8];
+                let len = bytes.len().min(8);
+                head[..len].copy_from_slice(&bytes[..len]);
+                u64::from_be_bytes(head)
+            };
+            let mut by_id: Vec<(u64, u32)> = (0..n as u32).map(|r| (prefix(r), r)).collect();
+            by_id.sort_unstable_by(|&(pa, a), &(pb, b)| {
+                pa.cmp(&pb)
+                    .then_with(|| ids.get(a as usize).cmp(&ids.get(b as usize)))
+            });
+            let by_id: Vec<u32> = by_id.into_iter().map(|(_, r)| r).collect();
             let mut rank = vec![0u32; n];
             for (i, &r) in by_id.iter().enumerate() {
                 rank[r as usize] = i as u32;
@@ -180,16 +195,13 @@ impl Model for CustomerSegments {
             rank
         };
         // Worst first; `None` (no value) sorts before any value, so it ranks worst.
-        let r_score = rank_scores(n, |a, b| {
-            let key = |r: usize| (recency[r].map(std::cmp::Reverse), id_rank[r]);
-            key(a).cmp(&key(b))
-        });
-        let f_score = rank_scores(n, |a, b| {
-            (frequency[a], id_rank[a]).cmp(&(frequency[b], id_rank[b]))
-        });
-        let m_score = rank_scores(n, |a, b| {
-            (monetary[a], id_rank[a]).cmp(&(monetary[b], id_rank[b]))
-        });
+        let r_score = rank_scores_by_key(
+            (0..n)
+                .map(|r| (recency[r].map(std::cmp::Reverse), id_rank[r]))
+                .collect(),
+        );
+        let f_score = rank_scores_by_key((0..n).map(|r| (frequency[r], id_rank[r])).collect());
+        let m_score = rank_scores_by_key((0..n).map(|r| (monetary[r], id_rank[r])).collect());
 
         let mut states = Vec::with_capacity(n);
         let mut postcodes = Vec::with_capacity(n);
@@ -214,8 +226,15 @@ impl Model for CustomerSegments {
 
         let score_column =
             |s: &[u8]| Column::Integer(s.iter().map(|&v| Some(i64::from(v))).collect());
-        let text =
-            |values: Vec<&str>| Column::Text(TextColumn::from_values(values.into_iter().map(Some)));
+        // Few distinct values each: every text made and interned once, rows keyed by what it
+        // is made from.
+        let keyed = |rows: &mut dyn Iterator<Item = (u64, &str)>| {
+            let mut column = KeyedTextBuilder::with_capacity(n);
+            for (key, value) in rows {
+                column.push(key, || value.to_string());
+            }
+            Column::Text(column.finish())
+        };
         let mut table = Table::new();
         table.push("id", id_column.clone());
         table.push("recency_days", Column::Integer(recency));
@@ -235,28 +254,38 @@ impl Model for CustomerSegments {
         table.push("m_score", score_column(&m_score));
         table.push(
             "segment",
-            text(
-                (0..n)
-                    .map(|r| segment::segment(r_score[r], f_score[r]))
-                    .collect(),
-            ),
+            keyed(&mut (0..n).map(|r| {
+                let (rs, fs) = (r_score[r], f_score[r]);
+                (u64::from(rs) << 8 | u64::from(fs), segment::segment(rs, fs))
+            })),
         );
         table.push("age", Column::Integer(ages.clone()));
         table.push(
             "age_band",
-            text(ages.iter().map(|&a| age_band(a)).collect()),
+            keyed(&mut ages.iter().map(|&a| {
+                let band = age_band(a);
+                let key = AGE_BANDS.iter().position(|&b| b == band);
+                (key.expect("a band") as u64, band)
+            })),
         );
         table.push(
             "gender",
-            text(
-                first_row
-                    .iter()
-                    .map(|&r| genders.get(r as usize).unwrap_or(UNKNOWN))
-                    .collect(),
-            ),
+            keyed(&mut first_row.iter().map(|&r| {
+                let code = genders.codes[r as usize];
+                (u64::from(code), genders.get(r as usize).unwrap_or(UNKNOWN))
+            })),
         );
-        table.push("state", text(states));
-        table.push("postcode", text(postcodes));
+        table.push(
+            "state",
+            keyed(&mut states.iter().map(|&state| {
+                let key = STATES.iter().position(|&s| s == state);
+                (key.map_or(u64::MAX, |k| k as u64), state)
+            })),
+        );
+        table.push(
+            "postcode",
+            Column::Text(TextColumn::from_values(postcodes.into_iter().map(Some))),
+        );
 
         if !unparsed.is_empty() {
             let rows: Vec<Option<u32>> = unparsed

@@ -11,11 +11,11 @@
 
 use super::customers::group_by_codes;
 use super::{columns, Layer, Model, ModelColumn, ModelContext};
-use crate::engine::column::{Column, DataType, TextBuilder, TextColumn, NULL_CODE};
+use crate::engine::column::{Column, DataType, KeyedTextBuilder, TextColumn, NULL_CODE};
 use crate::engine::error::ModelError;
 use crate::engine::project::{ConfigPart, RunConfig};
 use crate::engine::recommend::{
-    reason, Fit, Histories, Profile, Purchase, FORMULA, MAX_CATEGORIES,
+    reason_of, Fit, Histories, Profile, Purchase, FORMULA, MAX_CATEGORIES,
 };
 use crate::engine::table::Table;
 
@@ -169,18 +169,20 @@ impl Model for Recommendations {
         let mut rank = Vec::with_capacity(rows);
         let mut category = Vec::with_capacity(rows);
         let mut score = Vec::with_capacity(rows);
-        let mut kinds = TextBuilder::new(true);
-        let mut reasons = TextBuilder::new(true);
+        let mut kinds = KeyedTextBuilder::with_capacity(rows);
+        let mut reasons = KeyedTextBuilder::with_capacity(rows);
+        let mut scored = Vec::with_capacity(names.len());
         for (u, profile) in profiles.iter().enumerate() {
-            for (r, s) in fit.score(profile).iter().take(per).enumerate() {
+            fit.score_into(profile, &mut scored);
+            for (r, s) in scored.iter().take(per).enumerate() {
                 customer_rows.push(first_row[u]);
                 rank.push(Some(r as i64 + 1));
                 category.push(s.category);
                 // Scores lie in [0, 1]: four places fit any i64.
                 score.push(Some((s.score * 10_000.0).round() as i64));
-                let (kind, text) = reason(&fit, profile, s, &names);
-                kinds.push_str(kind.as_str());
-                reasons.push_str(&text);
+                let (kind, why) = reason_of(profile, s);
+                kinds.push(kind, || kind.as_str().to_string());
+                reasons.push(why, || why.text(&fit, &names));
             }
         }
         let category_names = TextColumn::from_values(names.iter().map(|n| Some(n.as_str())));
