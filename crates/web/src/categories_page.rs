@@ -13,6 +13,7 @@ use super::bar_chart::{Bar, BarChart};
 use super::dashboard_data::{self, Figures};
 use super::format;
 use super::heat_map::HeatMap;
+use super::later::Later;
 use super::line_chart::{LineChart, Point, Series};
 use super::route::Route;
 
@@ -144,25 +145,29 @@ fn charts(d: &Dashboard) -> impl IntoView {
     view! {
         <div class="c360-dashboard__grid">
             <BarChart title="Spend per category".into() label_title="category".into() unit=SPEND.into() bars=bars test_id="chart-category-spend"/>
-            <HeatMap
-                title="Each segment's spend by category (% of the segment's spend)".into()
-                row_title="segment".into()
-                column_title="category".into()
-                rows=segment_labels
-                columns=categories
-                counts=shares
-                unit="% of the segment's spend".into()
-                test_id="chart-segment-category"
-            />
-            <div>
-                <LineChart
-                    title="Spend per category, week by week ($)".into()
-                    x_title="week of".into()
-                    unit=SPEND.into()
-                    x_labels=weeks
-                    series=weekly
-                    test_id="chart-weekly"
+            <Later>
+                <HeatMap
+                    title="Each segment's spend by category (% of the segment's spend)".into()
+                    row_title="segment".into()
+                    column_title="category".into()
+                    rows=segment_labels.clone()
+                    columns=categories.clone()
+                    counts=shares.clone()
+                    unit="% of the segment's spend".into()
+                    test_id="chart-segment-category"
                 />
+            </Later>
+            <div>
+                <Later>
+                    <LineChart
+                        title="Spend per category, week by week ($)".into()
+                        x_title="week of".into()
+                        unit=SPEND.into()
+                        x_labels=weeks.clone()
+                        series=weekly.clone()
+                        test_id="chart-weekly"
+                    />
+                </Later>
                 {(!undated.is_empty()).then(|| view! {
                     <p class="c360-panel__sub" data-testid="undated-spend">
                         {format!("Not on the time axis, as their transactions have no date: {}.", undated.join(", "))}

@@ -99,6 +99,8 @@ mod header;
 #[cfg(target_arch = "wasm32")]
 mod heat_map;
 #[cfg(target_arch = "wasm32")]
+mod later;
+#[cfg(target_arch = "wasm32")]
 mod line_chart;
 #[cfg(target_arch = "wasm32")]
 mod mapping_dialog;

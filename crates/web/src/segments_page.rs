@@ -11,6 +11,7 @@ use super::bar_chart::{Bar, BarChart};
 use super::dashboard_data::{self, Figures};
 use super::format;
 use super::heat_map::HeatMap;
+use super::later::Later;
 use super::route::{Route, TableView};
 
 const SEGMENTS_MODEL: &str = "model.c360.customer_segments";
@@ -66,7 +67,7 @@ fn charts(d: &Dashboard) -> impl IntoView {
     let genders: Vec<String> = unique(d.demographics.iter().map(|c| c.row.clone()));
     let bands: Vec<String> = unique(d.demographics.iter().map(|c| c.column.clone()));
     let demo_counts = grid(&d.demographics, &genders, &bands);
-    let states = d
+    let states: Vec<Bar> = d
         .states
         .iter()
         .map(|s| Bar {
@@ -80,27 +81,33 @@ fn charts(d: &Dashboard) -> impl IntoView {
         <div class="c360-dashboard__grid">
             <BarChart title="Customers per segment".into() label_title="segment".into() unit="customers".into() bars=sizes test_id="chart-segment-sizes"/>
             <BarChart title="Share of revenue per segment".into() label_title="segment".into() unit="% of revenue".into() bars=shares test_id="chart-segment-revenue"/>
-            <HeatMap
-                title="Customers by recency (R) and frequency (F) score".into()
-                row_title="R".into()
-                column_title="F".into()
-                rows=r_rows
-                columns=scores
-                counts=rf
-                unit="customers".into()
-                test_id="chart-rf"
-            />
-            <HeatMap
-                title="Customers by gender and age band".into()
-                row_title="gender".into()
-                column_title="age band".into()
-                rows=genders
-                columns=bands
-                counts=demo_counts
-                unit="customers".into()
-                test_id="chart-demographics"
-            />
-            <BarChart title="Customers per state".into() label_title="state".into() unit="customers".into() bars=states test_id="chart-states"/>
+            <Later>
+                <HeatMap
+                    title="Customers by recency (R) and frequency (F) score".into()
+                    row_title="R".into()
+                    column_title="F".into()
+                    rows=r_rows.clone()
+                    columns=scores.clone()
+                    counts=rf.clone()
+                    unit="customers".into()
+                    test_id="chart-rf"
+                />
+            </Later>
+            <Later>
+                <HeatMap
+                    title="Customers by gender and age band".into()
+                    row_title="gender".into()
+                    column_title="age band".into()
+                    rows=genders.clone()
+                    columns=bands.clone()
+                    counts=demo_counts.clone()
+                    unit="customers".into()
+                    test_id="chart-demographics"
+                />
+            </Later>
+            <Later>
+                <BarChart title="Customers per state".into() label_title="state".into() unit="customers".into() bars=states.clone() test_id="chart-states"/>
+            </Later>
         </div>
     }
 }
