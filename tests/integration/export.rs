@@ -395,10 +395,9 @@ fn people(rows: &[(&str, &str, &str)]) -> RunOutput {
     )
 }
 
-#[test]
-fn small_classes_are_suppressed_and_listed() {
-    // Five women in their thirties, two men in their forties.
-    let output = people(&[
+/// Five women in their thirties, two men in their forties.
+fn five_women_two_men() -> RunOutput {
+    people(&[
         ("a", "F", "1990-01-01"),
         ("b", "F", "1989-01-01"),
         ("c", "F", "1988-01-01"),
@@ -406,7 +405,12 @@ fn small_classes_are_suppressed_and_listed() {
         ("e", "F", "1986-01-01"),
         ("f", "M", "1980-01-01"),
         ("g", "M", "1979-01-01"),
-    ]);
+    ])
+}
+
+#[test]
+fn small_classes_are_suppressed_and_listed() {
+    let output = five_women_two_men();
     let mut file = PolicyFile::defaults(Dataset::Customers);
     file.small_classes = SmallClasses::Suppress;
     let (bytes, m) = export_bytes(&output, &file, SECRET);
@@ -431,17 +435,9 @@ fn small_classes_are_suppressed_and_listed() {
 
 #[test]
 fn by_default_a_small_dataset_is_generalised_to_the_top_rather_than_emptied() {
-    // The same seven people: no width of age band makes the two men a class of five, so the
-    // default climbs to the top of the ladders (every value `*`) and keeps all seven.
-    let output = people(&[
-        ("a", "F", "1990-01-01"),
-        ("b", "F", "1989-01-01"),
-        ("c", "F", "1988-01-01"),
-        ("d", "F", "1987-01-01"),
-        ("e", "F", "1986-01-01"),
-        ("f", "M", "1980-01-01"),
-        ("g", "M", "1979-01-01"),
-    ]);
+    // No width of age band makes the two men a class of five, so the default climbs to the
+    // top of the ladders (every value `*`) and keeps all seven.
+    let output = five_women_two_men();
     let (bytes, m) = export_bytes(&output, &PolicyFile::defaults(Dataset::Customers), SECRET);
     let k = &m.k_anonymity;
     assert_eq!(k.small_classes, SmallClasses::Generalise);

@@ -20,6 +20,7 @@ use super::export_edit::{check_key, for_dataset, policy_file_name};
 use super::export_key::ExportKey;
 use super::export_report::report;
 use super::format;
+use super::picked_text::read_picked;
 use super::workspace::RunHandle;
 
 /// What the user is told of the export under way.
@@ -151,26 +152,13 @@ pub fn ExportPage(
     };
     let load_error = RwSignal::new(None::<String>);
     let on_load = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        let Some(file) = input.files().and_then(|l| l.item(0)) else {
-            return;
-        };
-        input.set_value("");
-        leptos::task::spawn_local(async move {
-            let name = file.name();
-            let text = match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                Ok(t) => t.as_string().unwrap_or_default(),
-                Err(_) => {
-                    load_error.set(Some(format!("{name}: the browser refused to read it")));
-                    return;
-                }
-            };
-            match PolicyFile::from_json(&text) {
+        read_picked(&ev, move |name, text| {
+            match text.and_then(|t| PolicyFile::from_json(&t).map_err(|e| format!("{name}: {e}"))) {
                 Ok(file) => {
                     load_error.set(None);
                     policy.set(file);
                 }
-                Err(e) => load_error.set(Some(format!("{name}: {e}"))),
+                Err(why) => load_error.set(Some(why)),
             }
         });
     };

@@ -113,6 +113,8 @@ mod overview_page;
 #[cfg(target_arch = "wasm32")]
 mod pager;
 #[cfg(target_arch = "wasm32")]
+mod picked_text;
+#[cfg(target_arch = "wasm32")]
 mod policies_panel;
 #[cfg(target_arch = "wasm32")]
 mod profile_page;

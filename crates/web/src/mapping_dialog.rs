@@ -16,6 +16,7 @@ use super::download::download_text;
 use super::file_loading::{inspect, keep_files};
 use super::inputs::{self, Slot};
 use super::mapping_review::Draft;
+use super::picked_text::read_picked;
 use super::storage::Keeper;
 use super::workspace::Workspace;
 
@@ -80,21 +81,9 @@ pub fn MappingDialog(
     };
     let load_error = RwSignal::new(None::<String>);
     let on_mapping_file = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        let Some(file) = input.files().and_then(|l| l.item(0)) else {
-            return;
-        };
-        input.set_value("");
-        leptos::task::spawn_local(async move {
-            let name = file.name();
-            let text = match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                Ok(t) => t.as_string().unwrap_or_default(),
-                Err(_) => {
-                    load_error.set(Some(format!("{name}: the browser refused to read it")));
-                    return;
-                }
-            };
-            match MappingFile::from_json(&text) {
+        read_picked(&ev, move |name, text| {
+            match text.and_then(|t| MappingFile::from_json(&t).map_err(|e| format!("{name}: {e}")))
+            {
                 Ok(mapping) => {
                     let mut applied = 0;
                     ws.update(|w| w.edit_review(|r| applied = r.apply_file(&mapping)));
@@ -102,7 +91,7 @@ pub fn MappingDialog(
                         format!("{name}: no mapping in it fits the headers of these files")
                     }));
                 }
-                Err(e) => load_error.set(Some(format!("{name}: {e}"))),
+                Err(why) => load_error.set(Some(why)),
             }
         });
     };
