@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 
+use super::chart_frame::{frame, Frame};
 use super::chart_tooltip::ChartTip;
 use super::format;
 
@@ -28,34 +29,6 @@ const VALUE: f64 = 110.0;
 /// The bars' colour: Okabe–Ito blue, told apart by colour-blind readers. (SVG children made
 /// outside the `<svg>` element take presentation attributes, not classes.)
 const BAR: &str = "#0072b2";
-
-/// A chart's caption: its title, and the toggle between the chart and the same numbers as a
-/// table (every chart has one).
-pub fn caption(title: String, as_table: RwSignal<bool>) -> impl IntoView {
-    view! {
-        <figcaption class="c360-chart__caption">
-            <span>{title}</span>
-            <button
-                type="button"
-                class="c360-button c360-button--quiet"
-                aria-pressed=move || as_table.get().to_string()
-                on:click=move |_| as_table.update(|t| *t = !*t)
-            >
-                {move || if as_table.get() { "Show as chart" } else { "Show as table" }}
-            </button>
-        </figcaption>
-    }
-}
-
-/// A chart's numbers as a table, made only while the chart is shown as one: a hidden table
-/// would double the elements a page builds for its charts (and the chart's text alternative
-/// is its `aria-label`, so no reader needs the hidden copy).
-pub fn as_table_view(
-    as_table: RwSignal<bool>,
-    table: impl Fn() -> AnyView + Send + Sync + 'static,
-) -> impl IntoView {
-    move || as_table.get().then(&table)
-}
 
 #[component]
 pub fn BarChart(
@@ -158,23 +131,21 @@ pub fn BarChart(
     };
     let axis_y = ROW * bars.len() as f64 + 18.0;
     let axis = format!("0 → {unit}");
-    let chart_title = title.clone();
-    view! {
-        <figure class="c360-chart" data-testid=test_id>
-            {caption(title.clone(), as_table)}
-            {as_table_view(as_table, table)}
-            {tooltip.plot(as_table, view! {
-                <svg
-                    class="c360-chart__svg"
-                    viewBox=format!("0 0 {WIDTH} {height}")
-                    role="img"
-                    aria-label=format!("{chart_title}. {summary}")
-                >
-                    <title>{title}</title>
-                    {svg_bars}
-                    <text x=LABEL y=axis_y font-size="12" fill="#5e6876">{axis}</text>
-                </svg>
-            })}
-        </figure>
-    }
+    let label = format!("{title}. {summary}");
+    frame(
+        Frame {
+            test_id,
+            title,
+            label,
+            width: WIDTH,
+            height,
+            as_table,
+            tooltip: &tooltip,
+        },
+        table,
+        view! {
+            {svg_bars}
+            <text x=LABEL y=axis_y font-size="12" fill="#5e6876">{axis}</text>
+        },
+    )
 }

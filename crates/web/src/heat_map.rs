@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use super::bar_chart::{as_table_view, caption};
+use super::chart_frame::{frame, Frame};
 use super::chart_tooltip::ChartTip;
 use super::format;
 
@@ -163,24 +163,22 @@ pub fn HeatMap(
     };
     let label = format!("{title}. {}", summary.join("; "));
     let axis = format!("{row_title} (rows) × {column_title} (columns)");
-    view! {
-        <figure class="c360-chart" data-testid=test_id>
-            {caption(title.clone(), as_table)}
-            {as_table_view(as_table, table)}
-            {tooltip.plot(as_table, view! {
-                <svg
-                    class="c360-chart__svg"
-                    viewBox=format!("0 0 {width} {height}")
-                    role="img"
-                    aria-label=label
-                >
-                    <title>{title}</title>
-                    {column_labels}
-                    {row_labels}
-                    {cells}
-                    <text x=LEFT y=height - 8.0 font-size="12" fill="#5e6876">{axis}</text>
-                </svg>
-            })}
-        </figure>
-    }
+    frame(
+        Frame {
+            test_id,
+            title,
+            label,
+            width,
+            height,
+            as_table,
+            tooltip: &tooltip,
+        },
+        table,
+        view! {
+            {column_labels}
+            {row_labels}
+            {cells}
+            <text x=LEFT y=height - 8.0 font-size="12" fill="#5e6876">{axis}</text>
+        },
+    )
 }

@@ -63,6 +63,8 @@ mod categories_panel;
 #[cfg(target_arch = "wasm32")]
 mod change_summary;
 #[cfg(target_arch = "wasm32")]
+mod chart_frame;
+#[cfg(target_arch = "wasm32")]
 mod chart_tooltip;
 #[cfg(target_arch = "wasm32")]
 mod client;

@@ -10,8 +10,8 @@
 
 use leptos::prelude::*;
 
-use super::bar_chart::{as_table_view, caption};
 use super::chart_axis::{labelled, tick_text, value_ticks};
+use super::chart_frame::{frame, Frame};
 use super::chart_tooltip::ChartTip;
 
 /// One value of a series.
@@ -356,39 +356,37 @@ pub fn LineChart(
         .join("; ");
     let label = format!("{title}. {span}. {peaks}");
     let axis_middle = TOP + PLOT_HEIGHT / 2.0;
-    view! {
-        <figure class="c360-chart" data-testid=test_id>
-            {caption(title.clone(), as_table)}
-            {as_table_view(as_table, table)}
-            {tooltip.plot(as_table, view! {
-                <svg
-                    class="c360-chart__svg"
-                    viewBox=format!("0 0 {WIDTH} {height}")
-                    role="img"
-                    aria-label=label
-                >
-                    <title>{title}</title>
-                    {grid_lines}
-                    <line x1=LEFT x2=WIDTH - RIGHT y1=bottom y2=bottom stroke=MUTED stroke-width="1"/>
-                    {x_ticks}
-                    <text x=LEFT + plot_width / 2.0 y=bottom + 40.0 text-anchor="middle" font-size="12" fill=MUTED>
-                        {x_title}
-                    </text>
-                    <text
-                        x="14"
-                        y=axis_middle
-                        text-anchor="middle"
-                        font-size="12"
-                        fill=MUTED
-                        transform=format!("rotate(-90 14 {axis_middle})")
-                    >
-                        {unit}
-                    </text>
-                    {lines}
-                    {columns}
-                    {legend}
-                </svg>
-            })}
-        </figure>
-    }
+    frame(
+        Frame {
+            test_id,
+            title,
+            label,
+            width: WIDTH,
+            height,
+            as_table,
+            tooltip: &tooltip,
+        },
+        table,
+        view! {
+            {grid_lines}
+            <line x1=LEFT x2=WIDTH - RIGHT y1=bottom y2=bottom stroke=MUTED stroke-width="1"/>
+            {x_ticks}
+            <text x=LEFT + plot_width / 2.0 y=bottom + 40.0 text-anchor="middle" font-size="12" fill=MUTED>
+                {x_title}
+            </text>
+            <text
+                x="14"
+                y=axis_middle
+                text-anchor="middle"
+                font-size="12"
+                fill=MUTED
+                transform=format!("rotate(-90 14 {axis_middle})")
+            >
+                {unit}
+            </text>
+            {lines}
+            {columns}
+            {legend}
+        },
+    )
 }
