@@ -18,6 +18,43 @@ const DAYS: usize = 64;
 /// How many rows ahead the writer prefetches text.
 const AHEAD: usize = 32;
 
+/// Prefetching for a writer that reads a table's rows in order: their strings sit anywhere
+/// in the text columns' pools, so before each row it asks where a string of a row
+/// [`AHEAD`] rows on lies, and for the bytes of one half as far on, so the cache misses
+/// overlap. The build's writer and the export's use it.
+pub(crate) struct RowPrefetch<'a> {
+    texts: Vec<&'a TextColumn>,
+    rows: usize,
+}
+
+impl<'a> RowPrefetch<'a> {
+    pub(crate) fn new(columns: &[&'a Column], rows: usize) -> Self {
+        let texts = columns
+            .iter()
+            .filter_map(|c| match c {
+                Column::Text(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        RowPrefetch { texts, rows }
+    }
+
+    /// Call before writing `row`.
+    #[inline]
+    pub(crate) fn before(&self, row: usize) {
+        if row + AHEAD < self.rows {
+            for t in &self.texts {
+                t.pool.prefetch_offsets(t.codes[row + AHEAD]);
+            }
+        }
+        if row + AHEAD / 2 < self.rows {
+            for t in &self.texts {
+                t.pool.prefetch_bytes(t.codes[row + AHEAD / 2]);
+            }
+        }
+    }
+}
+
 /// Bytes buffered before a write to the output.
 const FLUSH_AT: usize = 1 << 20;
 
@@ -237,27 +274,10 @@ pub fn write_csv(table: &Table, out: impl Write) -> std::io::Result<()> {
     }
     out.end_record()?;
     let columns: Vec<&Column> = table.fields.iter().map(|f| &*f.column).collect();
-    let texts: Vec<&TextColumn> = columns
-        .iter()
-        .filter_map(|c| match c {
-            Column::Text(t) => Some(t),
-            _ => None,
-        })
-        .collect();
     let rows = table.num_rows();
+    let prefetch = RowPrefetch::new(&columns, rows);
     for row in 0..rows {
-        // Rows are written in order but their strings sit anywhere in the pools: fetch where
-        // a string of a later row lies, then its bytes, so the misses overlap.
-        if let Some(ahead) = Some(row + AHEAD).filter(|&r| r < rows) {
-            for t in &texts {
-                t.pool.prefetch_offsets(t.codes[ahead]);
-            }
-        }
-        if let Some(ahead) = Some(row + AHEAD / 2).filter(|&r| r < rows) {
-            for t in &texts {
-                t.pool.prefetch_bytes(t.codes[ahead]);
-            }
-        }
+        prefetch.before(row);
         for (i, column) in columns.iter().enumerate() {
             if i > 0 {
                 out.delimiter();

@@ -10,11 +10,9 @@
 use std::borrow::Borrow;
 use std::io::Write;
 
-use crate::engine::column::{Column, TextColumn, Value, NULL_CODE};
+use crate::engine::column::{Column, Value, NULL_CODE};
 use crate::engine::table::Table;
-
-/// How many rows ahead the writer prefetches text.
-const AHEAD: usize = 32;
+use crate::engine::write::RowPrefetch;
 
 /// Rows per chunk when none is asked for.
 pub const CHUNK_ROWS: usize = 65_536;
@@ -109,26 +107,9 @@ impl<T: Borrow<Table>> Iterator for CsvChunks<T> {
         }
         let end = (self.next_row + self.rows_per_chunk).min(rows);
         let columns: Vec<&Column> = table.fields.iter().map(|f| &*f.column).collect();
-        let texts: Vec<&TextColumn> = columns
-            .iter()
-            .filter_map(|c| match c {
-                Column::Text(t) => Some(t),
-                _ => None,
-            })
-            .collect();
+        let prefetch = RowPrefetch::new(&columns, rows);
         for row in self.next_row..end {
-            // Strings of a row sit anywhere in their pools: ask for those of later rows now,
-            // so that the cache misses overlap (as the build's writer does).
-            if row + AHEAD < rows {
-                for t in &texts {
-                    t.pool.prefetch_offsets(t.codes[row + AHEAD]);
-                }
-            }
-            if row + AHEAD / 2 < rows {
-                for t in &texts {
-                    t.pool.prefetch_bytes(t.codes[row + AHEAD / 2]);
-                }
-            }
+            prefetch.before(row);
             let start = out.len();
             for (i, column) in columns.iter().enumerate() {
                 if i > 0 {
