@@ -40,7 +40,7 @@ fn row(
             policy.update(|f| set_quasi_identifier(f, &in_force, &name, on));
         }
     };
-    let is_default = !policy.with_untracked(|f| f.columns.contains_key(&column.name));
+    let is_default = column.default_policy;
     let label_id = format!("c360-export-col-{}", column.name);
     let exported = match column.exported_type {
         Some(t) => t.sql_name().to_string(),

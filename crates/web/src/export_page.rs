@@ -23,13 +23,6 @@ use super::format;
 use super::picked_text::read_picked;
 use super::workspace::RunHandle;
 
-/// What the user is told of the export under way.
-#[derive(Clone, Debug, PartialEq)]
-enum Status {
-    Idle,
-    Working(ExportProgress),
-}
-
 #[component]
 pub fn ExportPage(
     run: Memo<Option<RunHandle>>,
@@ -38,7 +31,8 @@ pub fn ExportPage(
 ) -> impl IntoView {
     let key = RwSignal::new(String::new());
     let check = RwSignal::new(None::<Result<Manifest, String>>);
-    let status = RwSignal::new(Status::Idle);
+    // The last export's progress, or its end: what the status line says.
+    let status = RwSignal::new(None::<ExportProgress>);
     let run_id = Memo::new(move |_| run.with(|r| r.as_ref().map(|r| r.run)));
     // Check the policies on screen: an answer is taken only if they are still the same.
     Effect::new(move |_| {
@@ -117,7 +111,7 @@ pub fn ExportPage(
     };
     let below_k = move || manifest.with(|m| m.as_ref().is_some_and(|m| m.k_anonymity.below_k));
     let key_ok = move || check_key(&key.get()).is_ok();
-    let exporting = move || matches!(status.get(), Status::Working(ExportProgress::Receiving(_)));
+    let exporting = move || matches!(status.get(), Some(ExportProgress::Receiving(_)));
     let can_export = move || {
         run_id.get().is_some()
             && manifest.with(|m| m.is_some())
@@ -137,9 +131,9 @@ pub fn ExportPage(
         let Some(run) = run_id.get_untracked() else {
             return;
         };
-        status.set(Status::Working(ExportProgress::Receiving(0)));
+        status.set(Some(ExportProgress::Receiving(0)));
         download_export(run, policy.get_untracked(), key.get_untracked(), move |p| {
-            status.set(Status::Working(p))
+            status.set(Some(p))
         });
     };
     let save_policy = move |_| {
@@ -163,18 +157,18 @@ pub fn ExportPage(
         });
     };
     let status_line = move || match status.get() {
-        Status::Idle => None,
-        Status::Working(ExportProgress::Receiving(bytes)) => Some(format!(
+        None => None,
+        Some(ExportProgress::Receiving(bytes)) => Some(format!(
             "Exporting in the worker… {} received",
             format::bytes(bytes as usize)
         )),
-        Status::Working(ExportProgress::Saved(m)) => Some(format!(
+        Some(ExportProgress::Saved(m)) => Some(format!(
             "Saved {} ({} rows) and {}. Send both; keep the key.",
             m.file,
             format::count(m.exported_rows),
             m.dataset.manifest_file_name()
         )),
-        Status::Working(ExportProgress::Failed(why)) => Some(format!("No export: {why}")),
+        Some(ExportProgress::Failed(why)) => Some(format!("No export: {why}")),
     };
 
     view! {
