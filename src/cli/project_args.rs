@@ -10,7 +10,9 @@ use clap::ValueEnum;
 
 use super::{parse_day, Failure};
 use crate::engine::mapping::MappingFile;
-use crate::engine::policy::{DuplicateContacts, OrphanTransactions, OutsideCategories, Policies};
+use crate::engine::remediation::{
+    DuplicateContacts, OrphanTransactions, OutsideCategories, Policies,
+};
 use crate::engine::schema::{self, Schema};
 use crate::engine::{build, RunConfig, RunOutput, Sources};
 

@@ -29,7 +29,7 @@ pub fn print_log(output: &RunOutput, models: bool) {
         env!("CARGO_PKG_VERSION"),
         output.config.as_of
     );
-    use crate::engine::project::Step;
+    use crate::engine::build::output::Step;
     let steps: Vec<Step> = output
         .steps
         .iter()

@@ -11,10 +11,10 @@
 use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
-use super::dag::SOURCES;
+use super::config::RunConfig;
 use super::generate::{generate, GenerateOptions, Shape};
-use super::project::{RunConfig, SourceFile, SourceFiles, Sources};
 use super::schema::Schema;
+use super::source::{SourceFile, SourceFiles, Sources, SOURCES};
 
 /// One measured step.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -2,12 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::config::RunConfig;
 use super::models::{Layer, ModelColumn, MODELS};
-use super::project::RunConfig;
-use super::source::{SourceDef, CONTACTS, TRANSACTIONS};
-
-/// The two sources, in the order they are loaded.
-pub const SOURCES: [SourceDef; 2] = [CONTACTS, TRANSACTIONS];
+use super::source::def::SOURCES;
 
 /// dbt's resource types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,7 +2,7 @@
 //! separated by semicolons, tabs or pipes, are turned into the comma-separated UTF-8 the
 //! loader's tokenizer reads.
 //!
-//! It is push-based, inside [`crate::engine::source::SourceLoader`], so that every shell (the
+//! It is push-based, inside the loader (`engine::source::SourceLoader`), so that every shell (the
 //! CLI, the web worker, the benchmark) decodes the same way: the bytes fed are held until
 //! [`SNIFF_BYTES`] have arrived or the file has ended, then the encoding is decided once,
 //! from that start ([`sniff`]):

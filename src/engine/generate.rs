@@ -666,7 +666,8 @@ mod tests {
     /// c360's recommender to beat personal most-frequent on the categories new to a customer.
     #[test]
     fn the_realistic_shape_has_structure_the_models_find() {
-        use crate::engine::project::{RunConfig, SourceFile, SourceFiles, Sources};
+        use crate::engine::config::RunConfig;
+        use crate::engine::source::{SourceFile, SourceFiles, Sources};
         let o = GenerateOptions {
             shape: Shape::Realistic,
             ..options(2_000, 20_000, true)

@@ -6,7 +6,7 @@
 //! the header and a few sample rows, by name and by the values' shapes, with a confidence per
 //! column, for the user to confirm or edit. Applying a mapping is a rename of the header
 //! before loading ([`Mapping::apply`], which the loader calls when given a mapping:
-//! [`crate::engine::source::SourceLoader::with_mapping`]); the models never see the user's
+//! `SourceLoader::with_mapping`); the models never see the user's
 //! names.
 //!
 //! This module is plain data and pure functions: it reads no file and knows nothing of the
@@ -67,15 +67,12 @@ use serde::{Deserialize, Serialize};
 use super::column::DataType;
 use super::decimal::NumberFormat;
 use super::decode::Delimiter;
-use super::source::{SourceDef, CONTACTS, TRANSACTIONS};
+use super::source::def::{SourceDef, SOURCES};
 
 pub use propose::{propose, recognise, Evidence, Proposal, ProposedColumn, RECOGNITION_MARGIN};
 
 /// The mapping file's format version.
 pub const VERSION: u32 = 1;
-
-/// The sources a mapping file may name, by key.
-const SOURCES: [&SourceDef; 2] = [&CONTACTS, &TRANSACTIONS];
 
 /// One source's mapping: required column → the header in the user's file that holds it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -417,7 +414,7 @@ fn check_delimiters(text: &str) -> Result<(), MappingError> {
 /// The source a mapping file's key names.
 fn source_def(name: &str) -> Result<&'static SourceDef, MappingError> {
     SOURCES
-        .into_iter()
+        .iter()
         .find(|d| d.name == name)
         .ok_or_else(|| MappingError::UnknownSource {
             name: name.to_string(),
@@ -542,6 +539,7 @@ impl Mapping {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::source::{CONTACTS, TRANSACTIONS};
 
     fn strings(items: &[&str]) -> Vec<String> {
         items.iter().map(|s| s.to_string()).collect()

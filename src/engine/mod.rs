@@ -14,35 +14,37 @@ pub mod bench;
 pub mod build;
 pub mod categories;
 pub mod column;
+pub mod config;
 pub mod dag;
 pub mod data_test;
 pub mod decimal;
 pub mod decode;
 pub mod error;
 pub mod export;
+pub mod findings;
 pub mod freshness;
 pub mod generate;
 pub mod mapping;
 pub mod models;
-pub mod policy;
-pub mod project;
 pub mod recommend;
+pub mod remediation;
 pub mod schema;
 pub mod segment;
 pub mod slug;
 pub mod source;
 pub mod table;
 pub mod time;
+pub mod unique_id;
 pub mod write;
 
+pub use build::output::{NodeOutput, NodeResult, NodeStatus, RunOutput, Step};
 pub use build::{build, run, Build, StepDone};
 pub use column::{Column, DataType, Value};
+pub use config::{ConfigPart, RunConfig};
 pub use dag::{graph, Node, NodeKind};
 pub use decimal::Decimal;
 pub use error::{InputError, RunError};
-pub use project::{
-    ConfigPart, Finding, FindingKind, NodeOutput, NodeResult, NodeStatus, RunConfig, RunOutput,
-    SourceFile, SourceFiles, Sources,
-};
+pub use findings::{Finding, FindingKind};
 pub use schema::Schema;
+pub use source::{SourceFile, SourceFiles, Sources};
 pub use table::Table;

@@ -12,9 +12,9 @@ use c360::engine::data_test::singular::{Models, SINGULAR_TESTS};
 use c360::engine::data_test::{
     status_for, Condition, Failing, Severity, TestConfig, TestStatus, Threshold, DEFAULT_SHOWN_ROWS,
 };
-use c360::engine::project::Step;
 use c360::engine::schema::DEFAULT_SCHEMA;
 use c360::engine::time::{age_in_years, format_timestamp, parse_timestamp};
+use c360::engine::Step;
 use c360::engine::{Column, NodeStatus, RunOutput, Schema, Table};
 
 use crate::data_test_support::*;

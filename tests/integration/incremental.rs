@@ -7,7 +7,9 @@ use std::collections::BTreeSet;
 
 use c360::engine::data_test::singular::SINGULAR_TESTS;
 use c360::engine::data_test::TestStatus;
-use c360::engine::policy::{DuplicateContacts, OrphanTransactions, OutsideCategories, Policies};
+use c360::engine::remediation::{
+    DuplicateContacts, OrphanTransactions, OutsideCategories, Policies,
+};
 use c360::engine::schema::DEFAULT_SCHEMA;
 use c360::engine::write::to_csv_string;
 use c360::engine::{

@@ -6,7 +6,9 @@
 //! given the new column. Also the CLI flags that set them.
 
 use c360::engine::data_test::TestStatus;
-use c360::engine::policy::{DuplicateContacts, OrphanTransactions, OutsideCategories, Policies};
+use c360::engine::remediation::{
+    DuplicateContacts, OrphanTransactions, OutsideCategories, Policies,
+};
 use c360::engine::schema::DEFAULT_SCHEMA;
 use c360::engine::{FindingKind, NodeStatus, RunConfig, RunOutput, Schema};
 

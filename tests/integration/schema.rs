@@ -4,9 +4,9 @@
 //! every kind of bad file — each problem reported with its line, never a panic. Also the
 //! edits that add categories to the accepted list and keep the rest of the file.
 
+use c360::engine::config::DEFAULT_ACCEPTED_CATEGORIES;
 use c360::engine::data_test::generic::GenericKind;
 use c360::engine::data_test::{Severity, TestConfig, Threshold};
-use c360::engine::project::DEFAULT_ACCEPTED_CATEGORIES;
 use c360::engine::schema::{parse, FreshnessThreshold, Period, SchemaErrors, DEFAULT_SCHEMA};
 use c360::engine::Schema;
 use proptest::prelude::*;

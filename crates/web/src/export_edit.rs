@@ -3,9 +3,9 @@
 //! does to the file, and what a change of dataset keeps. The export page's components only
 //! call these.
 
-use c360::engine::export::classify::default_policy;
 use c360::engine::export::manifest::ManifestColumn;
 use c360::engine::export::policy::choices;
+use c360::engine::export::policy::default_policy;
 use c360::engine::export::{Dataset, Key, Policy, PolicyFile};
 
 /// The policy the user chose for `column`: the file's, or c360's default.

@@ -5,7 +5,9 @@
 
 use serde::Serialize;
 
-use c360::engine::policy::{DuplicateContacts, OrphanTransactions, OutsideCategories, Policies};
+use c360::engine::remediation::{
+    DuplicateContacts, OrphanTransactions, OutsideCategories, Policies,
+};
 
 /// Which of the three policies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -338,7 +338,7 @@ mod tests {
     use super::*;
     use crate::inputs::Inputs;
     use crate::loopback::execute;
-    use c360::engine::policy::{DuplicateContacts, OrphanTransactions, OutsideCategories};
+    use c360::engine::remediation::{DuplicateContacts, OrphanTransactions, OutsideCategories};
     use c360::engine::schema::{parse, DEFAULT_SCHEMA};
     use c360::engine::{RunConfig, Schema};
     use chrono::NaiveDate;

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use c360::engine::data_test::TestStatus;
-use c360::engine::project::Step;
+use c360::engine::Step;
 use c360::engine::{NodeKind, NodeStatus};
 
 use super::format;

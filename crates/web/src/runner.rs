@@ -7,13 +7,13 @@
 use std::collections::HashSet;
 
 use c360::engine::categories::CategoryCount;
-use c360::engine::dag::SOURCES;
 use c360::engine::data_test::{TestResult, TestStatus};
 use c360::engine::freshness::FreshnessResult;
 use c360::engine::mapping::MappingFile;
 use c360::engine::models::ModelColumn;
-use c360::engine::project::Step;
+use c360::engine::source::SOURCES;
 use c360::engine::table::ColumnInfo;
+use c360::engine::Step;
 use c360::engine::{self, Node, NodeResult, NodeStatus, RunConfig};
 pub use c360_worker::protocol::NearMiss;
 use c360_worker::protocol::{RunSummary, Slot, SourceSpec, TableRef};

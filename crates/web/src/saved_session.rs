@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use c360::engine::mapping::MappingFile;
-use c360::engine::policy::Policies;
+use c360::engine::remediation::Policies;
 use c360::engine::schema::DEFAULT_SCHEMA;
 use c360::engine::RunConfig;
 
@@ -419,7 +419,7 @@ mod tests {
     use super::*;
     use crate::loopback::Loopback;
     use crate::policy_switches::Switch;
-    use c360::engine::policy::DuplicateContacts;
+    use c360::engine::remediation::DuplicateContacts;
 
     /// The browser's clock: 2030-01-01 12:00 UTC.
     const NOW: i64 = 1_893_499_200_000;

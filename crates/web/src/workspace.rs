@@ -20,7 +20,7 @@ use chrono::NaiveDate;
 
 use c360::engine::data_test::TestStatus;
 use c360::engine::mapping::MappingFile;
-use c360::engine::policy::{OutsideCategories, Policies};
+use c360::engine::remediation::{OutsideCategories, Policies};
 use c360::engine::{Node, RunConfig};
 use c360_worker::protocol::{
     Done, Failure, PageRequest, Progress, Response, ResponseBody, RunRequest, Sample, TablePage,
@@ -1131,7 +1131,7 @@ mod tests {
         lb.settle(&mut ws);
         assert_eq!(
             ws.policies().duplicate_contacts,
-            c360::engine::policy::DuplicateContacts::DropAll
+            c360::engine::remediation::DuplicateContacts::DropAll
         );
     }
 

@@ -24,9 +24,9 @@ use c360::engine::export::{ExportError, KeyError, Manifest, PolicyFile};
 use c360::engine::freshness::FreshnessResult;
 use c360::engine::mapping::{MappingFile, Proposal};
 use c360::engine::models::ModelColumn;
-use c360::engine::project::Step;
 use c360::engine::source::Excerpt;
 use c360::engine::table::ColumnInfo;
+use c360::engine::Step;
 use c360::engine::{Node, NodeResult, RunConfig, RunError};
 use serde::{Deserialize, Serialize};
 
@@ -113,13 +113,13 @@ impl SourceSpec {
     /// The name used in messages: the user's file name, or the demo's `contacts.csv`.
     pub fn name(&self, slot: Slot) -> String {
         match self {
-            SourceSpec::Demo => c360::engine::dag::SOURCES[slot.index()]
+            SourceSpec::Demo => c360::engine::source::SOURCES[slot.index()]
                 .file_name
                 .to_string(),
             SourceSpec::File(f) => f.name.clone(),
             SourceSpec::Sample(s) => format!(
                 "sample-{}",
-                c360::engine::dag::SOURCES[slot.index()].file_name
+                c360::engine::source::SOURCES[slot.index()].file_name
             )
             .replace(".csv", &format!("-{}.csv", s.seed)),
         }

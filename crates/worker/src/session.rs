@@ -17,10 +17,10 @@ use std::sync::Arc;
 
 use c360::engine::build::{Build, StepDone};
 use c360::engine::categories::{self, CategoryCount};
-use c360::engine::dag::SOURCES;
 use c360::engine::decode::Delimiter;
 use c360::engine::export::{self, csv::CsvChunks, Key, Manifest, PolicyFile};
 use c360::engine::mapping::{propose, recognise, Mapping};
+use c360::engine::source::SOURCES;
 use c360::engine::source::{LoadFailure, SourceLoader};
 use c360::engine::{RunOutput, Schema, Sources, Table};
 use web_time::Instant;

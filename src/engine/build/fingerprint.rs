@@ -28,8 +28,9 @@ use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
+use crate::engine::build::output::NodeOutput;
+use crate::engine::config::{ConfigPart, RunConfig};
 use crate::engine::data_test::generic::GenericTest;
-use crate::engine::project::{ConfigPart, NodeOutput, RunConfig};
 use crate::engine::table::Table;
 
 use super::plan::Planned;
@@ -113,8 +114,8 @@ pub(super) fn test(planned: &Planned, accepted: &[String], inputs: &[Option<u64>
 mod tests {
     use super::*;
     use crate::engine::build::demo_sources;
+    use crate::engine::build::output::{NodeResult, NodeStatus};
     use crate::engine::dag::graph;
-    use crate::engine::project::{NodeResult, NodeStatus};
 
     const CONTACTS: &str = "source.c360.salesforce.contacts";
 

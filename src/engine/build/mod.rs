@@ -11,15 +11,18 @@
 
 mod data_tests;
 mod fingerprint;
+pub mod output;
 mod plan;
 mod reuse;
 mod step;
 
 pub use step::{Build, StepDone};
 
+use super::config::RunConfig;
 use super::error::RunError;
-use super::project::{RunConfig, RunOutput, Sources};
 use super::schema::Schema;
+use super::source::Sources;
+use output::RunOutput;
 
 /// Runs the models only, with `config`'s accepted categories and no tests.
 pub fn run(sources: Sources, config: &RunConfig) -> Result<RunOutput, RunError> {
@@ -36,7 +39,7 @@ pub fn build(sources: Sources, schema: &Schema, config: &RunConfig) -> Result<Ru
 #[cfg(test)]
 pub(crate) fn demo_sources() -> Sources {
     use super::generate::{generate, GenerateOptions, Shape};
-    use super::project::{SourceFile, SourceFiles};
+    use super::source::{SourceFile, SourceFiles};
     let options = GenerateOptions {
         contacts: 12,
         transactions: 100,

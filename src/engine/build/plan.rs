@@ -6,15 +6,16 @@
 use std::collections::HashMap;
 
 use crate::engine::column::{Column, NULL_CODE};
+use crate::engine::config::RunConfig;
 use crate::engine::dag::{graph, Node};
 use crate::engine::data_test::generic::{GenericKind, GenericTest};
 use crate::engine::data_test::macros::{MacroTest, MACRO_TESTS};
 use crate::engine::data_test::singular::{SingularTest, SINGULAR_TESTS};
 use crate::engine::data_test::TestResult;
 use crate::engine::models::{Model, MODELS};
-use crate::engine::policy::OutsideCategories;
-use crate::engine::project::{RunConfig, Sources};
+use crate::engine::remediation::OutsideCategories;
 use crate::engine::schema::Schema;
+use crate::engine::source::Sources;
 use crate::engine::table::Table;
 
 use super::data_tests::{run_generic, run_macro, run_singular};

@@ -5,9 +5,10 @@
 
 use std::collections::HashMap;
 
+use crate::engine::build::output::{NodeOutput, NodeResult, NodeStatus, RunOutput};
 use crate::engine::dag::NodeKind;
 use crate::engine::data_test::{TestResult, TestStatus};
-use crate::engine::project::{Finding, NodeOutput, NodeResult, NodeStatus, RunOutput};
+use crate::engine::findings::Finding;
 use crate::engine::table::Table;
 
 use super::fingerprint;

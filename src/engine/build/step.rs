@@ -13,15 +13,17 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
-use crate::engine::dag::{Node, NodeKind, SOURCES};
+use crate::engine::build::output::{NodeOutput, NodeResult, NodeStatus, RunOutput, Step};
+use crate::engine::config::RunConfig;
+use crate::engine::dag::{Node, NodeKind};
 use crate::engine::data_test::{TestResult, TestStatus};
 use crate::engine::error::RunError;
+use crate::engine::findings::Finding;
 use crate::engine::freshness::{self, FreshnessResult};
 use crate::engine::models::ModelContext;
-use crate::engine::project::{
-    Finding, NodeOutput, NodeResult, NodeStatus, RunConfig, RunOutput, Sources, Step,
-};
 use crate::engine::schema::Schema;
+use crate::engine::source::Sources;
+use crate::engine::source::SOURCES;
 use crate::engine::table::Table;
 
 use super::data_tests::skipped;
@@ -470,7 +472,7 @@ fn run_model(
 mod tests {
     use super::*;
     use crate::engine::build::{build, demo_sources};
-    use crate::engine::project::{SourceFile, SourceFiles};
+    use crate::engine::source::{SourceFile, SourceFiles};
 
     fn config() -> RunConfig {
         RunConfig::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap())

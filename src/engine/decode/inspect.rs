@@ -6,8 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Delimiter, Front, TextEncoding, Unreadable};
 use crate::engine::error::InputError;
-use crate::engine::source::header_name;
-use crate::engine::source::record::{count_newlines, Scan, Tokenizer};
+use crate::engine::source::record::{count_newlines, header_name, Scan, Tokenizer};
 
 /// At most this many rows after the header are sampled.
 pub const SAMPLE_ROWS: usize = 20;

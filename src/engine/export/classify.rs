@@ -1,4 +1,6 @@
-//! The default classification of a column, by its name, and the policy that follows from it.
+//! The default classification of a column, by its name. The policy that follows from it is
+//! the policy file's business (`default_policy` in `policy.rs`): a classification says what a
+//! column is, not what to do with it.
 //!
 //! Classification works on any table's columns, so a model added later (segments,
 //! recommendations) gets sensible defaults without a change here: identifiers and names are
@@ -7,9 +9,6 @@
 //! column that happens to hold names is the user's to drop.
 
 use serde::{Deserialize, Serialize};
-
-use super::policy::{Generalisation, Policy};
-use crate::engine::column::DataType;
 
 /// What a column is, for privacy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,7 +50,7 @@ impl Classification {
 }
 
 /// Column names of direct identifiers that are pseudonymised (ids: the join keys).
-fn is_id(name: &str) -> bool {
+pub(super) fn is_id(name: &str) -> bool {
     name == "id" || name.ends_with("_id")
 }
 
@@ -90,67 +89,12 @@ pub fn classify(name: &str) -> Classification {
     }
 }
 
-/// The default policy of a column: ids pseudonymised, names and logins dropped, e-mails
-/// pseudonymised, ages in 10-year bands, gender kept, addresses reduced to the state, the
-/// rest kept.
-pub fn default_policy(name: &str, data_type: DataType) -> Policy {
-    match classify(name) {
-        Classification::DirectIdentifier if is_id(&name.to_ascii_lowercase()) => {
-            Policy::Pseudonymise
-        }
-        Classification::DirectIdentifier => Policy::Drop,
-        Classification::Email => Policy::Pseudonymise,
-        Classification::QuasiIdentifier(QuasiKind::Age) => match data_type {
-            DataType::Integer | DataType::Date => {
-                Policy::Generalise(Generalisation::AgeBand { width: 10 })
-            }
-            // An age stored as text cannot be banded: drop it rather than leak it.
-            _ => Policy::Drop,
-        },
-        Classification::QuasiIdentifier(QuasiKind::Gender) => Policy::Keep,
-        Classification::QuasiIdentifier(QuasiKind::Location) => match data_type {
-            DataType::Text => Policy::Generalise(Generalisation::State),
-            _ => Policy::Drop,
-        },
-        Classification::Attribute => Policy::Keep,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn the_exercises_columns_get_the_issues_defaults() {
-        let cases = [
-            ("id", DataType::Text, Policy::Pseudonymise),
-            ("contact_id", DataType::Text, Policy::Pseudonymise),
-            ("transaction_id", DataType::Text, Policy::Pseudonymise),
-            ("name", DataType::Text, Policy::Drop),
-            ("user_name", DataType::Text, Policy::Drop),
-            ("email_address", DataType::Text, Policy::Pseudonymise),
-            (
-                "birth_date",
-                DataType::Date,
-                Policy::Generalise(Generalisation::AgeBand { width: 10 }),
-            ),
-            (
-                "age",
-                DataType::Integer,
-                Policy::Generalise(Generalisation::AgeBand { width: 10 }),
-            ),
-            ("gender", DataType::Text, Policy::Keep),
-            (
-                "address",
-                DataType::Text,
-                Policy::Generalise(Generalisation::State),
-            ),
-            ("total_expense", DataType::Decimal, Policy::Keep),
-            ("segment", DataType::Text, Policy::Keep),
-        ];
-        for (name, data_type, want) in cases {
-            assert_eq!(default_policy(name, data_type), want, "{name}");
-        }
+    fn columns_are_classified_by_name() {
         assert_eq!(classify("Email"), Classification::Email);
         assert_eq!(classify("category"), Classification::Attribute);
     }

@@ -122,7 +122,7 @@ impl std::error::Error for PolicyError {}
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum KeyError {
-    /// Occurs when the secret is shorter than [`super::pseudonym::MIN_SECRET_BYTES`]: a short
+    /// Occurs when the secret is shorter than `pseudonym::MIN_SECRET_BYTES`: a short
     /// secret can be guessed by trying keys against a known e-mail's pseudonym.
     TooShort { bytes: usize, min: usize },
     /// Occurs when the platform's random source fails while generating a key.

@@ -47,8 +47,8 @@ use self::manifest::{
 };
 use self::policy::{coarser, Plan};
 use self::pseudonym::Pseudonymiser;
+use crate::engine::build::output::{NodeStatus, RunOutput};
 use crate::engine::column::{Column, DataType};
-use crate::engine::project::{NodeStatus, RunOutput};
 use crate::engine::table::Table;
 
 /// A dataset that can be exported.

@@ -20,7 +20,7 @@
 //! ```
 //!
 //! Every field but `version` and `dataset` may be left out: a column not listed gets its
-//! default ([`super::classify::default_policy`]), the quasi-identifiers default to the
+//! default ([`default_policy`]), the quasi-identifiers default to the
 //! dataset's age, gender and location columns that are exported, `k` to 5, `small_classes`
 //! to `generalise`, the length to 16 hex digits. A file that names a column the dataset does
 //! not have, or a policy that cannot apply to a column's type, is a [`PolicyError`] naming
@@ -38,7 +38,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::classify::{classify, default_policy, Classification, QuasiKind};
+use super::classify::{classify, is_id, Classification, QuasiKind};
 use super::error::PolicyError;
 use super::pseudonym::{DEFAULT_LENGTH, MAX_LENGTH, MIN_LENGTH};
 use super::Dataset;
@@ -468,6 +468,32 @@ pub fn top() -> Policy {
 /// What [`top`] writes in place of every value.
 pub const TOP_TOKEN: &str = "*";
 
+/// The default policy of a column: ids pseudonymised, names and logins dropped, e-mails
+/// pseudonymised, ages in 10-year bands, gender kept, addresses reduced to the state, the
+/// rest kept.
+pub fn default_policy(name: &str, data_type: DataType) -> Policy {
+    match classify(name) {
+        Classification::DirectIdentifier if is_id(&name.to_ascii_lowercase()) => {
+            Policy::Pseudonymise
+        }
+        Classification::DirectIdentifier => Policy::Drop,
+        Classification::Email => Policy::Pseudonymise,
+        Classification::QuasiIdentifier(QuasiKind::Age) => match data_type {
+            DataType::Integer | DataType::Date => {
+                Policy::Generalise(Generalisation::AgeBand { width: 10 })
+            }
+            // An age stored as text cannot be banded: drop it rather than leak it.
+            _ => Policy::Drop,
+        },
+        Classification::QuasiIdentifier(QuasiKind::Gender) => Policy::Keep,
+        Classification::QuasiIdentifier(QuasiKind::Location) => match data_type {
+            DataType::Text => Policy::Generalise(Generalisation::State),
+            _ => Policy::Drop,
+        },
+        Classification::Attribute => Policy::Keep,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -582,7 +608,7 @@ mod tests {
                 C::DirectIdentifier => "id",
                 _ => "amount",
             };
-            let default = super::super::classify::default_policy(name, data_type);
+            let default = default_policy(name, data_type);
             assert!(offered.contains(&default), "{default:?} for {name}");
         }
         assert!(choices(DataType::Text, C::Email)
@@ -627,5 +653,38 @@ mod tests {
             coarser(&Policy::Keep, DataType::Text, Some(QuasiKind::Gender)),
             Some(top())
         );
+    }
+
+    #[test]
+    fn the_exercises_columns_get_the_issues_defaults() {
+        let cases = [
+            ("id", DataType::Text, Policy::Pseudonymise),
+            ("contact_id", DataType::Text, Policy::Pseudonymise),
+            ("transaction_id", DataType::Text, Policy::Pseudonymise),
+            ("name", DataType::Text, Policy::Drop),
+            ("user_name", DataType::Text, Policy::Drop),
+            ("email_address", DataType::Text, Policy::Pseudonymise),
+            (
+                "birth_date",
+                DataType::Date,
+                Policy::Generalise(Generalisation::AgeBand { width: 10 }),
+            ),
+            (
+                "age",
+                DataType::Integer,
+                Policy::Generalise(Generalisation::AgeBand { width: 10 }),
+            ),
+            ("gender", DataType::Text, Policy::Keep),
+            (
+                "address",
+                DataType::Text,
+                Policy::Generalise(Generalisation::State),
+            ),
+            ("total_expense", DataType::Decimal, Policy::Keep),
+            ("segment", DataType::Text, Policy::Keep),
+        ];
+        for (name, data_type, want) in cases {
+            assert_eq!(default_policy(name, data_type), want, "{name}");
+        }
     }
 }

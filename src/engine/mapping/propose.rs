@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::{Mapping, MappingError};
 use crate::engine::column::DataType;
 use crate::engine::decimal::Decimal;
-use crate::engine::source::{SourceColumn, SourceDef};
+use crate::engine::source::def::{SourceColumn, SourceDef};
 use crate::engine::time::{parse_date, parse_timestamp};
 
 /// Below this confidence a header is not proposed for a column.
@@ -118,7 +118,7 @@ impl Proposal {
 pub const RECOGNITION_MARGIN: f64 = 0.1;
 
 /// Which source's export a file is, from the proposals for each source
-/// ([`propose`] with every [`crate::engine::dag::SOURCES`] definition), by index; `None`
+/// ([`propose`] with every [`SOURCES`](crate::engine::source::SOURCES) definition), by index; `None`
 /// when the header does not say (the app then asks).
 ///
 /// A source whose every required column is proposed beats one with a column missing; two

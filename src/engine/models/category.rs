@@ -11,9 +11,9 @@ use super::customers::group_by_codes;
 use super::{columns, Layer, Model, ModelColumn, ModelContext};
 use crate::engine::column::DataType;
 use crate::engine::column::{Column, TextColumn, NULL_CODE};
+use crate::engine::config::{ConfigPart, RunConfig};
 use crate::engine::decimal::Decimal;
 use crate::engine::error::ModelError;
-use crate::engine::project::{ConfigPart, RunConfig};
 use crate::engine::table::Table;
 use crate::engine::time::age_in_years;
 

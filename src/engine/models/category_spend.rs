@@ -19,8 +19,8 @@
 
 use super::{columns, rows_by_code, Layer, Model, ModelColumn, ModelContext};
 use crate::engine::column::{Column, DataType, TextColumn, NULL_CODE};
+use crate::engine::config::{ConfigPart, RunConfig};
 use crate::engine::error::ModelError;
-use crate::engine::project::{ConfigPart, RunConfig};
 use crate::engine::segment::{AGE_BANDS, SEGMENTS, STATES, UNKNOWN};
 use crate::engine::table::Table;
 

@@ -11,9 +11,10 @@ use rustc_hash::FxHashMap as HashMap;
 use super::{columns, Layer, Model, ModelColumn, ModelContext};
 use crate::engine::column::DataType;
 use crate::engine::column::{Column, NULL_CODE};
+use crate::engine::config::{ConfigPart, RunConfig};
 use crate::engine::error::ModelError;
-use crate::engine::policy::OrphanTransactions;
-use crate::engine::project::{ConfigPart, FindingKind, RunConfig};
+use crate::engine::findings::FindingKind;
+use crate::engine::remediation::OrphanTransactions;
 use crate::engine::table::Table;
 
 pub struct ContactsJoinedWithTransactions;

@@ -23,8 +23,9 @@
 use super::customers::group_by_codes;
 use super::{columns, Layer, Model, ModelColumn, ModelContext};
 use crate::engine::column::{Column, DataType, KeyedTextBuilder, TextColumn, NULL_CODE};
+use crate::engine::config::{ConfigPart, RunConfig};
 use crate::engine::error::ModelError;
-use crate::engine::project::{ConfigPart, FindingKind, RunConfig};
+use crate::engine::findings::FindingKind;
 use crate::engine::segment::{
     self, age_band, parse_address, rank_scores_by_key, AGE_BANDS, STATES, UNKNOWN,
 };
@@ -320,7 +321,7 @@ mod tests {
     use chrono::NaiveDate;
 
     use crate::engine::build::{demo_sources, run};
-    use crate::engine::project::RunConfig;
+    use crate::engine::config::RunConfig;
 
     #[test]
     fn ids_spend_and_ages_are_customers_own() {

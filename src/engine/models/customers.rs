@@ -12,8 +12,9 @@
 use super::{Layer, Model, ModelColumn, ModelContext};
 use crate::engine::column::DataType;
 use crate::engine::column::{Column, NULL_CODE};
+use crate::engine::config::{ConfigPart, RunConfig};
 use crate::engine::error::ModelError;
-use crate::engine::project::{ConfigPart, FindingKind, RunConfig};
+use crate::engine::findings::FindingKind;
 use crate::engine::slug::amount_column;
 use crate::engine::table::Table;
 use crate::engine::time::age_in_years;

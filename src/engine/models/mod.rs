@@ -2,7 +2,7 @@
 //!
 //! A model is a small declarative description — its name, layer, what it `ref`s, its
 //! columns — plus a `run` that computes its table from its parents. The runner
-//! ([`crate::engine::build::Build`]) orders models by `depends_on`, so a new model (segments,
+//! (`engine::build::Build`) orders models by `depends_on`, so a new model (segments,
 //! recommendations) plugs into the same DAG by being added to [`MODELS`].
 
 use std::collections::HashMap;
@@ -11,8 +11,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::column::DataType;
+use super::config::{ConfigPart, RunConfig};
 use super::error::ModelError;
-use super::project::{ConfigPart, Finding, RunConfig};
+use super::findings::Finding;
 use super::table::Table;
 
 pub mod category;
@@ -111,7 +112,7 @@ impl<'a> ModelContext<'a> {
     }
 
     /// Reports rows that this model removed, excluded or flagged.
-    pub fn report(&mut self, kind: super::project::FindingKind, message: String, rows: Table) {
+    pub fn report(&mut self, kind: super::findings::FindingKind, message: String, rows: Table) {
         self.findings.push(Finding {
             node: self.node.clone(),
             kind,
@@ -166,8 +167,8 @@ pub(crate) fn columns(list: &[(&str, DataType, &str)]) -> Vec<ModelColumn> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::policy::{DuplicateContacts, OrphanTransactions, OutsideCategories};
-    use crate::engine::project::RunOutput;
+    use crate::engine::build::output::RunOutput;
+    use crate::engine::remediation::{DuplicateContacts, OrphanTransactions, OutsideCategories};
 
     fn demo(config: &RunConfig) -> RunOutput {
         crate::engine::build::run(crate::engine::build::demo_sources(), config)

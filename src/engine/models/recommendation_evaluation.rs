@@ -16,9 +16,9 @@
 use super::recommendations::purchases;
 use super::{columns, Layer, Model, ModelColumn, ModelContext};
 use crate::engine::column::{Column, DataType, TextColumn};
+use crate::engine::config::{ConfigPart, RunConfig};
 use crate::engine::decimal::Decimal;
 use crate::engine::error::ModelError;
-use crate::engine::project::{ConfigPart, RunConfig};
 use crate::engine::recommend::{self, Evaluation};
 use crate::engine::table::Table;
 

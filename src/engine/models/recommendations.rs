@@ -12,8 +12,8 @@
 use super::customers::group_by_codes;
 use super::{columns, Layer, Model, ModelColumn, ModelContext};
 use crate::engine::column::{Column, DataType, KeyedTextBuilder, TextColumn, NULL_CODE};
+use crate::engine::config::{ConfigPart, RunConfig};
 use crate::engine::error::ModelError;
-use crate::engine::project::{ConfigPart, RunConfig};
 use crate::engine::recommend::{
     reason_of, Fit, Histories, Profile, Purchase, FORMULA, MAX_CATEGORIES,
 };

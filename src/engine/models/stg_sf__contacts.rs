@@ -10,9 +10,10 @@ use rustc_hash::FxHashMap as HashMap;
 use super::{columns, Layer, Model, ModelColumn, ModelContext};
 use crate::engine::column::Column;
 use crate::engine::column::DataType;
+use crate::engine::config::{ConfigPart, RunConfig};
 use crate::engine::error::ModelError;
-use crate::engine::policy::DuplicateContacts;
-use crate::engine::project::{ConfigPart, FindingKind, RunConfig};
+use crate::engine::findings::FindingKind;
+use crate::engine::remediation::DuplicateContacts;
 use crate::engine::table::Table;
 
 pub struct StgSfContacts;

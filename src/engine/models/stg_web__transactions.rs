@@ -2,8 +2,8 @@
 
 use super::{columns, Layer, Model, ModelColumn, ModelContext};
 use crate::engine::column::DataType;
+use crate::engine::config::{ConfigPart, RunConfig};
 use crate::engine::error::ModelError;
-use crate::engine::project::{ConfigPart, RunConfig};
 use crate::engine::table::Table;
 
 pub struct StgWebTransactions;

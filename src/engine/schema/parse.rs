@@ -6,10 +6,10 @@ use marked_yaml::{LoaderOptions, Node, Span};
 use super::{
     FreshnessDef, FreshnessThreshold, Period, Schema, SchemaError, SchemaErrors, ValuesSpan,
 };
+use crate::engine::config::RunConfig;
 use crate::engine::dag::{graph, Node as DagNode, NodeKind};
 use crate::engine::data_test::generic::{GenericKind, GenericTest};
 use crate::engine::data_test::{Condition, Severity, TestConfig, Threshold};
-use crate::engine::project::RunConfig;
 use crate::engine::DataType;
 
 /// Top-level keys of a dbt properties file that c360 reads, and those it accepts and ignores.

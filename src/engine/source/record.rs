@@ -346,6 +346,14 @@ pub(crate) fn count_newlines(bytes: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', bytes).count() as u64
 }
 
+/// A header's name as the loader reads it: trimmed of spaces and of a stray byte-order mark.
+pub(crate) fn header_name(field: &[u8]) -> String {
+    String::from_utf8_lossy(field)
+        .trim_start_matches('\u{feff}')
+        .trim()
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use c360::engine::export::{Dataset, Policy, PolicyFile};
-use c360::engine::policy::{OrphanTransactions, Policies};
+use c360::engine::remediation::{OrphanTransactions, Policies};
 use c360::engine::{InputError, RunError, SourceFile, SourceFiles, Sources};
 use c360_worker::protocol::{
     Direction, Done, Failure, Filter, PageRequest, Progress, Request, RequestBody, Response,

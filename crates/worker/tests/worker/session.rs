@@ -218,8 +218,8 @@ fn a_run_reports_each_file_then_each_node_and_test() {
     let mut expected = vec![(0, total, "start".to_string())];
     for (i, step) in summary.steps.iter().enumerate() {
         let name = match *step {
-            c360::engine::project::Step::Node(n) => summary.nodes[n].node.name.clone(),
-            c360::engine::project::Step::Test(t) => summary.tests[t]
+            c360::engine::Step::Node(n) => summary.nodes[n].node.name.clone(),
+            c360::engine::Step::Test(t) => summary.tests[t]
                 .result
                 .unique_id
                 .trim_start_matches("test.c360.")

@@ -14,10 +14,13 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use super::builder::Builder;
-use super::record::{count_newlines, Fields, Layout, Read as Record, Scan, Tokenizer};
-use super::{bad_value, Excerpt, FieldError, Part};
+use super::{bad_value, FieldError, Part};
 use crate::engine::error::InputError;
+use crate::engine::source::builder::Builder;
+use crate::engine::source::excerpt::Excerpt;
+use crate::engine::source::record::{
+    count_newlines, Fields, Layout, Read as Record, Scan, Tokenizer,
+};
 
 /// Below this many bytes a file is parsed on one thread: a thread is not worth starting.
 pub(super) const PARALLEL_FROM: u64 = 1 << 20;

@@ -1,149 +1,21 @@
-//! Sources: the exercise's two raw exports, read from CSV bytes into typed tables.
-//!
-//! A source definition names the columns the models need and their types. Ingestion is
-//! push-based: a [`SourceLoader`] is fed the file's bytes in chunks of any size, split
-//! anywhere (the CLI reads a file 1 MiB at a time, the web worker feeds what the browser hands
-//! it), splits them into records by the `csv` crate's rules and parses each field straight
-//! into a typed column buffer — no per-row `String`s — interning repeated text (ids,
-//! categories). Natively, a large file is parsed on two cores: a second thread builds some of
-//! the columns from the same bytes (the engine stays single-threaded on wasm32).
-//!
-//! It accepts what real exports look like: UTF-8 (with a BOM or not), UTF-16 with a BOM or
-//! Windows-1252, separated by commas, semicolons, tabs or pipes (decoded and rewritten to
-//! comma-separated UTF-8 by the front stage of [`crate::engine::decode`], inside the loader,
-//! so that every shell reads a file the same way), CRLF or LF, a missing final newline,
-//! quoted fields holding commas, quotes and newlines, whitespace around fields, columns in any
-//! order, and extra columns (kept as text, ignored by the models). Anything else is a typed
-//! [`InputError`] naming the file, line, column and value, with the lines it is about
-//! ([`SourceLoader::excerpt`]); there is never a partial table.
+//! The loader: reads one source from CSV bytes pushed in chunks into a typed [`Table`].
+//! What it reads (the definitions) is in `def.rs`, what it shows of a failure in
+//! `excerpt.rs`; both sources together are read by `sources.rs`.
 
 use std::io::Read;
 
-use serde::{Deserialize, Serialize};
+use super::builder::{Builder, Rejected};
+use super::def::SourceDef;
+use super::excerpt::{Excerpt, LoadFailure};
+use super::record::{self, count_newlines, header_name, Fields, Read as Record, Scan, Tokenizer};
+use crate::engine::column::DataType;
+use crate::engine::decode::{Front, TextEncoding, Unreadable, SNIFF_BYTES};
+use crate::engine::error::InputError;
+use crate::engine::mapping::Mapping;
+use crate::engine::table::Table;
 
-use super::column::DataType;
-use super::decode::{Front, Unreadable, SNIFF_BYTES};
-use super::error::InputError;
-use super::mapping::Mapping;
-use super::table::Table;
-
-mod builder;
 #[cfg(not(target_arch = "wasm32"))]
 mod parallel;
-pub(crate) mod record;
-
-use builder::{Builder, Rejected};
-use record::{count_newlines, Fields, Read as Record, Scan, Tokenizer};
-
-/// One column a source must have.
-#[derive(Clone, Copy, Debug, Serialize)]
-pub struct SourceColumn {
-    pub name: &'static str,
-    pub data_type: DataType,
-    /// Whether to intern: values that repeat (categories, referenced ids) are stored once, and
-    /// keys (ids) become integer codes that `unique`, joins and grouping use directly.
-    #[serde(skip)]
-    pub intern: bool,
-    pub description: &'static str,
-}
-
-/// A dbt source table: `source('salesforce', 'contacts')`.
-#[derive(Clone, Copy, Debug, Serialize)]
-pub struct SourceDef {
-    pub source_name: &'static str,
-    pub name: &'static str,
-    /// The file name users know it by, used in messages.
-    pub file_name: &'static str,
-    pub columns: &'static [SourceColumn],
-}
-
-impl SourceDef {
-    pub fn unique_id(&self) -> String {
-        format!("source.c360.{}.{}", self.source_name, self.name)
-    }
-}
-
-const fn col(
-    name: &'static str,
-    data_type: DataType,
-    intern: bool,
-    description: &'static str,
-) -> SourceColumn {
-    SourceColumn {
-        name,
-        data_type,
-        intern,
-        description,
-    }
-}
-
-/// `salesforce.contacts`: the CRM contacts export.
-pub const CONTACTS: SourceDef = SourceDef {
-    source_name: "salesforce",
-    name: "contacts",
-    file_name: "contacts.csv",
-    columns: &[
-        col(
-            "id",
-            DataType::Text,
-            true,
-            "Contact id (a UUID); should be unique",
-        ),
-        col("username", DataType::Text, false, "Login name"),
-        col("name", DataType::Text, false, "Full name"),
-        col("gender", DataType::Text, true, "F or M"),
-        col(
-            "address",
-            DataType::Text,
-            false,
-            "Street, suburb, state, postcode",
-        ),
-        col("mail", DataType::Text, false, "E-mail address"),
-        col("birthdate", DataType::Date, false, "Date of birth"),
-        col(
-            "_loaded_at_utc",
-            DataType::Timestamp,
-            false,
-            "When the row was loaded (UTC)",
-        ),
-    ],
-};
-
-/// `web.transactions`: the web shop's transactions export.
-pub const TRANSACTIONS: SourceDef = SourceDef {
-    source_name: "web",
-    name: "transactions",
-    file_name: "transactions.csv",
-    columns: &[
-        col(
-            "contact_id",
-            DataType::Text,
-            true,
-            "The buying contact's id",
-        ),
-        col(
-            "id",
-            DataType::Text,
-            true,
-            "Transaction id; should be unique",
-        ),
-        col(
-            "transaction_date",
-            DataType::Timestamp,
-            false,
-            "When it happened (UTC)",
-        ),
-        col("amount", DataType::Decimal, false, "Amount spent, exact"),
-        col("item_count", DataType::Integer, false, "Number of items"),
-        col("category", DataType::Text, true, "Product category"),
-        col(
-            "_loaded_at_utc",
-            DataType::Timestamp,
-            false,
-            "When the row was loaded (UTC)",
-        ),
-    ],
-};
 
 /// How much [`load`] reads at a time.
 const READ_SIZE: usize = 1 << 20;
@@ -153,60 +25,6 @@ const READ_SIZE: usize = 1 << 20;
 /// number of times, not once per chunk.
 const MIN_SCAN: usize = 64 << 10;
 
-/// An excerpt shows at most this many lines of a record ...
-const EXCERPT_LINES: usize = 3;
-
-/// ... each cut after this many characters.
-const EXCERPT_CHARS: usize = 200;
-
-/// The lines of the file a load failed at, for the app to show beside the error: the
-/// physical lines of the failing record (the header, for an error in it), as decoded.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Excerpt {
-    /// The 1-based line of `lines[0]`.
-    pub first_line: u64,
-    /// At most three lines, without their line ends, each cut after 200 characters with an
-    /// ellipsis (`…`).
-    pub lines: Vec<String>,
-}
-
-impl Excerpt {
-    /// The record of `bytes` that starts at `start` (after any blank lines) on line `line`.
-    fn of_record(bytes: &[u8], start: usize, line: u64) -> Excerpt {
-        let skipped = bytes[start..].iter().take_while(|&&b| b == b'\n').count();
-        let start = start + skipped;
-        let end = match Tokenizer::default().next(bytes, start, true) {
-            Scan::Record { end, .. } => end,
-            Scan::Incomplete | Scan::End => bytes.len(),
-        };
-        let text = String::from_utf8_lossy(&bytes[start..end]);
-        let lines = text
-            .strip_suffix('\n')
-            .unwrap_or(&text)
-            .split('\n')
-            .take(EXCERPT_LINES)
-            .map(|l| {
-                let l = l.strip_suffix('\r').unwrap_or(l);
-                match l.char_indices().nth(EXCERPT_CHARS) {
-                    Some((cut, _)) => format!("{}…", &l[..cut]),
-                    None => l.to_string(),
-                }
-            })
-            .collect();
-        Excerpt {
-            first_line: line + skipped as u64,
-            lines,
-        }
-    }
-}
-
-/// Why a load failed, and where (see [`SourceLoader::finish_with_excerpt`]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct LoadFailure {
-    pub error: InputError,
-    /// The lines the error is about, when it is about some.
-    pub excerpt: Option<Excerpt>,
-}
 /// The longest record (the header too) the loader reads: 1 MiB, a thousand times the longest
 /// row an export of these sources has. Past it the file is not one the loader can read — a
 /// quote left open that swallows the rest of the file, or a file of one endless line — and
@@ -361,7 +179,7 @@ impl SourceLoader {
 
     /// The encoding and delimiter the file is read with, once decided (after the first
     /// [`SNIFF_BYTES`], or at the end of a shorter file).
-    pub fn decided(&self) -> Option<(super::decode::TextEncoding, u8)> {
+    pub fn decided(&self) -> Option<(TextEncoding, u8)> {
         self.front.decided()
     }
 
@@ -881,14 +699,6 @@ impl SourceLoader {
     }
 }
 
-/// A header's name as the loader reads it: trimmed of spaces and of a stray byte-order mark.
-pub(crate) fn header_name(field: &[u8]) -> String {
-    String::from_utf8_lossy(field)
-        .trim_start_matches('\u{feff}')
-        .trim()
-        .to_string()
-}
-
 /// What a record longer than [`MAX_RECORD_BYTES`] is told.
 fn too_long() -> String {
     format!(
@@ -964,7 +774,7 @@ enum ReadError {
 mod tests {
     use super::*;
     use crate::engine::column::Value;
-    use crate::engine::decode::TextEncoding;
+    use crate::engine::source::TRANSACTIONS;
 
     const HEADER: &str = "contact_id,id,transaction_date,amount,item_count,category,_loaded_at_utc";
 
