@@ -1,12 +1,12 @@
 //! The arguments every project command shares: the two exports, the as-of date, the schema
 //! file, the column mapping and the remediation policies — and loading them into a build.
+//! The policies' flag values are the engine's ([`Remedy::flag`](crate::engine::remediation::Remedy::flag)), not spelled here.
 
 use std::fs::File;
 use std::path::PathBuf;
 
 use anyhow::Context;
 use chrono::NaiveDate;
-use clap::ValueEnum;
 
 use super::{parse_day, Failure};
 use crate::engine::mapping::MappingFile;
@@ -15,26 +15,6 @@ use crate::engine::remediation::{
 };
 use crate::engine::schema::{self, Schema};
 use crate::engine::{build, RunConfig, RunOutput, Sources};
-
-#[derive(Clone, Copy, ValueEnum)]
-pub enum Duplicates {
-    KeepLatest,
-    KeepFirst,
-    KeepLast,
-    DropAll,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-pub enum Orphans {
-    Exclude,
-    Keep,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-pub enum Outside {
-    Other,
-    Accept,
-}
 
 #[derive(clap::Args)]
 pub struct ProjectArgs {
@@ -56,13 +36,13 @@ pub struct ProjectArgs {
     pub mapping: Option<PathBuf>,
     /// Duplicate contact ids: which row stg_sf__contacts keeps.
     #[arg(long, value_enum, default_value = "keep-latest")]
-    pub duplicates: Duplicates,
+    pub duplicates: DuplicateContacts,
     /// Transactions of unknown contacts: excluded (inner join) or kept with null contact fields.
     #[arg(long, value_enum, default_value = "exclude")]
-    pub orphans: Orphans,
+    pub orphans: OrphanTransactions,
     /// Categories outside the accepted list: counted in other_amount, or accepted.
     #[arg(long, value_enum, default_value = "other")]
-    pub outside_categories: Outside,
+    pub outside_categories: OutsideCategories,
 }
 
 impl ProjectArgs {
@@ -72,20 +52,9 @@ impl ProjectArgs {
             None => RunConfig::at_instant(now_millis()),
         };
         config.policies = Policies {
-            duplicate_contacts: match self.duplicates {
-                Duplicates::KeepLatest => DuplicateContacts::KeepLatestLoaded,
-                Duplicates::KeepFirst => DuplicateContacts::KeepFirst,
-                Duplicates::KeepLast => DuplicateContacts::KeepLast,
-                Duplicates::DropAll => DuplicateContacts::DropAll,
-            },
-            orphan_transactions: match self.orphans {
-                Orphans::Exclude => OrphanTransactions::Exclude,
-                Orphans::Keep => OrphanTransactions::KeepWithNullContact,
-            },
-            outside_categories: match self.outside_categories {
-                Outside::Other => OutsideCategories::CountInOther,
-                Outside::Accept => OutsideCategories::AddToAcceptedList,
-            },
+            duplicate_contacts: self.duplicates,
+            orphan_transactions: self.orphans,
+            outside_categories: self.outside_categories,
         };
         config
     }

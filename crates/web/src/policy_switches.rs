@@ -1,12 +1,10 @@
-//! The three remediation policies as switches: each one's name, question, choices (with the
-//! engine's serde names as values) and how setting a choice changes [`Policies`].
+//! The three remediation policies as switches: each one's question and help, its choices
+//! (the engine's [`Remedy`] names and labels) and how setting a choice changes [`Policies`].
 //!
 //! The policies panel draws one radio group per [`Switch`]; nothing here knows of the DOM.
 
-use serde::Serialize;
-
 use c360::engine::remediation::{
-    DuplicateContacts, OrphanTransactions, OutsideCategories, Policies,
+    DuplicateContacts, OrphanTransactions, OutsideCategories, Policies, Remedy,
 };
 
 /// Which of the three policies.
@@ -27,14 +25,6 @@ pub struct Choice {
     pub default: bool,
 }
 
-/// A policy's serde name, as `run_results.json` and the radio inputs spell it.
-fn slug(value: impl Serialize) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 impl Switch {
     pub const ALL: [Switch; 3] = [
         Switch::DuplicateContacts,
@@ -45,9 +35,9 @@ impl Switch {
     /// The field name in [`Policies`]: the radio group's `name`.
     pub fn name(self) -> &'static str {
         match self {
-            Switch::DuplicateContacts => "duplicate_contacts",
-            Switch::OrphanTransactions => "orphan_transactions",
-            Switch::OutsideCategories => "outside_categories",
+            Switch::DuplicateContacts => DuplicateContacts::FIELD,
+            Switch::OrphanTransactions => OrphanTransactions::FIELD,
+            Switch::OutsideCategories => OutsideCategories::FIELD,
         }
     }
 
@@ -79,22 +69,20 @@ impl Switch {
     }
 
     pub fn choices(self) -> Vec<Choice> {
-        fn list<T: Serialize + Copy + Default + PartialEq>(
-            all: &[T],
-            label: fn(T) -> &'static str,
-        ) -> Vec<Choice> {
-            all.iter()
+        fn list<T: Remedy>() -> Vec<Choice> {
+            T::all()
+                .iter()
                 .map(|&p| Choice {
-                    value: slug(p),
-                    label: label(p),
+                    value: p.as_str().to_string(),
+                    label: p.label(),
                     default: p == T::default(),
                 })
                 .collect()
         }
         match self {
-            Switch::DuplicateContacts => list(&DuplicateContacts::ALL, DuplicateContacts::label),
-            Switch::OrphanTransactions => list(&OrphanTransactions::ALL, OrphanTransactions::label),
-            Switch::OutsideCategories => list(&OutsideCategories::ALL, OutsideCategories::label),
+            Switch::DuplicateContacts => list::<DuplicateContacts>(),
+            Switch::OrphanTransactions => list::<OrphanTransactions>(),
+            Switch::OutsideCategories => list::<OutsideCategories>(),
         }
     }
 
@@ -116,9 +104,9 @@ impl Switch {
     /// The chosen value in `policies`.
     pub fn current(self, policies: &Policies) -> String {
         match self {
-            Switch::DuplicateContacts => slug(policies.duplicate_contacts),
-            Switch::OrphanTransactions => slug(policies.orphan_transactions),
-            Switch::OutsideCategories => slug(policies.outside_categories),
+            Switch::DuplicateContacts => policies.duplicate_contacts.as_str().to_string(),
+            Switch::OrphanTransactions => policies.orphan_transactions.as_str().to_string(),
+            Switch::OutsideCategories => policies.outside_categories.as_str().to_string(),
         }
     }
 
@@ -133,19 +121,16 @@ impl Switch {
 
     /// `policies` with this switch set to `value`; `None` for a value it does not have.
     pub fn set(self, policies: Policies, value: &str) -> Option<Policies> {
-        fn find<T: Serialize + Copy>(all: &[T], value: &str) -> Option<T> {
-            all.iter().copied().find(|&p| slug(p) == value)
-        }
         let mut next = policies;
         match self {
             Switch::DuplicateContacts => {
-                next.duplicate_contacts = find(&DuplicateContacts::ALL, value)?
+                next.duplicate_contacts = DuplicateContacts::from_name(value)?
             }
             Switch::OrphanTransactions => {
-                next.orphan_transactions = find(&OrphanTransactions::ALL, value)?
+                next.orphan_transactions = OrphanTransactions::from_name(value)?
             }
             Switch::OutsideCategories => {
-                next.outside_categories = find(&OutsideCategories::ALL, value)?
+                next.outside_categories = OutsideCategories::from_name(value)?
             }
         }
         Some(next)
