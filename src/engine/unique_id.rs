@@ -54,6 +54,32 @@ pub fn test(name: &str) -> String {
     format!("{TEST_PREFIX}{name}")
 }
 
+/// The id a dbt relation names: `source('a', 'b')` → `source.c360.a.b`, `ref('m')` →
+/// `model.c360.m` (quotes single or double, spaces around arguments ignored); `None` for
+/// anything else.
+pub fn from_relation(text: &str) -> Option<String> {
+    let t = text.trim();
+    let args = |inner: &str| -> Vec<String> {
+        inner
+            .split(',')
+            .map(|a| a.trim().trim_matches(['\'', '"']).to_string())
+            .collect()
+    };
+    if let Some(inner) = t.strip_prefix("source(").and_then(|r| r.strip_suffix(')')) {
+        match args(inner).as_slice() {
+            [s, t] if !s.is_empty() && !t.is_empty() => Some(source(s, t)),
+            _ => None,
+        }
+    } else if let Some(inner) = t.strip_prefix("ref(").and_then(|r| r.strip_suffix(')')) {
+        match args(inner).as_slice() {
+            [m] if !m.is_empty() => Some(model(m)),
+            _ => None,
+        }
+    } else {
+        None
+    }
+}
+
 /// An id read back into its parts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UniqueId<'a> {

@@ -3,9 +3,30 @@
 
 use std::cmp::Ordering;
 
+use super::arguments::{Arguments, Reported};
 use super::condition::{compare, literal_for};
-use super::Failing;
+use super::{Failing, GenericKind};
 use crate::engine::column::Column;
+
+/// Arguments besides `column_name`: the bounds (either may be left out) and whether they
+/// are inside the range.
+pub const ARGUMENTS: &[&str] = &["min_value", "max_value", "inclusive"];
+
+pub fn parse_arguments(args: &mut impl Arguments) -> Result<GenericKind, Reported> {
+    let min_value = args.text_if_single("min_value");
+    let max_value = args.text_if_single("max_value");
+    if min_value.is_none() && max_value.is_none() {
+        return Err(
+            args.error("`accepted_range` needs `min_value:` or `max_value:` (or both)".into())
+        );
+    }
+    let inclusive = args.boolean("inclusive", true)?;
+    Ok(GenericKind::AcceptedRange {
+        min_value,
+        max_value,
+        inclusive,
+    })
+}
 
 pub fn failing(
     column: &Column,

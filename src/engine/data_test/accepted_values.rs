@@ -3,9 +3,21 @@
 
 use rustc_hash::FxHashSet as HashSet;
 
+use super::arguments::{Arguments, Reported};
 use super::condition::{compare, literal_for};
-use super::Failing;
+use super::{Failing, GenericKind};
 use crate::engine::column::Column;
+
+/// Arguments besides `column_name`: the list, and whether its values are quoted (text).
+pub const ARGUMENTS: &[&str] = &["values", "quote"];
+
+pub fn parse_arguments(args: &mut impl Arguments) -> Result<GenericKind, Reported> {
+    let Some(values) = args.list("values", "each accepted value")? else {
+        return Err(args.error("`accepted_values` needs `values:` (a list)".into()));
+    };
+    let quote = args.boolean("quote", true)?;
+    Ok(GenericKind::AcceptedValues { values, quote })
+}
 
 pub fn failing(column: &Column, rows: &[u32], values: &[String], quote: bool) -> Failing {
     let numeric = !quote && column.data_type().is_numeric();

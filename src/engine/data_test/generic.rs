@@ -1,38 +1,45 @@
 //! A generic test as a schema file attaches it: a kind, the node and column it tests, its
 //! arguments and its config. Running one selects the failing rows through the kind's module.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use super::arguments::{Arguments, Reported};
 use super::condition::Condition;
+pub use super::GenericKind;
 use super::{
     accepted_range, accepted_values, expression_is_true, not_null, relationships, unique, Failing,
     TestConfig,
 };
 use crate::engine::table::Table;
+use crate::engine::unique_id::{self, UniqueId};
 
-/// A generic test's kind and arguments.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "test")]
-pub enum GenericKind {
-    Unique,
-    NotNull,
-    AcceptedValues {
-        values: Vec<String>,
-        quote: bool,
-    },
-    /// `to` is the parent's unique id (`source.c360.salesforce.contacts`).
-    Relationships {
-        to: String,
-        field: String,
-    },
-    AcceptedRange {
-        min_value: Option<String>,
-        max_value: Option<String>,
-        inclusive: bool,
-    },
-    ExpressionIsTrue {
-        expression: String,
-    },
+/// The arguments the generic test `name` takes besides `column_name`, in the order messages
+/// list them (a name the parser does not know is read as `expression_is_true`).
+pub fn signature(name: &str) -> &'static [&'static str] {
+    match name {
+        "unique" => super::unique::ARGUMENTS,
+        "not_null" => super::not_null::ARGUMENTS,
+        "accepted_values" => super::accepted_values::ARGUMENTS,
+        "relationships" => super::relationships::ARGUMENTS,
+        "accepted_range" => super::accepted_range::ARGUMENTS,
+        _ => super::expression_is_true::ARGUMENTS,
+    }
+}
+
+/// The generic test `name` from its arguments; `column` is the column it tests, if any.
+pub fn parse_arguments(
+    name: &str,
+    args: &mut impl Arguments,
+    column: Option<&str>,
+) -> Result<GenericKind, Reported> {
+    match name {
+        "unique" => Ok(super::unique::parse_arguments()),
+        "not_null" => Ok(super::not_null::parse_arguments()),
+        "accepted_values" => super::accepted_values::parse_arguments(args),
+        "relationships" => super::relationships::parse_arguments(args),
+        "accepted_range" => super::accepted_range::parse_arguments(args),
+        _ => super::expression_is_true::parse_arguments(args, column),
+    }
 }
 
 impl GenericKind {
@@ -74,12 +81,12 @@ pub struct GenericTest {
 
 /// `{{ source('web', 'transactions') }}` or `{{ ref('customers') }}` for a unique id.
 pub fn relation(unique_id: &str) -> String {
-    if let Some(rest) = unique_id.strip_prefix("source.c360.") {
-        let (source, table) = rest.split_once('.').unwrap_or((rest, ""));
-        format!("{{{{ source('{source}', '{table}') }}}}")
-    } else {
-        let name = unique_id.rsplit('.').next().unwrap_or(unique_id);
-        format!("{{{{ ref('{name}') }}}}")
+    match unique_id::parse(unique_id) {
+        Some(UniqueId::Source {
+            source_name: source,
+            table,
+        }) => format!("{{{{ source('{source}', '{table}') }}}}"),
+        _ => format!("{{{{ ref('{}') }}}}", unique_id::name(unique_id)),
     }
 }
 

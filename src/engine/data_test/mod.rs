@@ -7,7 +7,7 @@
 //! `expression_is_true`), the shipped singular tests ([`singular`]) and the macro tests
 //! ([`macros`]). Each kind computes the failing rows and renders the equivalent dbt SQL, so
 //! the app doubles as a lesson. Running them in DAG order, with skipping, is
-//! [`crate::engine::build()`]'s job.
+//! `engine::build`'s job.
 
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +15,7 @@ use super::table::Table;
 
 pub mod accepted_range;
 pub mod accepted_values;
+pub mod arguments;
 pub mod condition;
 pub mod expression_is_true;
 pub mod generic;
@@ -26,6 +27,32 @@ pub mod singular;
 pub mod unique;
 
 pub use condition::Condition;
+
+/// A generic test's kind and arguments (each kind's module parses its own: see
+/// [`arguments`]; running one is [`generic`]'s).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "test")]
+pub enum GenericKind {
+    Unique,
+    NotNull,
+    AcceptedValues {
+        values: Vec<String>,
+        quote: bool,
+    },
+    /// `to` is the parent's unique id (`source.c360.salesforce.contacts`).
+    Relationships {
+        to: String,
+        field: String,
+    },
+    AcceptedRange {
+        min_value: Option<String>,
+        max_value: Option<String>,
+        inclusive: bool,
+    },
+    ExpressionIsTrue {
+        expression: String,
+    },
+}
 
 /// How many failing rows a test keeps to show when it sets no `limit`.
 pub const DEFAULT_SHOWN_ROWS: usize = 100;
@@ -171,6 +198,16 @@ pub enum TestStatus {
 }
 
 impl TestStatus {
+    /// Every status, in the order dbt's summary line counts them.
+    pub const ALL: [TestStatus; 5] = [
+        TestStatus::Pass,
+        TestStatus::Warn,
+        TestStatus::Fail,
+        TestStatus::Error,
+        TestStatus::Skipped,
+    ];
+
+    /// The serde name (`run_results.json`, the page's `data-status`).
     pub fn as_str(self) -> &'static str {
         match self {
             TestStatus::Pass => "pass",
@@ -178,6 +215,18 @@ impl TestStatus {
             TestStatus::Fail => "fail",
             TestStatus::Error => "error",
             TestStatus::Skipped => "skipped",
+        }
+    }
+
+    /// The word dbt's log prints: `PASS`, `WARN`, `FAIL`, `ERROR`, `SKIP` (the CLI's lines
+    /// and the page's badges).
+    pub fn word(self) -> &'static str {
+        match self {
+            TestStatus::Pass => "PASS",
+            TestStatus::Warn => "WARN",
+            TestStatus::Fail => "FAIL",
+            TestStatus::Error => "ERROR",
+            TestStatus::Skipped => "SKIP",
         }
     }
 }

@@ -1,7 +1,14 @@
 //! `not_null`: every row has a value. dbt counts the null rows.
 
-use super::Failing;
+use super::{Failing, GenericKind};
 use crate::engine::column::Column;
+
+/// Arguments besides `column_name`: none.
+pub const ARGUMENTS: &[&str] = &[];
+
+pub fn parse_arguments() -> GenericKind {
+    GenericKind::NotNull
+}
 
 pub fn failing(column: &Column, rows: &[u32]) -> Failing {
     let rows: Vec<u32> = rows

@@ -4,13 +4,37 @@
 
 use rustc_hash::FxHashSet as HashSet;
 
+use super::arguments::{Arguments, Reported};
 use super::keys::key;
-use super::Failing;
+use super::{Failing, GenericKind};
 use crate::engine::column::{Column, TextColumn};
 use crate::engine::table::Table;
+use crate::engine::unique_id;
 
 /// How many orphans get a nearest-key search (each scans every parent key).
 const NEAREST_FOR: usize = 50;
+
+/// Arguments besides `column_name`: the parent (`source(…)` or `ref(…)`) and its column.
+pub const ARGUMENTS: &[&str] = &["to", "field"];
+
+pub fn parse_arguments(args: &mut impl Arguments) -> Result<GenericKind, Reported> {
+    if !args.has("to") || !args.has("field") {
+        return Err(args.error(
+            "`relationships` needs `to:` (e.g. source('salesforce', 'contacts') or \
+             ref('stg_sf__contacts')) and `field:`"
+                .into(),
+        ));
+    }
+    let to_text = args.text("to")?.unwrap_or_default();
+    let Some(to) = unique_id::from_relation(&to_text) else {
+        return Err(args.error_at(
+            "to",
+            format!("`to:` must be source('source', 'table') or ref('model'); found `{to_text}`"),
+        ));
+    };
+    let field = args.text("field")?.unwrap_or_default();
+    Ok(GenericKind::Relationships { to, field })
+}
 
 pub fn failing(child: &Column, rows: &[u32], parent: &Column) -> Failing {
     let parents: HashSet<_> = (0..parent.len())

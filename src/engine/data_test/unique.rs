@@ -3,8 +3,15 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::keys::key;
-use super::Failing;
+use super::{Failing, GenericKind};
 use crate::engine::column::Column;
+
+/// Arguments besides `column_name`: none.
+pub const ARGUMENTS: &[&str] = &[];
+
+pub fn parse_arguments() -> GenericKind {
+    GenericKind::Unique
+}
 
 pub fn failing(column: &Column, rows: &[u32]) -> Failing {
     // Interned text: equal strings share a code, so counting codes is enough.

@@ -8,8 +8,10 @@ use super::{
 };
 use crate::engine::config::RunConfig;
 use crate::engine::dag::{graph, Node as DagNode, NodeKind};
-use crate::engine::data_test::generic::{GenericKind, GenericTest};
+use crate::engine::data_test::arguments::{Arguments, Reported};
+use crate::engine::data_test::generic::{self, GenericKind, GenericTest};
 use crate::engine::data_test::{Condition, Severity, TestConfig, Threshold};
+use crate::engine::unique_id::{self, short};
 use crate::engine::DataType;
 
 /// Top-level keys of a dbt properties file that c360 reads, and those it accepts and ignores.
@@ -205,7 +207,7 @@ impl Parser {
                 let Some((table_name, span)) = self.name(table, "a source table") else {
                     continue;
                 };
-                let unique_id = format!("source.c360.{source_name}.{table_name}");
+                let unique_id = unique_id::source(&source_name, &table_name);
                 self.named_nodes.push((unique_id.clone(), span));
                 let loaded_at = table
                     .get_scalar("loaded_at_field")
@@ -307,7 +309,7 @@ impl Parser {
             let Some((name, span)) = self.name(model, "a model") else {
                 continue;
             };
-            let unique_id = format!("model.c360.{name}");
+            let unique_id = unique_id::model(&name);
             self.named_nodes.push((unique_id.clone(), span));
             self.columns_and_tests(model, &unique_id, &format!("{{kind}}_{name}"));
         }
@@ -388,36 +390,16 @@ impl Parser {
         }
     }
 
-    /// Arguments and config of one test.
-    fn test(
+    /// A test's body split into its arguments (inline or under `arguments:`) and its config
+    /// (under `config:` or inline); an unknown key is reported.
+    fn arguments_and_config<'a>(
         &mut self,
         name: &str,
-        body: Option<&Node>,
-        span: &Span,
-        unique_id: &str,
-        column: Option<&str>,
-    ) -> Option<Pending> {
-        let empty = MarkedMappingNode::new_empty(*span);
-        let body = match body {
-            None => &empty,
-            Some(n)
-                if n.as_scalar()
-                    .is_some_and(|s| s.is_empty() || s.as_str() == "null") =>
-            {
-                &empty
-            }
-            Some(n) => self.mapping(n, &format!("the `{name}` test's arguments"))?,
-        };
-        let allowed_args: &[&str] = match name {
-            "unique" | "not_null" => &["column_name"],
-            "accepted_values" => &["values", "quote", "column_name"],
-            "relationships" => &["to", "field", "column_name"],
-            "accepted_range" => &["min_value", "max_value", "inclusive", "column_name"],
-            _ => &["expression", "column_name"],
-        };
-        // Arguments inline or under `arguments:`; config under `config:` or inline.
-        let mut args: Vec<(&MarkedScalarNode, &Node)> = Vec::new();
-        let mut config: Vec<(&MarkedScalarNode, &Node)> = Vec::new();
+        body: &'a MarkedMappingNode,
+        allowed_args: &[&str],
+    ) -> (Entries<'a>, Entries<'a>) {
+        let mut args: Entries<'a> = Vec::new();
+        let mut config: Entries<'a> = Vec::new();
         for (k, v) in body.iter() {
             match k.as_str() {
                 "arguments" => {
@@ -457,6 +439,62 @@ impl Parser {
                 ),
             }
         }
+        (args, config)
+    }
+
+    /// Takes the accepted list from `web.transactions.category`'s `accepted_values` test
+    /// (`values` is its YAML): each value becomes a customers column, so two may not share a
+    /// name.
+    fn accepted_list(&mut self, list: &[String], values: &Node) {
+        let seq = values.as_sequence().expect("parsed as a list");
+        for (i, v) in list.iter().enumerate() {
+            let name = crate::engine::slug::amount_column(v);
+            let clash = list[..i]
+                .iter()
+                .find(|w| crate::engine::slug::amount_column(w) == name || name == "other_amount");
+            if let Some(w) = clash {
+                self.error(
+                    seq[i].span(),
+                    format!(
+                        "`{v}` would make the customers column `{name}`, which `{w}` \
+                         already makes: accepted categories need distinct names"
+                    ),
+                );
+            } else if name == "other_amount" {
+                self.error(seq[i].span(), format!("`{v}` would make the customers column `other_amount`, which holds spend outside the list"));
+            }
+        }
+        let values_span = self.values_span(values, seq.len());
+        self.accepted = Some((list.to_vec(), values_span));
+    }
+
+    /// Arguments and config of one test.
+    fn test(
+        &mut self,
+        name: &str,
+        body: Option<&Node>,
+        span: &Span,
+        unique_id: &str,
+        column: Option<&str>,
+    ) -> Option<Pending> {
+        let empty = MarkedMappingNode::new_empty(*span);
+        let body = match body {
+            None => &empty,
+            Some(n)
+                if n.as_scalar()
+                    .is_some_and(|s| s.is_empty() || s.as_str() == "null") =>
+            {
+                &empty
+            }
+            Some(n) => self.mapping(n, &format!("the `{name}` test's arguments"))?,
+        };
+        // The kind's signature, then `column_name`, which every kind takes.
+        let allowed_args: Vec<&str> = generic::signature(name)
+            .iter()
+            .copied()
+            .chain(["column_name"])
+            .collect();
+        let (args, config) = self.arguments_and_config(name, body, &allowed_args);
         let arg = |key: &str| {
             args.iter()
                 .find(|(k, _)| k.as_str() == key)
@@ -469,130 +507,37 @@ impl Parser {
                 .scalar(c, "column_name")
                 .map(|s| s.as_str().to_string());
         }
+        // Each kind reads its own arguments (data_test/<kind>.rs); what follows is what the
+        // schema keeps of them: the accepted list, and the names a relationship refers to.
+        let kind = generic::parse_arguments(
+            name,
+            &mut YamlArguments {
+                parser: self,
+                args: &args,
+                span,
+            },
+            column.as_deref(),
+        )
+        .ok()?;
         let mut to_span = None;
-        let kind = match name {
-            "unique" => GenericKind::Unique,
-            "not_null" => GenericKind::NotNull,
-            "accepted_values" => {
-                let Some(values) = arg("values") else {
-                    self.error(span, "`accepted_values` needs `values:` (a list)");
-                    return None;
-                };
-                let Some(seq) = values.as_sequence() else {
-                    self.error(values.span(), "`values:` must be a list");
-                    return None;
-                };
-                let mut list = Vec::new();
-                for v in seq.iter() {
-                    list.push(self.scalar(v, "each accepted value")?.as_str().to_string());
-                }
-                let quote = match arg("quote") {
-                    Some(q) => self.boolean(q, "quote")?,
-                    None => true,
-                };
-                if unique_id == "source.c360.web.transactions"
+        match &kind {
+            GenericKind::AcceptedValues { values: list, .. }
+                if unique_id == unique_id::WEB_TRANSACTIONS
                     && column.as_deref() == Some("category")
-                    && self.accepted.is_none()
-                {
-                    // Each value becomes a customers column: two may not share a name.
-                    for (i, v) in list.iter().enumerate() {
-                        let name = crate::engine::slug::amount_column(v);
-                        let clash = list[..i].iter().find(|w| {
-                            crate::engine::slug::amount_column(w) == name || name == "other_amount"
-                        });
-                        if let Some(w) = clash {
-                            self.error(
-                                seq[i].span(),
-                                format!(
-                                    "`{v}` would make the customers column `{name}`, which `{w}` \
-                                     already makes: accepted categories need distinct names"
-                                ),
-                            );
-                        } else if name == "other_amount" {
-                            self.error(seq[i].span(), format!("`{v}` would make the customers column `other_amount`, which holds spend outside the list"));
-                        }
-                    }
-                    let values_span = self.values_span(values, seq.len());
-                    self.accepted = Some((list.clone(), values_span));
-                }
-                GenericKind::AcceptedValues {
-                    values: list,
-                    quote,
-                }
+                    && self.accepted.is_none() =>
+            {
+                self.accepted_list(list, arg("values").expect("parsed"));
             }
-            "relationships" => {
-                let (Some(to), Some(field)) = (arg("to"), arg("field")) else {
-                    self.error(span, "`relationships` needs `to:` (e.g. source('salesforce', 'contacts') or ref('stg_sf__contacts')) and `field:`");
-                    return None;
-                };
-                let to_text = self.scalar(to, "to")?;
-                let Some(target) = relation_target(to_text.as_str()) else {
-                    self.error(
-                        to.span(),
-                        format!(
-                            "`to:` must be source('source', 'table') or ref('model'); found `{}`",
-                            to_text.as_str()
-                        ),
-                    );
-                    return None;
-                };
-                to_span = Some(*to.span());
-                let field = self.scalar(field, "field")?.as_str().to_string();
+            GenericKind::Relationships { to, field } => {
+                to_span = Some(*arg("to").expect("parsed").span());
                 self.named_columns.push((
-                    target.clone(),
+                    to.clone(),
                     field.clone(),
-                    *arg("field").expect("present").span(),
+                    *arg("field").expect("parsed").span(),
                 ));
-                GenericKind::Relationships { to: target, field }
             }
-            "accepted_range" => {
-                let min_value = arg("min_value")
-                    .and_then(|v| v.as_scalar())
-                    .map(|s| s.as_str().to_string());
-                let max_value = arg("max_value")
-                    .and_then(|v| v.as_scalar())
-                    .map(|s| s.as_str().to_string());
-                if min_value.is_none() && max_value.is_none() {
-                    self.error(
-                        span,
-                        "`accepted_range` needs `min_value:` or `max_value:` (or both)",
-                    );
-                    return None;
-                }
-                let inclusive = match arg("inclusive") {
-                    Some(v) => self.boolean(v, "inclusive")?,
-                    None => true,
-                };
-                GenericKind::AcceptedRange {
-                    min_value,
-                    max_value,
-                    inclusive,
-                }
-            }
-            _ => {
-                let Some(e) = arg("expression") else {
-                    self.error(
-                        span,
-                        "`expression_is_true` needs `expression:` (e.g. `amount >= 0`)",
-                    );
-                    return None;
-                };
-                let e = self.scalar(e, "expression")?;
-                let mut expression = e.as_str().trim().to_string();
-                // dbt_utils prefixes the column when the expression starts with an operator.
-                if let Some(c) = &column {
-                    if expression.starts_with(['=', '!', '<', '>']) || expression.starts_with("is ")
-                    {
-                        expression = format!("{c} {expression}");
-                    }
-                }
-                if let Err(message) = Condition::parse(&expression) {
-                    self.error(e.span(), format!("expression: {message}"));
-                    return None;
-                }
-                GenericKind::ExpressionIsTrue { expression }
-            }
-        };
+            _ => {}
+        }
         if column.is_none() && !matches!(kind, GenericKind::ExpressionIsTrue { .. }) {
             self.error(
                 span,
@@ -727,38 +672,81 @@ impl Parser {
     }
 }
 
-/// `source('a', 'b')` → `source.c360.a.b`; `ref('m')` → `model.c360.m`.
-fn relation_target(text: &str) -> Option<String> {
-    let t = text.trim();
-    let args = |inner: &str| -> Vec<String> {
-        inner
-            .split(',')
-            .map(|a| a.trim().trim_matches(['\'', '"']).to_string())
-            .collect()
-    };
-    if let Some(inner) = t.strip_prefix("source(").and_then(|r| r.strip_suffix(')')) {
-        match args(inner).as_slice() {
-            [s, t] if !s.is_empty() && !t.is_empty() => Some(format!("source.c360.{s}.{t}")),
-            _ => None,
-        }
-    } else if let Some(inner) = t.strip_prefix("ref(").and_then(|r| r.strip_suffix(')')) {
-        match args(inner).as_slice() {
-            [m] if !m.is_empty() => Some(format!("model.c360.{m}")),
-            _ => None,
-        }
-    } else {
-        None
+/// Key-value pairs of a mapping, in file order.
+type Entries<'a> = Vec<(&'a MarkedScalarNode, &'a Node)>;
+
+/// A test's arguments in the YAML, read by its kind ([`Arguments`]); problems are reported
+/// at the argument's value, or at the test's name.
+struct YamlArguments<'p, 'a> {
+    parser: &'p mut Parser,
+    args: &'p [(&'a MarkedScalarNode, &'a Node)],
+    /// The test's name in the file.
+    span: &'p Span,
+}
+
+impl<'a> YamlArguments<'_, 'a> {
+    fn get(&self, key: &str) -> Option<&'a Node> {
+        self.args
+            .iter()
+            .find(|(k, _)| k.as_str() == key)
+            .map(|(_, v)| *v)
     }
 }
 
-fn short(unique_id: &str) -> String {
-    match unique_id.strip_prefix("source.c360.") {
-        Some(rest) => rest.to_string(),
-        None => unique_id
-            .rsplit('.')
-            .next()
-            .unwrap_or(unique_id)
-            .to_string(),
+impl Arguments for YamlArguments<'_, '_> {
+    fn has(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    fn text(&mut self, key: &str) -> Result<Option<String>, Reported> {
+        let Some(node) = self.get(key) else {
+            return Ok(None);
+        };
+        match self.parser.scalar(node, key) {
+            Some(s) => Ok(Some(s.as_str().to_string())),
+            None => Err(Reported),
+        }
+    }
+
+    fn text_if_single(&self, key: &str) -> Option<String> {
+        self.get(key)
+            .and_then(|v| v.as_scalar())
+            .map(|s| s.as_str().to_string())
+    }
+
+    fn boolean(&mut self, key: &str, default: bool) -> Result<bool, Reported> {
+        match self.get(key) {
+            Some(node) => self.parser.boolean(node, key).ok_or(Reported),
+            None => Ok(default),
+        }
+    }
+
+    fn list(&mut self, key: &str, each: &str) -> Result<Option<Vec<String>>, Reported> {
+        let Some(node) = self.get(key) else {
+            return Ok(None);
+        };
+        let Some(seq) = node.as_sequence() else {
+            self.parser
+                .error(node.span(), format!("`{key}:` must be a list"));
+            return Err(Reported);
+        };
+        let mut list = Vec::new();
+        for v in seq.iter() {
+            let value = self.parser.scalar(v, each).ok_or(Reported)?;
+            list.push(value.as_str().to_string());
+        }
+        Ok(Some(list))
+    }
+
+    fn error(&mut self, message: String) -> Reported {
+        self.parser.error(self.span, message);
+        Reported
+    }
+
+    fn error_at(&mut self, key: &str, message: String) -> Reported {
+        let span = *self.get(key).map_or(self.span, |v| v.span());
+        self.parser.error(&span, message);
+        Reported
     }
 }
 
@@ -842,10 +830,10 @@ pub fn parse(text: &str) -> Result<Schema, SchemaErrors> {
         if let GenericKind::Relationships { to, field } = &t.kind {
             base.push_str(&format!("__{field}__{}", short(to).replace('.', "_")));
         }
-        let mut unique_id = format!("test.c360.{base}");
+        let mut unique_id = unique_id::test(&base);
         let mut n = 2;
         while tests.iter().any(|x| x.unique_id == unique_id) {
-            unique_id = format!("test.c360.{base}_{n}");
+            unique_id = unique_id::test(&format!("{base}_{n}"));
             n += 1;
         }
         tests.push(GenericTest {
