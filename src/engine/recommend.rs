@@ -12,6 +12,8 @@
 
 use std::cmp::Ordering;
 
+use super::time::DAY_MILLIS;
+
 /// A recency weight of ½ for a category last bought this many days before the customer's
 /// latest purchase (the weight is `H / (H + days)`).
 pub const RECENCY_DAYS: f64 = 90.0;
@@ -29,8 +31,6 @@ pub const MAX_CATEGORIES: usize = 256;
 
 /// A lift below this is not given as a reason ("1.0× more often" explains nothing).
 const REASON_LIFT: f64 = 1.1;
-
-const DAY_MILLIS: i64 = 86_400_000;
 
 /// The score, as the app shows it.
 pub const FORMULA: &str = "\

@@ -123,6 +123,18 @@ pub const SEGMENTS: [SegmentRule; 10] = [
     },
 ];
 
+/// The segments' names, in [`SEGMENTS`] order (best first): the values of
+/// `customer_segments.segment` and the order the dashboards list them in.
+pub const SEGMENT_NAMES: [&str; SEGMENTS.len()] = {
+    let mut names = [""; SEGMENTS.len()];
+    let mut i = 0;
+    while i < SEGMENTS.len() {
+        names[i] = SEGMENTS[i].name;
+        i += 1;
+    }
+    names
+};
+
 /// The segment of an R and an F score (each 1–5).
 pub fn segment(r: u8, f: u8) -> &'static str {
     SEGMENTS

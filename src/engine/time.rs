@@ -7,6 +7,10 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 
+/// Milliseconds in a day: timestamps are milliseconds since the epoch, UTC, with no leap
+/// seconds.
+pub const DAY_MILLIS: i64 = 86_400_000;
+
 /// Why a text is not a date or timestamp.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TimeError {

@@ -1,5 +1,7 @@
 //! The one CSV writer: any table out as RFC 4180 CSV (a header row, quotes only where a
 //! field needs them, nulls as empty fields, exact decimals, `YYYY-MM-DD HH:MM:SS.mmm`).
+//! The export's masked CSV (`export::csv`) is the same format with a guard against formulas:
+//! it writes its fields with this module's [`push_field`] and [`end_record`].
 //!
 //! It writes the same bytes as the `csv` crate's writer with `QuoteStyle::Necessary` (a
 //! field is quoted when it holds a comma, a quote, `\r` or `\n`; a record that would be empty
@@ -11,6 +13,7 @@ use std::io::Write;
 
 use super::column::{Column, TextColumn, NULL_CODE};
 use super::table::Table;
+use super::time::DAY_MILLIS;
 
 /// How many days' dates the writer keeps formatted.
 const DAYS: usize = 64;
@@ -70,6 +73,38 @@ const fn special_bytes() -> [bool; 256] {
 
 const SPECIAL: [bool; 256] = special_bytes();
 
+/// Appends one field to `buf`, after `prefix`: quoted (quotes doubled) when the field holds
+/// a comma, a quote, `\r` or `\n`. `prefix` (the export's `'` guard) must hold none of those.
+#[inline]
+pub(crate) fn push_field(buf: &mut Vec<u8>, prefix: &[u8], bytes: &[u8]) {
+    debug_assert!(!prefix.iter().any(|&b| SPECIAL[b as usize]));
+    if !bytes.iter().any(|&b| SPECIAL[b as usize]) {
+        buf.extend_from_slice(prefix);
+        buf.extend_from_slice(bytes);
+        return;
+    }
+    buf.push(b'"');
+    buf.extend_from_slice(prefix);
+    // Each piece ends with a quote (but the last), which is doubled.
+    for piece in bytes.split_inclusive(|&b| b == b'"') {
+        buf.extend_from_slice(piece);
+        if piece.last() == Some(&b'"') {
+            buf.push(b'"');
+        }
+    }
+    buf.push(b'"');
+}
+
+/// Ends the record that began at `record_start` in `buf`: a record that would be empty is
+/// written as `""`, since an empty line would be no record at all when read back.
+#[inline]
+pub(crate) fn end_record(buf: &mut Vec<u8>, record_start: usize) {
+    if buf.len() == record_start {
+        buf.extend_from_slice(b"\"\"");
+    }
+    buf.push(b'\n');
+}
+
 /// `YYYY-MM-DD` of the day `days` after 1970-01-01, for years 0 to 9999 (Howard Hinnant's
 /// `civil_from_days`).
 fn date_text(days: i64) -> Option<[u8; 10]> {
@@ -117,19 +152,7 @@ struct Out<W: Write> {
 impl<W: Write> Out<W> {
     #[inline]
     fn field(&mut self, bytes: &[u8]) {
-        if !bytes.iter().any(|&b| SPECIAL[b as usize]) {
-            self.buf.extend_from_slice(bytes);
-            return;
-        }
-        self.buf.push(b'"');
-        // Each piece ends with a quote (but the last), which is doubled.
-        for piece in bytes.split_inclusive(|&b| b == b'"') {
-            self.buf.extend_from_slice(piece);
-            if piece.last() == Some(&b'"') {
-                self.buf.push(b'"');
-            }
-        }
-        self.buf.push(b'"');
+        push_field(&mut self.buf, b"", bytes);
     }
 
     #[inline]
@@ -138,11 +161,7 @@ impl<W: Write> Out<W> {
     }
 
     fn end_record(&mut self) -> std::io::Result<()> {
-        if self.buf.len() == self.record_start {
-            // An empty line would be no record at all when read back.
-            self.buf.extend_from_slice(b"\"\"");
-        }
-        self.buf.push(b'\n');
+        end_record(&mut self.buf, self.record_start);
         if self.buf.len() >= FLUSH_AT {
             self.out.write_all(&self.buf)?;
             self.buf.clear();
@@ -184,7 +203,7 @@ impl<W: Write> Out<W> {
     /// tests check it against) for years 0 to 9999, as the value formats itself otherwise.
     #[inline]
     fn timestamp(&mut self, millis: i64) {
-        let day = millis.div_euclid(86_400_000);
+        let day = millis.div_euclid(DAY_MILLIS);
         let slot = day.rem_euclid(DAYS as i64) as usize;
         let date = match self.days[slot] {
             (d, text) if d == day => text,
@@ -203,7 +222,7 @@ impl<W: Write> Out<W> {
                 }
             },
         };
-        let ms = millis.rem_euclid(86_400_000);
+        let ms = millis.rem_euclid(DAY_MILLIS);
         let (secs, ms) = (ms / 1000, ms % 1000);
         let two = |v: i64| [b'0' + (v / 10) as u8, b'0' + (v % 10) as u8];
         self.buf.extend_from_slice(&date);

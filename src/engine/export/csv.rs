@@ -12,7 +12,7 @@ use std::io::Write;
 
 use crate::engine::column::{Column, Value, NULL_CODE};
 use crate::engine::table::Table;
-use crate::engine::write::RowPrefetch;
+use crate::engine::write::{end_record, push_field, RowPrefetch};
 
 /// Rows per chunk when none is asked for.
 pub const CHUNK_ROWS: usize = 65_536;
@@ -29,29 +29,15 @@ fn starts_formula(cell: &[u8]) -> bool {
     )
 }
 
-/// Appends one field, guarded when `text` and quoted when needed.
+/// Appends one field, guarded when `text` and quoted when needed (the one CSV writer's
+/// [`push_field`], with the guard as its prefix).
 fn field(out: &mut Vec<u8>, cell: &[u8], text: bool) {
-    let guard = text && starts_formula(cell);
-    let quote = cell
-        .iter()
-        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'));
-    if quote {
-        out.push(b'"');
-    }
-    if guard {
-        out.push(b'\'');
-    }
-    if quote {
-        for piece in cell.split_inclusive(|&b| b == b'"') {
-            out.extend_from_slice(piece);
-            if piece.last() == Some(&b'"') {
-                out.push(b'"');
-            }
-        }
-        out.push(b'"');
+    let guard: &[u8] = if text && starts_formula(cell) {
+        b"'"
     } else {
-        out.extend_from_slice(cell);
-    }
+        b""
+    };
+    push_field(out, guard, cell);
 }
 
 /// The CSV of a table, chunk by chunk: the header and the first rows, then the next rows.
@@ -75,14 +61,6 @@ impl<T: Borrow<Table>> CsvChunks<T> {
             cell: String::new(),
         }
     }
-
-    fn record_end(out: &mut Vec<u8>, start: usize) {
-        if out.len() == start {
-            // An empty line would be no record at all when read back.
-            out.extend_from_slice(b"\"\"");
-        }
-        out.push(b'\n');
-    }
 }
 
 impl<T: Borrow<Table>> Iterator for CsvChunks<T> {
@@ -102,7 +80,7 @@ impl<T: Borrow<Table>> Iterator for CsvChunks<T> {
                 }
                 field(&mut out, name.as_bytes(), true);
             }
-            Self::record_end(&mut out, 0);
+            end_record(&mut out, 0);
             self.header_done = true;
         }
         let end = (self.next_row + self.rows_per_chunk).min(rows);
@@ -131,7 +109,7 @@ impl<T: Borrow<Table>> Iterator for CsvChunks<T> {
                     },
                 }
             }
-            Self::record_end(&mut out, start);
+            end_record(&mut out, start);
         }
         self.next_row = end;
         Some(out)

@@ -7,7 +7,9 @@ use std::io::Read;
 use super::builder::{Builder, Rejected};
 use super::def::SourceDef;
 use super::excerpt::{Excerpt, LoadFailure};
-use super::record::{self, count_newlines, header_name, Fields, Read as Record, Scan, Tokenizer};
+#[cfg(not(target_arch = "wasm32"))]
+use super::record::Layout;
+use super::record::{count_newlines, header_name, Fields, Read as Record, Scan, Tokenizer};
 use crate::engine::column::DataType;
 use crate::engine::decode::{Front, TextEncoding, Unreadable, SNIFF_BYTES};
 use crate::engine::error::InputError;
@@ -109,7 +111,7 @@ pub struct SourceLoader {
     tok: Tokenizer,
     /// Where the fields of the records in `buf` are, for the worker.
     #[cfg(not(target_arch = "wasm32"))]
-    layout: record::Layout,
+    layout: Layout,
     columns: Option<Columns>,
     rows: usize,
     /// The first error; the loader stops at it and reports it again.
@@ -135,7 +137,7 @@ impl SourceLoader {
             line: 1,
             tok: Tokenizer::default(),
             #[cfg(not(target_arch = "wasm32"))]
-            layout: record::Layout::default(),
+            layout: Layout::default(),
             columns: None,
             rows: 0,
             error: None,
