@@ -16,6 +16,7 @@ use clap::ValueEnum;
 use super::project_args::ProjectArgs;
 use super::Failure;
 use crate::engine::export::{self, Dataset, Export, ExportError, Key, PolicyFile, SmallClasses};
+use crate::engine::unique_id;
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum DatasetArg {
@@ -132,7 +133,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
             "warning: a data test of severity error failed elsewhere in the DAG (c360 build \
              shows which); {} was built and is exported",
             output
-                .node(&format!("model.c360.{}", file.dataset.model_name()))
+                .node(&unique_id::model(file.dataset.model_name()))
                 .map_or("the dataset", |n| n.node.name.as_str())
         );
     }

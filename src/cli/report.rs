@@ -8,6 +8,7 @@ use anyhow::Context;
 
 use super::Failure;
 use crate::engine::data_test::TestStatus;
+use crate::engine::unique_id;
 use crate::engine::{NodeKind, NodeStatus, RunOutput};
 
 pub fn write_run_results(output: &RunOutput, dir: &Path) -> anyhow::Result<()> {
@@ -47,11 +48,10 @@ pub fn print_log(output: &RunOutput, models: bool) {
                     NodeKind::Model => "model",
                 };
                 let r = &node.result;
-                let (status, detail) = match r.status {
-                    NodeStatus::Success => {
-                        ("OK", format!("{} rows in {:.3}s", r.rows, r.execution_time))
-                    }
-                    NodeStatus::Skipped => ("SKIP", r.message.clone()),
+                let status = r.status.word();
+                let detail = match r.status {
+                    NodeStatus::Success => format!("{} rows in {:.3}s", r.rows, r.execution_time),
+                    NodeStatus::Skipped => r.message.clone(),
                 };
                 line(
                     i,
@@ -63,34 +63,18 @@ pub fn print_log(output: &RunOutput, models: bool) {
             }
             Step::Test(t) => {
                 let t = &output.tests[t];
-                let status = match t.status {
-                    TestStatus::Pass => "PASS",
-                    TestStatus::Warn => "WARN",
-                    TestStatus::Fail => "FAIL",
-                    TestStatus::Error => "ERROR",
-                    TestStatus::Skipped => "SKIP",
-                };
+                let status = t.status.word();
                 let detail = match t.status {
                     TestStatus::Pass => format!("{:.3}s", t.execution_time),
                     TestStatus::Warn | TestStatus::Fail => t.failures.to_string(),
                     _ => t.message.clone(),
                 };
-                line(
-                    i,
-                    total,
-                    status,
-                    t.unique_id.trim_start_matches("test.c360."),
-                    &detail,
-                );
+                line(i, total, status, unique_id::short(&t.unique_id), &detail);
             }
         }
     }
     for f in &output.findings {
-        out!(
-            "NOTE {}: {}",
-            f.node.trim_start_matches("model.c360."),
-            f.message
-        );
+        out!("NOTE {}: {}", unique_id::short(&f.node), f.message);
     }
     for t in output.tests.iter().filter(|t| {
         matches!(
@@ -100,8 +84,8 @@ pub fn print_log(output: &RunOutput, models: bool) {
     }) {
         out!(
             "\n{} {}: {}",
-            t.status.as_str().to_uppercase(),
-            t.unique_id.trim_start_matches("test.c360."),
+            t.status.word(),
+            unique_id::short(&t.unique_id),
             t.message
         );
         if let Some(rows) = &t.failing_rows {
@@ -137,11 +121,8 @@ pub fn print_freshness(output: &RunOutput) {
     for f in &output.freshness {
         out!(
             "freshness of {}: {} — {}",
-            f.unique_id.trim_start_matches("source.c360."),
-            serde_json::to_value(f.status)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_uppercase))
-                .unwrap_or_default(),
+            unique_id::short(&f.unique_id),
+            f.status.as_str().to_uppercase(),
             f.message
         );
     }

@@ -31,6 +31,31 @@ pub enum FreshnessStatus {
     RuntimeError,
 }
 
+impl FreshnessStatus {
+    /// The serde name, as dbt's `sources.json` spells it: `pass`, `warn`, `error`,
+    /// `runtime_error`. `c360 freshness` prints it upper-cased (`RUNTIME_ERROR`), as
+    /// `dbt source freshness` does.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FreshnessStatus::Pass => "pass",
+            FreshnessStatus::Warn => "warn",
+            FreshnessStatus::Error => "error",
+            FreshnessStatus::RuntimeError => "runtime_error",
+        }
+    }
+
+    /// The status in words, as the page's freshness panel shows it: `PASS`, `WARN`,
+    /// `ERROR`, `RUNTIME ERROR`.
+    pub fn word(self) -> &'static str {
+        match self {
+            FreshnessStatus::Pass => "PASS",
+            FreshnessStatus::Warn => "WARN",
+            FreshnessStatus::Error => "ERROR",
+            FreshnessStatus::RuntimeError => "RUNTIME ERROR",
+        }
+    }
+}
+
 /// One source's freshness.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct FreshnessResult {

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use chrono::{Duration, NaiveDate};
 use leptos::prelude::*;
 
+use c360::engine::unique_id;
 use c360_worker::dashboard::{Dashboard, Spend, SEGMENTS};
 
 use super::bar_chart::{Bar, BarChart};
@@ -186,8 +187,8 @@ pub fn CategoriesPage(figures: RwSignal<Figures>) -> impl IntoView {
             <div class="c360-panel__head">
                 <h2 id="c360-categories-title" class="c360-panel__title">"Category spend"</h2>
                 <p class="c360-panel__sub">
-                    "From " <a href=link("model.c360.category_spend")><code>"category_spend"</code></a>
-                    "; the " <a href=link("model.c360.category") data-testid="category-model-link"><code>"category"</code></a>
+                    "From " <a href=link(unique_id::CATEGORY_SPEND)><code>"category_spend"</code></a>
+                    "; the " <a href=link(unique_id::CATEGORY) data-testid="category-model-link"><code>"category"</code></a>
                     " model has each category's basket size and buyers."
                 </p>
             </div>

@@ -4,32 +4,15 @@
 
 use leptos::prelude::*;
 
-use c360::engine::freshness::{FreshnessResult, FreshnessStatus, WHEN_TO_RUN};
+use c360::engine::freshness::{FreshnessResult, WHEN_TO_RUN};
 use c360::engine::time::start_of_day_millis;
+use c360::engine::unique_id;
 
-use super::tests_panel::short_node;
 use super::workspace::{RunHandle, Workspace};
-
-/// The status as `sources.json` spells it (`pass`, `warn`, `error`, `runtime_error`).
-fn status_slug(status: FreshnessStatus) -> String {
-    serde_json::to_value(status)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
-fn status_word(status: FreshnessStatus) -> &'static str {
-    match status {
-        FreshnessStatus::Pass => "PASS",
-        FreshnessStatus::Warn => "WARN",
-        FreshnessStatus::Error => "ERROR",
-        FreshnessStatus::RuntimeError => "RUNTIME ERROR",
-    }
-}
 
 /// One source's check.
 fn source_card(result: FreshnessResult, instant: &'static str) -> impl IntoView {
-    let slug = status_slug(result.status);
+    let slug = result.status.as_str();
     let fact = |term: &'static str, value: Option<String>| {
         value.map(|v| {
             view! {
@@ -48,9 +31,9 @@ fn source_card(result: FreshnessResult, instant: &'static str) -> impl IntoView 
         >
             <header class="c360-freshness__head">
                 <span class=format!("c360-status c360-status--{slug}")>
-                    {status_word(result.status)}
+                    {result.status.word()}
                 </span>
-                <code class="c360-freshness__name">{short_node(&result.unique_id).to_string()}</code>
+                <code class="c360-freshness__name">{unique_id::short(&result.unique_id).to_string()}</code>
             </header>
             <p class="c360-freshness__message" data-testid="freshness-message">
                 {result.message.clone()}

@@ -6,6 +6,8 @@ use leptos::prelude::*;
 
 use c360::engine::data_test::TestStatus;
 use c360::engine::models::Layer;
+use c360::engine::unique_id;
+use c360::engine::NodeStatus;
 use c360::engine::{Node, NodeKind};
 
 use super::dag_layout::layer_word;
@@ -60,7 +62,7 @@ fn test_links(ws: RwSignal<Workspace>, tests: Vec<(String, String, TestStatus)>)
 fn node_links(ws: RwSignal<Workspace>, ids: Vec<String>) -> impl IntoView {
     ids.into_iter()
         .map(|id| {
-            let name = id.rsplit('.').next().unwrap_or(&id).to_string();
+            let name = unique_id::name(&id).to_string();
             let target = id.clone();
             view! {
                 <li>
@@ -227,7 +229,7 @@ pub fn NodePanel(
                     view! {
                         <div class="c360-node__skipped" role="status" data-testid="node-skipped">
                             <p class="c360-node__skipped-title">
-                                <span class="c360-status c360-status--skipped">"SKIP"</span>
+                                <span class="c360-status c360-status--skipped">{NodeStatus::Skipped.word()}</span>
                                 " Not built in this run: " {reason}
                             </p>
                             <p class="c360-node__skipped-why">

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use c360::engine::freshness::FreshnessStatus;
+use c360::engine::unique_id;
 use c360_worker::dashboard::{Dashboard, Figure};
 
 use super::dashboard_data::{self, Figures};
@@ -47,7 +48,7 @@ pub fn OverviewPage(figures: RwSignal<Figures>, run: Memo<Option<RunHandle>>) ->
                                 FreshnessStatus::Error => "stale (error)",
                                 FreshnessStatus::RuntimeError => "could not be checked",
                             };
-                            let source = f.unique_id.trim_start_matches("source.c360.");
+                            let source = unique_id::short(&f.unique_id);
                             format!("{source} {status}")
                         })
                         .collect::<Vec<_>>()
@@ -84,7 +85,7 @@ pub fn OverviewPage(figures: RwSignal<Figures>, run: Memo<Option<RunHandle>>) ->
                 {card("Purchases from – to", range, Figure::DateRange, "date-range")}
             </div>
             <p class="c360-overview__health" data-testid="overview-health">
-                <a href=node_link("model.c360.customers")>"Data tests"</a> ": " {health}
+                <a href=node_link(unique_id::CUSTOMERS)>"Data tests"</a> ": " {health}
             </p>
             <p class="c360-overview__health" data-testid="overview-freshness">
                 "Freshness: " {stale}

@@ -6,6 +6,7 @@
 use c360::engine::remediation::{
     DuplicateContacts, OrphanTransactions, OutsideCategories, Policies, Remedy,
 };
+use c360::engine::unique_id;
 
 /// Which of the three policies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,11 +91,11 @@ impl Switch {
     /// contact ids, on transactions' contact ids and on their categories.
     pub fn for_test(test_kind: &str, node: Option<&str>, column: Option<&str>) -> Option<Switch> {
         match (test_kind, node?, column?) {
-            ("unique", "source.c360.salesforce.contacts", "id") => Some(Switch::DuplicateContacts),
-            ("relationships", "source.c360.web.transactions", "contact_id") => {
+            ("unique", unique_id::SALESFORCE_CONTACTS, "id") => Some(Switch::DuplicateContacts),
+            ("relationships", unique_id::WEB_TRANSACTIONS, "contact_id") => {
                 Some(Switch::OrphanTransactions)
             }
-            ("accepted_values", "source.c360.web.transactions", "category") => {
+            ("accepted_values", unique_id::WEB_TRANSACTIONS, "category") => {
                 Some(Switch::OutsideCategories)
             }
             _ => None,

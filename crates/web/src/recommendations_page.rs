@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use c360::engine::recommend::FORMULA;
+use c360::engine::unique_id;
 use c360_worker::dashboard::{Dashboard, Evaluation};
 
 use super::bar_chart::{Bar, BarChart};
@@ -129,8 +130,8 @@ pub fn RecommendationsPage(figures: RwSignal<Figures>) -> impl IntoView {
             <div class="c360-panel__head">
                 <h2 id="c360-recs-title" class="c360-panel__title">"Recommendations"</h2>
                 <p class="c360-panel__sub">
-                    "From " <a href=Route::to_node("model.c360.recommendations").fragment()><code>"recommendations"</code></a>
-                    " and " <a href=Route::to_node("model.c360.recommendation_evaluation").fragment()><code>"recommendation_evaluation"</code></a> "."
+                    "From " <a href=Route::to_node(unique_id::RECOMMENDATIONS).fragment()><code>"recommendations"</code></a>
+                    " and " <a href=Route::to_node(unique_id::RECOMMENDATION_EVALUATION).fragment()><code>"recommendation_evaluation"</code></a> "."
                 </p>
             </div>
             {body}

@@ -105,8 +105,14 @@ fn node_line(ws: RwSignal<Workspace>, run: &RunView, n: usize, index: String) ->
         NodeKind::Model => "model",
     };
     let (status, status_class) = match n.result.status {
-        NodeStatus::Success => ("OK", "c360-status c360-status--success"),
-        NodeStatus::Skipped => ("SKIP", "c360-status c360-status--skipped"),
+        NodeStatus::Success => (
+            NodeStatus::Success.word(),
+            "c360-status c360-status--success",
+        ),
+        NodeStatus::Skipped => (
+            NodeStatus::Skipped.word(),
+            "c360-status c360-status--skipped",
+        ),
     };
     let skipped = n.is_skipped();
     view! {

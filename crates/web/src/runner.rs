@@ -13,29 +13,18 @@ use c360::engine::mapping::MappingFile;
 use c360::engine::models::ModelColumn;
 use c360::engine::source::SOURCES;
 use c360::engine::table::ColumnInfo;
+use c360::engine::unique_id;
 use c360::engine::Step;
 use c360::engine::{self, Node, NodeResult, NodeStatus, RunConfig};
 pub use c360_worker::protocol::NearMiss;
 use c360_worker::protocol::{RunSummary, Slot, SourceSpec, TableRef};
 
 /// dbt's test statuses in the order its summary line counts them.
-pub const TEST_STATUSES: [TestStatus; 5] = [
-    TestStatus::Pass,
-    TestStatus::Warn,
-    TestStatus::Fail,
-    TestStatus::Error,
-    TestStatus::Skipped,
-];
+pub const TEST_STATUSES: [TestStatus; 5] = TestStatus::ALL;
 
-/// The word dbt's log prints for a test status: `PASS`, `WARN`, `FAIL`, `ERROR`, `SKIP`.
+/// The word dbt's log prints for a test status: the engine's [`TestStatus::word`].
 pub fn status_word(status: TestStatus) -> &'static str {
-    match status {
-        TestStatus::Pass => "PASS",
-        TestStatus::Warn => "WARN",
-        TestStatus::Fail => "FAIL",
-        TestStatus::Error => "ERROR",
-        TestStatus::Skipped => "SKIP",
-    }
+    status.word()
 }
 
 /// One node after a successful run.
@@ -337,12 +326,7 @@ impl From<RunSummary> for RunView {
                 .tests
                 .into_iter()
                 .map(|t| TestView {
-                    name: t
-                        .result
-                        .unique_id
-                        .strip_prefix("test.c360.")
-                        .unwrap_or(&t.result.unique_id)
-                        .to_string(),
+                    name: unique_id::short(&t.result.unique_id).to_string(),
                     result: t.result,
                     kept_rows: t.kept_rows,
                     failing_columns: t.failing_columns,

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use c360::engine::unique_id;
 use c360_worker::dashboard::{grid, Dashboard, THIN_QUINTILES};
 use c360_worker::protocol::Filter;
 
@@ -14,7 +15,7 @@ use super::heat_map::HeatMap;
 use super::later::Later;
 use super::route::{Route, TableView};
 
-const SEGMENTS_MODEL: &str = "model.c360.customer_segments";
+const SEGMENTS_MODEL: &str = unique_id::CUSTOMER_SEGMENTS;
 
 /// The fragment of the segments table filtered on one segment.
 fn segment_link(segment: &str) -> String {

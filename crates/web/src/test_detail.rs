@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use c360::engine::data_test::{Severity, TestStatus};
 use c360::engine::models::ModelColumn;
+use c360::engine::unique_id;
 
 use super::data_table::{own_grid, DataTable};
 use super::format::{self, diff_segments, Segment};
@@ -14,7 +15,7 @@ use super::grid::Grid;
 use super::policy_switches::Switch;
 use super::runner::{NearMiss, TestView, NEAREST_KEY_COLUMN};
 use super::schema_editor::show_schema_line;
-use super::tests_panel::{detail_id, short_node};
+use super::tests_panel::detail_id;
 use super::workspace::Workspace;
 
 /// How many near misses the callout lists; the rest are in the table.
@@ -156,7 +157,7 @@ pub fn TestDetail(
     };
 
     let node_link = r.attached_node.clone().map(|node| {
-        let name = short_node(&node).to_string();
+        let name = unique_id::short(&node).to_string();
         let target = node.clone();
         view! {
             <div class="c360-test-detail__fact">

@@ -6,20 +6,13 @@
 use leptos::prelude::*;
 
 use c360::engine::data_test::{Severity, TestStatus};
+use c360::engine::unique_id;
 
 use super::format;
 use super::runner::{status_word, TestView, TEST_STATUSES};
 use super::status_badge::StatusBadge;
 use super::test_detail::TestDetail;
 use super::workspace::{RunHandle, Workspace};
-
-/// A node's unique id as the page names it: `salesforce.contacts`, `customers`.
-pub fn short_node(unique_id: &str) -> &str {
-    unique_id
-        .strip_prefix("source.c360.")
-        .or_else(|| unique_id.strip_prefix("model.c360."))
-        .unwrap_or(unique_id)
-}
 
 /// The id of a test's detail, for the `aria-controls` of the button that opens it.
 pub fn detail_id(test: &TestView) -> String {
@@ -205,8 +198,8 @@ fn test_row(ws: RwSignal<Workspace>, test: &TestView, is_open: bool) -> impl Int
     let r = &test.result;
     let target = r.unique_id.clone();
     let on = match (&r.attached_node, &r.column_name) {
-        (Some(node), Some(column)) => format!(" on {}.{column}", short_node(node)),
-        (Some(node), None) => format!(" on {}", short_node(node)),
+        (Some(node), Some(column)) => format!(" on {}.{column}", unique_id::short(node)),
+        (Some(node), None) => format!(" on {}", unique_id::short(node)),
         _ => String::new(),
     };
     let severity = match r.severity {

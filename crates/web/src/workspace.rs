@@ -21,6 +21,7 @@ use chrono::NaiveDate;
 use c360::engine::data_test::TestStatus;
 use c360::engine::mapping::MappingFile;
 use c360::engine::remediation::{OutsideCategories, Policies};
+use c360::engine::unique_id;
 use c360::engine::{Node, RunConfig};
 use c360_worker::protocol::{
     Done, Failure, PageRequest, Progress, Response, ResponseBody, RunRequest, Sample, TablePage,
@@ -36,7 +37,7 @@ use super::runner::{self, NodeView, RunView};
 use super::schema_state::{SchemaOrigin, SchemaState};
 
 /// The node shown when the app opens: the customer 360 itself.
-pub const DEFAULT_NODE: &str = "model.c360.customers";
+pub const DEFAULT_NODE: &str = unique_id::CUSTOMERS;
 
 /// A successful run, compared by identity: two handles are equal when they are the same run,
 /// which is what a view needs to know to skip re-rendering.

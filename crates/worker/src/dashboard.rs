@@ -9,22 +9,14 @@ use std::collections::BTreeMap;
 
 use c360::engine::column::NULL_CODE;
 use c360::engine::decimal::Decimal;
+use c360::engine::unique_id;
 use c360::engine::{RunOutput, Table};
 use serde::{Deserialize, Serialize};
 
 /// The R×F segments, in the order the map reads them (best first).
-pub const SEGMENTS: [&str; 10] = [
-    "champions",
-    "loyal_customers",
-    "potential_loyalists",
-    "new_customers",
-    "promising",
-    "need_attention",
-    "about_to_sleep",
-    "at_risk",
-    "cant_lose",
-    "hibernating",
-];
+/// The engine's [`SEGMENT_NAMES`](c360::engine::segment::SEGMENT_NAMES), named here for the
+/// page.
+pub const SEGMENTS: [&str; 10] = c360::engine::segment::SEGMENT_NAMES;
 
 /// Below this many customers the quintiles that R, F and M scores come from are thin.
 pub const THIN_QUINTILES: usize = 500;
@@ -152,10 +144,10 @@ impl Figure {
     /// The model a figure comes from.
     pub fn model(self) -> &'static str {
         match self {
-            Figure::Customers | Figure::Revenue | Figure::DateRange => "model.c360.customers",
-            Figure::ContactsWithoutPurchases => "model.c360.stg_sf__contacts",
+            Figure::Customers | Figure::Revenue | Figure::DateRange => unique_id::CUSTOMERS,
+            Figure::ContactsWithoutPurchases => unique_id::STG_SF__CONTACTS,
             Figure::AverageOrderValue | Figure::TransactionsPerCustomer => {
-                "model.c360.contacts_joined_with_transactions"
+                unique_id::CONTACTS_JOINED_WITH_TRANSACTIONS
             }
         }
     }
@@ -165,7 +157,7 @@ impl Figure {
 pub fn dashboard(run: u64, output: &RunOutput) -> Option<Dashboard> {
     let built = |name: &str| {
         output
-            .node(&format!("model.c360.{name}"))
+            .node(&unique_id::model(name))
             .filter(|n| n.result.status == c360::engine::NodeStatus::Success)
             .map(|n| &n.table)
     };

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use c360::engine::column::NULL_CODE;
 use c360::engine::decimal::Decimal;
+use c360::engine::unique_id;
 use c360::engine::{RunOutput, Table};
 use serde::{Deserialize, Serialize};
 
@@ -57,7 +58,7 @@ pub struct Profile {
 
 fn model<'a>(output: &'a RunOutput, name: &str) -> Option<&'a Table> {
     output
-        .node(&format!("model.c360.{name}"))
+        .node(&unique_id::model(name))
         .filter(|n| n.result.status == c360::engine::NodeStatus::Success)
         .map(|n| &n.table)
 }

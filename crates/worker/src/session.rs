@@ -22,6 +22,7 @@ use c360::engine::export::{self, csv::CsvChunks, Key, Manifest, PolicyFile};
 use c360::engine::mapping::{propose, recognise, Mapping};
 use c360::engine::source::SOURCES;
 use c360::engine::source::{LoadFailure, SourceLoader};
+use c360::engine::unique_id;
 use c360::engine::{RunOutput, Schema, Sources, Table};
 use web_time::Instant;
 
@@ -324,13 +325,13 @@ impl Session {
             .ok_or_else(|| Failure::NoSuchTable {
                 run,
                 table: TableRef::Node {
-                    unique_id: "model.c360.customer_segments".into(),
+                    unique_id: unique_id::CUSTOMER_SEGMENTS.into(),
                 },
             })?;
         crate::dashboard::dashboard(run, &committed.output).ok_or_else(|| Failure::NoSuchTable {
             run,
             table: TableRef::Node {
-                unique_id: "model.c360.customer_segments".into(),
+                unique_id: unique_id::CUSTOMER_SEGMENTS.into(),
             },
         })
     }
@@ -353,7 +354,7 @@ impl Session {
         crate::profile::profile(self.output_of(run)?, id).ok_or_else(|| Failure::NoSuchTable {
             run,
             table: TableRef::Node {
-                unique_id: format!("model.c360.stg_sf__contacts (no contact {id})"),
+                unique_id: format!("{} (no contact {id})", unique_id::STG_SF__CONTACTS),
             },
         })
     }
@@ -367,7 +368,7 @@ impl Session {
             .ok_or_else(|| Failure::NoSuchTable {
                 run,
                 table: TableRef::Node {
-                    unique_id: "model.c360.stg_sf__contacts".into(),
+                    unique_id: unique_id::STG_SF__CONTACTS.into(),
                 },
             })
     }

@@ -14,6 +14,7 @@ use crate::engine::data_test::{
     status_for, Failing, Severity, TestConfig, TestResult, TestStatus, DEFAULT_SHOWN_ROWS,
 };
 use crate::engine::table::Table;
+use crate::engine::unique_id;
 
 fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
@@ -135,7 +136,7 @@ pub(super) fn run_singular(
     let get = |name: &str| {
         test.depends_on
             .contains(&name)
-            .then(|| tables.get(&format!("model.c360.{name}")))
+            .then(|| tables.get(&unique_id::model(name)))
             .flatten()
     };
     let models = Models {
@@ -144,9 +145,9 @@ pub(super) fn run_singular(
     };
     let config = TestConfig::default();
     let mut result = TestResult {
-        unique_id: format!("test.c360.{}", test.name),
+        unique_id: unique_id::test(test.name),
         test_kind: "singular".into(),
-        attached_node: test.depends_on.first().map(|m| format!("model.c360.{m}")),
+        attached_node: test.depends_on.first().map(|m| unique_id::model(m)),
         column_name: None,
         severity: Severity::Error,
         status: TestStatus::Error,
@@ -183,7 +184,7 @@ pub(super) fn run_macro(test: &MacroTest) -> TestResult {
     let failures = failing.num_rows();
     let status = status_for(failures as u64, &config);
     TestResult {
-        unique_id: format!("test.c360.{}", test.name),
+        unique_id: unique_id::test(test.name),
         test_kind: "macro".into(),
         attached_node: None,
         column_name: None,

@@ -21,6 +21,24 @@ pub enum NodeStatus {
     Skipped,
 }
 
+impl NodeStatus {
+    /// The serde name (`run_results.json`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeStatus::Success => "success",
+            NodeStatus::Skipped => "skipped",
+        }
+    }
+
+    /// The word the CLI's log and the page's run summary print: `OK`, `SKIP`.
+    pub fn word(self) -> &'static str {
+        match self {
+            NodeStatus::Success => "OK",
+            NodeStatus::Skipped => "SKIP",
+        }
+    }
+}
+
 /// One line of `run_results.json`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct NodeResult {

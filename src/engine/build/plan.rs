@@ -17,6 +17,7 @@ use crate::engine::remediation::OutsideCategories;
 use crate::engine::schema::Schema;
 use crate::engine::source::Sources;
 use crate::engine::table::Table;
+use crate::engine::unique_id;
 
 use super::data_tests::{run_generic, run_macro, run_singular};
 
@@ -30,9 +31,9 @@ pub(super) enum Planned {
 impl Planned {
     pub fn unique_id(&self) -> String {
         match self {
-            Planned::Macro(m) => format!("test.c360.{}", m.name),
+            Planned::Macro(m) => unique_id::test(m.name),
             Planned::Generic(g) => g.unique_id.clone(),
-            Planned::Singular(s) => format!("test.c360.{}", s.name),
+            Planned::Singular(s) => unique_id::test(s.name),
         }
     }
 
@@ -41,11 +42,7 @@ impl Planned {
         match self {
             Planned::Macro(_) => Vec::new(),
             Planned::Generic(g) => g.depends_on(),
-            Planned::Singular(s) => s
-                .depends_on
-                .iter()
-                .map(|m| format!("model.c360.{m}"))
-                .collect(),
+            Planned::Singular(s) => s.depends_on.iter().map(|m| unique_id::model(m)).collect(),
         }
     }
 

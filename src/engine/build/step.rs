@@ -25,6 +25,7 @@ use crate::engine::schema::Schema;
 use crate::engine::source::Sources;
 use crate::engine::source::SOURCES;
 use crate::engine::table::Table;
+use crate::engine::unique_id;
 
 use super::data_tests::skipped;
 use super::plan::{model_of, Plan, Todo};
@@ -215,7 +216,7 @@ impl Build {
             }
             Todo::Test(t) => {
                 let id = self.test_results[t].unique_id.clone();
-                let name = id.trim_start_matches("test.c360.").to_string();
+                let name = unique_id::short(&id).to_string();
                 (Step::Test(t), id, name)
             }
         };
@@ -388,12 +389,7 @@ impl Build {
             .depends_on()
             .iter()
             .find(|d| self.skipped_nodes.contains(*d))
-            .map(|d| {
-                format!(
-                    "skipped: {} was not built",
-                    d.rsplit('.').next().unwrap_or(d)
-                )
-            });
+            .map(|d| format!("skipped: {} was not built", unique_id::name(d)));
         let (mut result, reused) = match skip_reason {
             Some(reason) => {
                 let mut r = planned.run(&HashMap::new(), accepted);
@@ -410,7 +406,7 @@ impl Build {
         };
         if result.blocks() {
             if let Some(node) = &result.attached_node {
-                let name = result.unique_id.trim_start_matches("test.c360.");
+                let name = unique_id::short(&result.unique_id);
                 self.blocked
                     .entry(node.clone())
                     .or_insert_with(|| format!("skipped: upstream test {name} failed"));

@@ -50,6 +50,7 @@ use self::pseudonym::Pseudonymiser;
 use crate::engine::build::output::{NodeStatus, RunOutput};
 use crate::engine::column::{Column, DataType};
 use crate::engine::table::Table;
+use crate::engine::unique_id;
 
 /// A dataset that can be exported.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -281,7 +282,7 @@ fn mask(
     };
     let built = |name: &str| {
         let node = output
-            .node(&format!("model.c360.{name}"))
+            .node(&unique_id::model(name))
             .ok_or_else(|| not_built(format!("the run has no model {name}")))?;
         if node.result.status != NodeStatus::Success {
             return Err(not_built(format!("{name}: {}", node.result.message)));

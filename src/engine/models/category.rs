@@ -16,6 +16,7 @@ use crate::engine::decimal::Decimal;
 use crate::engine::error::ModelError;
 use crate::engine::table::Table;
 use crate::engine::time::age_in_years;
+use crate::engine::unique_id;
 
 pub struct Category;
 
@@ -52,7 +53,7 @@ impl Model for Category {
     }
 
     fn depends_on(&self) -> &'static [&'static str] {
-        &["model.c360.contacts_joined_with_transactions"]
+        &[unique_id::CONTACTS_JOINED_WITH_TRANSACTIONS]
     }
 
     fn reads(&self) -> &'static [ConfigPart] {

@@ -23,13 +23,13 @@ use crate::engine::config::{ConfigPart, RunConfig};
 use crate::engine::error::ModelError;
 use crate::engine::segment::{AGE_BANDS, SEGMENTS, STATES, UNKNOWN};
 use crate::engine::table::Table;
+use crate::engine::time::DAY_MILLIS;
+use crate::engine::unique_id;
 
 pub struct CategorySpend;
 
 /// The dimensions, in the table's order.
 pub const DIMENSIONS: [&str; 6] = ["overall", "segment", "age_band", "gender", "state", "week"];
-
-const DAY_MILLIS: i64 = 86_400_000;
 
 #[derive(Clone, Copy, Default)]
 struct Cell {
@@ -96,8 +96,8 @@ impl Model for CategorySpend {
 
     fn depends_on(&self) -> &'static [&'static str] {
         &[
-            "model.c360.customer_segments",
-            "model.c360.contacts_joined_with_transactions",
+            unique_id::CUSTOMER_SEGMENTS,
+            unique_id::CONTACTS_JOINED_WITH_TRANSACTIONS,
         ]
     }
 

@@ -16,6 +16,7 @@ use crate::engine::error::ModelError;
 use crate::engine::findings::FindingKind;
 use crate::engine::remediation::OrphanTransactions;
 use crate::engine::table::Table;
+use crate::engine::unique_id;
 
 pub struct ContactsJoinedWithTransactions;
 
@@ -69,8 +70,8 @@ impl Model for ContactsJoinedWithTransactions {
 
     fn depends_on(&self) -> &'static [&'static str] {
         &[
-            "model.c360.stg_sf__contacts",
-            "model.c360.stg_web__transactions",
+            unique_id::STG_SF__CONTACTS,
+            unique_id::STG_WEB__TRANSACTIONS,
         ]
     }
 

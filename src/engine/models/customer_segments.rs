@@ -31,6 +31,7 @@ use crate::engine::segment::{
 };
 use crate::engine::table::Table;
 use crate::engine::time::{age_in_years, start_of_day_millis};
+use crate::engine::unique_id;
 
 pub struct CustomerSegments;
 
@@ -52,7 +53,7 @@ impl Model for CustomerSegments {
     }
 
     fn depends_on(&self) -> &'static [&'static str] {
-        &["model.c360.contacts_joined_with_transactions"]
+        &[unique_id::CONTACTS_JOINED_WITH_TRANSACTIONS]
     }
 
     fn reads(&self) -> &'static [ConfigPart] {

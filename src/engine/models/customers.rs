@@ -18,6 +18,7 @@ use crate::engine::findings::FindingKind;
 use crate::engine::slug::amount_column;
 use crate::engine::table::Table;
 use crate::engine::time::age_in_years;
+use crate::engine::unique_id;
 
 pub struct Customers;
 
@@ -68,7 +69,7 @@ impl Model for Customers {
     }
 
     fn depends_on(&self) -> &'static [&'static str] {
-        &["model.c360.contacts_joined_with_transactions"]
+        &[unique_id::CONTACTS_JOINED_WITH_TRANSACTIONS]
     }
 
     fn reads(&self) -> &'static [ConfigPart] {

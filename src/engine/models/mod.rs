@@ -15,6 +15,7 @@ use super::config::{ConfigPart, RunConfig};
 use super::error::ModelError;
 use super::findings::Finding;
 use super::table::Table;
+use super::unique_id;
 
 pub mod category;
 pub mod category_spend;
@@ -63,7 +64,7 @@ pub trait Model: Sync {
     fn run(&self, ctx: &mut ModelContext<'_>) -> Result<Table, ModelError>;
 
     fn unique_id(&self) -> String {
-        format!("model.c360.{}", self.name())
+        unique_id::model(self.name())
     }
 }
 
@@ -96,14 +97,14 @@ impl<'a> ModelContext<'a> {
     /// `{{ ref('name') }}`: a parent model's table.
     pub fn model(&self, name: &str) -> &'a Table {
         self.tables
-            .get(&format!("model.c360.{name}"))
+            .get(&unique_id::model(name))
             .unwrap_or_else(|| panic!("model {name} ran before its parents"))
     }
 
     /// `{{ source('source', 'table') }}`.
     pub fn source(&self, source: &str, table: &str) -> &'a Table {
         self.tables
-            .get(&format!("source.c360.{source}.{table}"))
+            .get(&unique_id::source(source, table))
             .unwrap_or_else(|| panic!("source {source}.{table} is not loaded"))
     }
 

@@ -21,6 +21,7 @@ use crate::engine::decimal::Decimal;
 use crate::engine::error::ModelError;
 use crate::engine::recommend::{self, Evaluation};
 use crate::engine::table::Table;
+use crate::engine::unique_id;
 
 pub struct RecommendationEvaluation;
 
@@ -43,7 +44,7 @@ impl Model for RecommendationEvaluation {
     }
 
     fn depends_on(&self) -> &'static [&'static str] {
-        &["model.c360.contacts_joined_with_transactions"]
+        &[unique_id::CONTACTS_JOINED_WITH_TRANSACTIONS]
     }
 
     fn reads(&self) -> &'static [ConfigPart] {

@@ -18,6 +18,7 @@ use crate::engine::recommend::{
     reason_of, Fit, Histories, Profile, Purchase, FORMULA, MAX_CATEGORIES,
 };
 use crate::engine::table::Table;
+use crate::engine::unique_id;
 
 pub struct Recommendations;
 
@@ -126,7 +127,7 @@ impl Model for Recommendations {
     }
 
     fn depends_on(&self) -> &'static [&'static str] {
-        &["model.c360.contacts_joined_with_transactions"]
+        &[unique_id::CONTACTS_JOINED_WITH_TRANSACTIONS]
     }
 
     fn reads(&self) -> &'static [ConfigPart] {

@@ -15,6 +15,7 @@ use crate::engine::error::ModelError;
 use crate::engine::findings::FindingKind;
 use crate::engine::remediation::DuplicateContacts;
 use crate::engine::table::Table;
+use crate::engine::unique_id;
 
 pub struct StgSfContacts;
 
@@ -82,7 +83,7 @@ impl Model for StgSfContacts {
     }
 
     fn depends_on(&self) -> &'static [&'static str] {
-        &["source.c360.salesforce.contacts"]
+        &[unique_id::SALESFORCE_CONTACTS]
     }
 
     fn reads(&self) -> &'static [ConfigPart] {

@@ -5,6 +5,7 @@ use crate::engine::column::DataType;
 use crate::engine::config::{ConfigPart, RunConfig};
 use crate::engine::error::ModelError;
 use crate::engine::table::Table;
+use crate::engine::unique_id;
 
 pub struct StgWebTransactions;
 
@@ -32,7 +33,7 @@ impl Model for StgWebTransactions {
     }
 
     fn depends_on(&self) -> &'static [&'static str] {
-        &["source.c360.web.transactions"]
+        &[unique_id::WEB_TRANSACTIONS]
     }
 
     fn reads(&self) -> &'static [ConfigPart] {

@@ -12,6 +12,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::data_test::generic::{GenericKind, GenericTest};
+use crate::engine::time::DAY_MILLIS;
+use crate::engine::unique_id;
 
 mod edit;
 mod parse;
@@ -35,7 +37,7 @@ impl Period {
         match self {
             Period::Minute => 60_000,
             Period::Hour => 3_600_000,
-            Period::Day => 86_400_000,
+            Period::Day => DAY_MILLIS,
         }
     }
 }
@@ -125,7 +127,7 @@ impl Schema {
     /// The test on `web.transactions.category` that holds the accepted list.
     pub fn accepted_values_test(&self) -> Option<&GenericTest> {
         self.tests.iter().find(|t| {
-            t.node == "source.c360.web.transactions"
+            t.node == unique_id::WEB_TRANSACTIONS
                 && t.column.as_deref() == Some("category")
                 && matches!(t.kind, GenericKind::AcceptedValues { .. })
         })
