@@ -27,7 +27,7 @@ fn source_card(result: FreshnessResult, instant: &'static str) -> impl IntoView 
         <article
             class=format!("c360-freshness__source c360-freshness__source--{slug}")
             data-freshness=result.unique_id.clone()
-            data-status=slug.clone()
+            data-status=slug
         >
             <header class="c360-freshness__head">
                 <span class=format!("c360-status c360-status--{slug}")>
