@@ -7,7 +7,7 @@
 
 use rustc_hash::FxHashSet as HashSet;
 
-use super::customers::group_by_codes;
+use super::codes::group_by_codes;
 use super::{columns, Layer, Model, ModelColumn, ModelContext};
 use crate::engine::column::DataType;
 use crate::engine::column::{Column, TextColumn, NULL_CODE};

@@ -17,7 +17,8 @@
 //! name order, a null category last. `spend` is null when every amount is (as SQL's `sum`);
 //! `customers` counts distinct contacts.
 
-use super::{columns, rows_by_code, Layer, Model, ModelColumn, ModelContext};
+use super::codes::rows_by_code;
+use super::{columns, Layer, Model, ModelColumn, ModelContext};
 use crate::engine::column::{Column, DataType, TextColumn, NULL_CODE};
 use crate::engine::config::{ConfigPart, RunConfig};
 use crate::engine::error::ModelError;

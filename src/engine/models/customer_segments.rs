@@ -20,7 +20,7 @@
 //! Rows come in `customers`' order, one per customer: the model groups the joined rows the
 //! way `customers` does (a unit test holds the two to the same ids, spend and ages).
 
-use super::customers::group_by_codes;
+use super::codes::group_by_codes;
 use super::{columns, Layer, Model, ModelColumn, ModelContext};
 use crate::engine::column::{Column, DataType, KeyedTextBuilder, TextColumn, NULL_CODE};
 use crate::engine::config::{ConfigPart, RunConfig};

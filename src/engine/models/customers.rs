@@ -9,6 +9,7 @@
 //! in contact order; a left join's orphans (null id) belong to no customer. Grouping runs on
 //! the contact id's dictionary codes: ids are interned, so one code is one distinct id.
 
+use super::codes::group_by_codes;
 use super::{Layer, Model, ModelColumn, ModelContext};
 use crate::engine::column::DataType;
 use crate::engine::column::{Column, NULL_CODE};
@@ -21,38 +22,6 @@ use crate::engine::time::age_in_years;
 use crate::engine::unique_id;
 
 pub struct Customers;
-
-/// Rows grouped by a text column's codes: each row's group, and each group's first row.
-/// Groups are numbered in code order; null rows get no group.
-pub(crate) fn group_by_codes(codes: &[u32], pool_len: usize) -> (Vec<u32>, Vec<u32>) {
-    let mut group_of_code = vec![NULL_CODE; pool_len];
-    for &code in codes {
-        if code != NULL_CODE {
-            group_of_code[code as usize] = 0;
-        }
-    }
-    let mut groups = 0u32;
-    for g in group_of_code.iter_mut().filter(|g| **g == 0) {
-        *g = groups;
-        groups += 1;
-    }
-    let mut first_row = vec![u32::MAX; groups as usize];
-    let group_of_row = codes
-        .iter()
-        .enumerate()
-        .map(|(row, &code)| {
-            if code == NULL_CODE {
-                return NULL_CODE;
-            }
-            let g = group_of_code[code as usize];
-            if first_row[g as usize] == u32::MAX {
-                first_row[g as usize] = row as u32;
-            }
-            g
-        })
-        .collect();
-    (group_of_row, first_row)
-}
 
 impl Model for Customers {
     fn name(&self) -> &'static str {
@@ -253,17 +222,5 @@ impl Model for Customers {
             );
         }
         Ok(table)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn groups_follow_code_order_and_skip_nulls() {
-        let (group_of_row, first_row) = group_by_codes(&[5, 2, 5, NULL_CODE, 0], 6);
-        assert_eq!(group_of_row, vec![2, 1, 2, NULL_CODE, 0]);
-        assert_eq!(first_row, vec![4, 1, 0]);
     }
 }

@@ -19,6 +19,7 @@ use super::unique_id;
 
 pub mod category;
 pub mod category_spend;
+mod codes;
 pub mod contacts_joined_with_transactions;
 pub mod customer_segments;
 pub mod customers;
@@ -121,37 +122,6 @@ impl<'a> ModelContext<'a> {
             rows,
         });
     }
-}
-
-/// For each code of `lookup`'s pool, the row of `keys` holding that value (`NULL_CODE`
-/// when none does). A model's key column is usually gathered from its parent's, so the two
-/// share one pool and a code is its value: no string is hashed then.
-pub(crate) fn rows_by_code(
-    keys: &super::column::TextColumn,
-    lookup: &super::column::TextColumn,
-) -> Vec<u32> {
-    use super::column::NULL_CODE;
-    let mut rows = vec![NULL_CODE; lookup.pool.len()];
-    if std::sync::Arc::ptr_eq(&keys.pool, &lookup.pool) {
-        for (row, &code) in keys.codes.iter().enumerate() {
-            if code != NULL_CODE && rows[code as usize] == NULL_CODE {
-                rows[code as usize] = row as u32;
-            }
-        }
-        return rows;
-    }
-    let mut row_of: rustc_hash::FxHashMap<&str, u32> = Default::default();
-    for row in 0..keys.codes.len() {
-        if let Some(v) = keys.get(row) {
-            row_of.entry(v).or_insert(row as u32);
-        }
-    }
-    for (code, v) in lookup.pool.iter().enumerate() {
-        if let Some(&row) = row_of.get(v) {
-            rows[code] = row;
-        }
-    }
-    rows
 }
 
 /// A column list from `(name, type, description)` triples.

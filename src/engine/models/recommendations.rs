@@ -9,7 +9,7 @@
 //! (at most [`MAX_CATEGORIES`], the most bought), so fewer than three rows per customer only
 //! when the data has fewer than three categories.
 
-use super::customers::group_by_codes;
+use super::codes::group_by_codes;
 use super::{columns, Layer, Model, ModelColumn, ModelContext};
 use crate::engine::column::{Column, DataType, KeyedTextBuilder, TextColumn, NULL_CODE};
 use crate::engine::config::{ConfigPart, RunConfig};
