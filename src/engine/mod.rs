@@ -9,6 +9,24 @@
 //! It is deliberately not a general dataframe library: the columns, joins and aggregations
 //! are the ones these models need, specialised for speed (dictionary-encoded text, integer
 //! join keys, exact integer decimals).
+//!
+//! The modules, read from the leaves up (no module imports another in a circle:
+//! `python3 ../shared/tools/cycles.py src/engine` prints `none`):
+//!
+//! - words and values: [`unique_id`] (dbt's ids), [`column`], [`decimal`], [`time`],
+//!   [`table`], [`slug`]; [`error`] (typed errors by phase, wrapping the mapping's and the
+//!   decoder's);
+//! - the run's settings: [`config`] (with [`remediation`], the three policies);
+//! - sources: [`source`] (`def`, the two sources; the loader; `excerpt`; `sources`), fed by
+//!   [`decode`] (encodings and delimiters) and [`mapping`] (the user's headers);
+//! - models (staging `stg_*`, then the marts): [`models`], reporting [`findings`], with the
+//!   domain logic they call ([`segment`], [`recommend`], [`categories`]); [`dag`] orders them;
+//! - data tests: [`data_test`] (one file per kind), [`schema`] (the dbt schema file that
+//!   attaches them), [`freshness`];
+//! - the run: [`build`] (plan, steps, reuse, and its `output`);
+//! - outputs: [`write`] (the CSV writer), [`export`] (the masked export; its `policy` is
+//!   masking, not [`remediation`]);
+//! - beside them: [`generate`] (synthetic exports) and [`bench`].
 
 pub mod bench;
 pub mod build;

@@ -8,6 +8,9 @@
 //! shell can report progress and stop between steps, and incremental: given the previous
 //! run's output, it takes every node and test whose inputs did not change from there instead
 //! of recomputing it. [`build`] is a `Build` run to its end with no previous output.
+//!
+//! What a run produced is [`output`] (`RunOutput`, `run_results.json`); the order is planned in
+//! `plan.rs`, each step taken in `step.rs`, reuse decided in `reuse.rs` from `fingerprint.rs`.
 
 mod data_tests;
 mod fingerprint;
