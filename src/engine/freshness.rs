@@ -12,7 +12,7 @@ use web_time::Instant;
 use super::column::Column;
 use super::schema::FreshnessDef;
 use super::table::Table;
-use super::time::format_timestamp;
+use super::time::{format_timestamp, DAY_MILLIS};
 
 /// When to run the check, in the product's words.
 pub const WHEN_TO_RUN: &str = "Run it right after each load, so a stale extract is caught \
@@ -100,7 +100,7 @@ pub fn age_in_words(from: i64, to: i64) -> String {
         .checked_add_months(Months::new(months as u32))
         .unwrap_or(a);
     let rest = (b - after_months).num_milliseconds();
-    let (days, hours, minutes) = (rest / 86_400_000, rest / 3_600_000 % 24, rest / 60_000 % 60);
+    let (days, hours, minutes) = (rest / DAY_MILLIS, rest / 3_600_000 % 24, rest / 60_000 % 60);
     let parts: Vec<String> = [
         (i64::from(months / 12), "year"),
         (i64::from(months % 12), "month"),

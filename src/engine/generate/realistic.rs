@@ -22,6 +22,7 @@ use rand::Rng;
 use rand_pcg::Pcg64;
 
 use super::{Contact, CATEGORIES};
+use crate::engine::time::DAY_MILLIS;
 
 /// How far back purchases go, in days before the load.
 pub const SPAN_DAYS: i64 = 540;
@@ -34,8 +35,6 @@ pub const DORMANT_GAP_DAYS: i64 = 150;
 
 /// The largest activity weight (the smallest is 1).
 pub const MAX_ACTIVITY: u64 = 40;
-
-const DAY_MILLIS: i64 = 86_400_000;
 
 /// A persona's weights over [`CATEGORIES`] (Apps & Games, Beauty, Books, Clothing, Movies &
 /// TV, Sports), and its name.

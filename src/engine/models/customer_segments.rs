@@ -30,12 +30,10 @@ use crate::engine::segment::{
     self, age_band, parse_address, rank_scores_by_key, AGE_BANDS, STATES, UNKNOWN,
 };
 use crate::engine::table::Table;
-use crate::engine::time::{age_in_years, start_of_day_millis};
+use crate::engine::time::{age_in_years, start_of_day_millis, DAY_MILLIS};
 use crate::engine::unique_id;
 
 pub struct CustomerSegments;
-
-const DAY_MILLIS: i64 = 86_400_000;
 
 impl Model for CustomerSegments {
     fn name(&self) -> &'static str {
