@@ -13,7 +13,7 @@
 //! The modules, read from the leaves up (no module imports another in a circle:
 //! `python3 ../shared/tools/cycles.py src/engine` prints `none`):
 //!
-//! - words and values: [`unique_id`] (dbt's ids), [`column`], [`decimal`], [`time`],
+//! - words and values: [`unique_id`] (dbt's ids), [`column`](mod@column), [`decimal`], [`time`],
 //!   [`table`], [`slug`]; [`error`] (typed errors by phase, wrapping the mapping's and the
 //!   decoder's);
 //! - the run's settings: [`config`] (with [`remediation`], the three policies);
@@ -23,10 +23,10 @@
 //!   domain logic they call ([`segment`], [`recommend`], [`categories`]); [`dag`] orders them;
 //! - data tests: [`data_test`] (one file per kind), [`schema`] (the dbt schema file that
 //!   attaches them), [`freshness`];
-//! - the run: [`build`] (plan, steps, reuse, and its `output`);
-//! - outputs: [`write`] (the CSV writer), [`export`] (the masked export; its `policy` is
+//! - the run: [`build`](mod@build) (plan, steps, reuse, and its `output`);
+//! - outputs: [`write`](mod@write) (the CSV writer), [`export`] (the masked export; its `policy` is
 //!   masking, not [`remediation`]);
-//! - beside them: [`generate`] (synthetic exports) and [`bench`].
+//! - beside them: [`generate`] (synthetic exports) and [`bench`](mod@bench).
 
 pub mod bench;
 pub mod build;

@@ -1,7 +1,7 @@
 //! The one CSV writer: any table out as RFC 4180 CSV (a header row, quotes only where a
 //! field needs them, nulls as empty fields, exact decimals, `YYYY-MM-DD HH:MM:SS.mmm`).
 //! The export's masked CSV (`export::csv`) is the same format with a guard against formulas:
-//! it writes its fields with this module's [`push_field`] and [`end_record`].
+//! it writes its fields with this module's `push_field` and `end_record`.
 //!
 //! It writes the same bytes as the `csv` crate's writer with `QuoteStyle::Necessary` (a
 //! field is quoted when it holds a comma, a quote, `\r` or `\n`; a record that would be empty

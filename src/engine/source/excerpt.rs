@@ -53,7 +53,7 @@ impl Excerpt {
     }
 }
 
-/// Why a load failed, and where (see [`SourceLoader::finish_with_excerpt`]).
+/// Why a load failed, and where (see `SourceLoader::finish_with_excerpt`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LoadFailure {
     pub error: InputError,

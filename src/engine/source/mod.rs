@@ -14,7 +14,7 @@
 //! so that every shell reads a file the same way), CRLF or LF, a missing final newline,
 //! quoted fields holding commas, quotes and newlines, whitespace around fields, columns in any
 //! order, and extra columns (kept as text, ignored by the models). Anything else is a typed
-//! [`InputError`] naming the file, line, column and value, with the lines it is about
+//! [`InputError`](crate::engine::InputError) naming the file, line, column and value, with the lines it is about
 //! ([`SourceLoader::excerpt`]); there is never a partial table.
 //!
 //! The folder's modules, from the leaf up: [`def`] (the two sources and their columns),
