@@ -7,8 +7,8 @@
 //! run log; users can bring their own CSVs and schema file and change the as-of date. Nothing
 //! leaves the browser: the page makes no request beyond its own assets.
 //!
-//! The state lives on plain types with methods ([`workspace::Workspace`], [`grid::Grid`]);
-//! components only call them. The engine is run from one module ([`runner`]) so that it can
+//! The state lives on plain types with methods ([`state::workspace::Workspace`], [`state::grid::Grid`]);
+//! components only call them. The engine is run from one module ([`state::runner`]) so that it can
 //! move to a Web Worker without touching the views, and the open node and as-of date are
 //! single values so that a router can put them in the URL.
 //!
@@ -24,128 +24,25 @@
 //! The session (the last files, schema, policies, as-of date and mapping) is kept in the
 //! browser's own storage so that a reload restores it; "Forget my data" deletes it.
 
-// The state and its rules: plain Rust with no browser in it, so it compiles (and its unit
-// tests run) on any target.
-pub mod browser_bench;
-pub mod chart_axis;
-pub mod dag_layout;
-pub mod export_edit;
-pub mod format;
-pub mod grid;
-pub mod inputs;
-pub mod mapping_review;
-pub mod policy_switches;
-pub mod route;
-pub mod run_diff;
-pub mod runner;
-pub mod saved_session;
-pub mod schema_state;
-pub mod text_position;
-pub mod workspace;
+pub mod state;
 
-// The worker's session in-process, for the state modules' native tests.
-#[cfg(test)]
-mod loopback;
-
-// The Leptos components and the browser glue, one file each.
+// The page itself exists only on wasm32: the browser glue, then one folder per area of the screen.
 #[cfg(target_arch = "wasm32")]
 mod app;
 #[cfg(target_arch = "wasm32")]
-mod as_of;
+mod browser;
 #[cfg(target_arch = "wasm32")]
-mod bar_chart;
+mod charts;
 #[cfg(target_arch = "wasm32")]
-mod bench_panel;
+mod dashboards;
 #[cfg(target_arch = "wasm32")]
-mod categories_page;
+mod data_bar;
 #[cfg(target_arch = "wasm32")]
-mod categories_panel;
+mod export;
 #[cfg(target_arch = "wasm32")]
-mod change_summary;
+mod project;
 #[cfg(target_arch = "wasm32")]
-mod chart_frame;
-#[cfg(target_arch = "wasm32")]
-mod chart_tooltip;
-#[cfg(target_arch = "wasm32")]
-mod client;
-#[cfg(target_arch = "wasm32")]
-mod dag;
-#[cfg(target_arch = "wasm32")]
-mod dashboard_data;
-#[cfg(target_arch = "wasm32")]
-mod data_table;
-#[cfg(target_arch = "wasm32")]
-mod download;
-#[cfg(target_arch = "wasm32")]
-mod drop_target;
-#[cfg(target_arch = "wasm32")]
-mod error_alert;
-#[cfg(target_arch = "wasm32")]
-mod export_columns;
-#[cfg(target_arch = "wasm32")]
-mod export_key;
-#[cfg(target_arch = "wasm32")]
-mod export_page;
-#[cfg(target_arch = "wasm32")]
-mod export_report;
-#[cfg(target_arch = "wasm32")]
-mod file_loading;
-#[cfg(target_arch = "wasm32")]
-mod finding_card;
-#[cfg(target_arch = "wasm32")]
-mod findings;
-#[cfg(target_arch = "wasm32")]
-mod freshness_panel;
-#[cfg(target_arch = "wasm32")]
-mod header;
-#[cfg(target_arch = "wasm32")]
-mod heat_map;
-#[cfg(target_arch = "wasm32")]
-mod later;
-#[cfg(target_arch = "wasm32")]
-mod line_chart;
-#[cfg(target_arch = "wasm32")]
-mod mapping_dialog;
-#[cfg(target_arch = "wasm32")]
-mod nav;
-#[cfg(target_arch = "wasm32")]
-mod node_panel;
-#[cfg(target_arch = "wasm32")]
-mod overview_page;
-#[cfg(target_arch = "wasm32")]
-mod pager;
-#[cfg(target_arch = "wasm32")]
-mod picked_text;
-#[cfg(target_arch = "wasm32")]
-mod policies_panel;
-#[cfg(target_arch = "wasm32")]
-mod profile_page;
-#[cfg(target_arch = "wasm32")]
-mod recommendations_page;
-#[cfg(target_arch = "wasm32")]
-mod router;
-#[cfg(target_arch = "wasm32")]
-mod run_progress;
-#[cfg(target_arch = "wasm32")]
-mod run_summary;
-#[cfg(target_arch = "wasm32")]
-mod schema_editor;
-#[cfg(target_arch = "wasm32")]
-mod segments_page;
-#[cfg(target_arch = "wasm32")]
-mod session_notice;
-#[cfg(target_arch = "wasm32")]
-mod source_picker;
-#[cfg(target_arch = "wasm32")]
-mod sources_panel;
-#[cfg(target_arch = "wasm32")]
-mod status_badge;
-#[cfg(target_arch = "wasm32")]
-mod storage;
-#[cfg(target_arch = "wasm32")]
-mod test_detail;
-#[cfg(target_arch = "wasm32")]
-mod tests_panel;
+mod widgets;
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen::JsCast;
