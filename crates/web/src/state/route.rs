@@ -12,7 +12,8 @@
 
 use c360_worker::protocol::{Direction, Filter, Sort};
 
-use crate::state::workspace::DEFAULT_NODE;
+/// The node shown when the app opens: the customer 360 itself.
+pub const DEFAULT_NODE: &str = "model.c360.customers";
 
 /// How a table is shown: sorted by one column, filtered on one value, from a row.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

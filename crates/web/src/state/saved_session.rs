@@ -21,7 +21,7 @@ use c360::engine::RunConfig;
 use crate::state::inputs::{self, Inputs, Slot, SourceInput};
 use crate::state::mapping_review::Remembered;
 use crate::state::schema_state::{SchemaOrigin, SchemaState};
-use crate::state::workspace::{Settings, Workspace};
+use crate::state::workspace::{Runs, Settings, Workspace};
 
 /// The record's format; a record of another version is not read.
 pub const VERSION: u32 = 1;
@@ -181,8 +181,10 @@ impl SavedFile {
 }
 
 impl SavedSession {
-    /// The settings of the result on screen, as kept at `now` (milliseconds).
-    pub fn of(ws: &Workspace, now: i64) -> SavedSession {
+    /// The settings of the result on screen, as kept at `now` (milliseconds). Takes the runs
+    /// (or a whole [`Workspace`]): the view is not kept.
+    pub fn of(runs: &impl AsRef<Runs>, now: i64) -> SavedSession {
+        let ws = runs.as_ref();
         let Settings {
             inputs,
             config,
