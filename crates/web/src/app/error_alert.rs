@@ -4,17 +4,20 @@
 
 use leptos::prelude::*;
 
-use crate::state::workspace::Workspace;
+use crate::browser::handles::RunActions;
+use crate::state::workspace::Runs;
 
 #[component]
 pub fn ErrorAlert(
-    /// The workspace whose failed run or rejected file is reported.
-    ws: RwSignal<Workspace>,
+    /// The runs, whose failure or rejected file is reported.
+    runs: ReadSignal<Runs>,
+    /// Dismisses the notice.
+    run_actions: RunActions,
 ) -> impl IntoView {
-    let run_error = move || ws.with(|w| w.failure().map(|e| e.to_string()));
+    let run_error = move || runs.with(|w| w.failure().map(|e| e.to_string()));
     // The file's own lines the error is about, numbered as an editor numbers them.
     let excerpt = move || {
-        ws.with(|w| w.failure().and_then(|f| f.excerpt()).cloned())
+        runs.with(|w| w.failure().and_then(|f| f.excerpt()).cloned())
             .map(|excerpt| {
                 let lines = excerpt
                     .lines
@@ -46,8 +49,8 @@ pub fn ErrorAlert(
                 }
             })
     };
-    let notice = move || ws.with(|w| w.notice().map(str::to_string));
-    let schema_problems = move || ws.with(|w| w.schema().errors().len());
+    let notice = move || runs.with(|w| w.notice().map(str::to_string));
+    let schema_problems = move || runs.with(|w| w.schema().errors().len());
     view! {
         {move || run_error().map(|message| view! {
             <div class="c360-error" role="alert" data-testid="run-error">
@@ -68,7 +71,7 @@ pub fn ErrorAlert(
                 <button
                     type="button"
                     class="c360-button c360-button--quiet"
-                    on:click=move |_| ws.update(|w| w.dismiss_notice())
+                    on:click=move |_| run_actions.update(|w| w.dismiss_notice())
                 >
                     "Dismiss"
                 </button>

@@ -2,8 +2,9 @@
 //! tests, the ways to fix what they find (remediation policies beside the schema editor),
 //! source freshness, the findings and the run log; folded at the foot, the benchmark.
 //!
-//! It owns the one `RwSignal<Workspace>` and derives the few values several views read
-//! (the run, the open node), starts the worker, and writes where the runs stand on `<html>`
+//! It owns the workspace's two signals (the runs and the view: see [`crate::browser::handles`])
+//! and hands each component the half it reads and the actions it may take; it derives the few
+//! values several views read (the run, the open node, the route), starts the worker, and writes where the runs stand on `<html>`
 //! (`data-c360-run`: loading, running, done, failed or cancelled; `data-c360-run-seq`, the
 //! number of runs that ended with a result; `data-c360-worker-memory`, the worker's wasm
 //! memory after the last; `data-c360-storage-seq`, the number of runs whose settings storage
@@ -27,8 +28,9 @@ use crate::app::error_alert::ErrorAlert;
 use crate::app::header::AppHeader;
 use crate::app::nav::Nav;
 use crate::app::run_progress::RunProgress;
-use crate::browser::client::{self, Act};
+use crate::browser::client;
 use crate::browser::file_loading::file_loader;
+use crate::browser::handles::{self, RunActions, ViewActions};
 use crate::browser::router;
 use crate::browser::storage::{restored_inputs, Keeper};
 use crate::dashboards::categories::CategoriesPage;
@@ -59,10 +61,12 @@ use crate::state::workspace::Workspace;
 
 #[component]
 pub fn App() -> impl IntoView {
-    let ws = RwSignal::new(Workspace::demo(
+    let (runs, view) = handles::signals(Workspace::demo(
         RunConfig::at_instant(now_millis()),
         js_sys::Date::now(),
     ));
+    let run_actions = RunActions::new(runs, view);
+    let view_actions = ViewActions::new(view, runs.read_only());
     let ready = RwSignal::new(false);
     if let Err(e) = client::start(move |response| {
         if matches!(response.body, c360_worker::protocol::ResponseBody::Ready) {
@@ -71,7 +75,7 @@ pub fn App() -> impl IntoView {
             web_sys::console::error_1(&format!("c360: {:?}", response.body).into());
         }
     }) {
-        ws.update(|w| w.reject(format!("c360 could not start its worker: {e}")));
+        run_actions.update(|w| w.reject(format!("c360 could not start its worker: {e}")));
     }
     // The first run: a kept session's, or the demo's queued by `Workspace::demo`. Posted once
     // storage has been read, handled once the worker is ready.
@@ -81,18 +85,18 @@ pub fn App() -> impl IntoView {
             Some((saved, files)) => {
                 let inputs = restored_inputs(files, client::keep_file);
                 let now = now_millis();
-                ws.act(|w| *w = saved.restore(inputs, now));
+                run_actions.replace(saved.restore(inputs, now));
             }
-            None => ws.act(|_| {}),
+            None => run_actions.act(|_| {}),
         }
         // The address names the view: followed once the workspace is the one to show.
-        router::start(ws);
+        router::start(view.read_only(), view_actions);
     });
-    let runs_done = Memo::new(move |_| ws.with(|w| w.runs_done()));
+    let runs_done = Memo::new(move |_| runs.with(|w| w.runs_done()));
     Effect::new(move |_| {
         let seq = runs_done.get();
         if seq > 0 {
-            let session = ws.with_untracked(|w| SavedSession::of(w, now_millis()));
+            let session = runs.with_untracked(|w| SavedSession::of(w, now_millis()));
             keeper.after_run(session, seq);
         }
     });
@@ -102,9 +106,9 @@ pub fn App() -> impl IntoView {
             let _ = html.set_attribute("data-c360-storage-seq", &caught_up.to_string());
         }
     });
-    let run = Memo::new(move |_| ws.with(|w| w.run()));
+    let run = Memo::new(move |_| runs.with(|w| w.run()));
     Effect::new(move |_| {
-        let (state, seq, memory) = ws.with(|w| {
+        let (state, seq, memory) = runs.with(|w| {
             (
                 w.run_state().as_str(),
                 w.runs_done(),
@@ -118,8 +122,8 @@ pub fn App() -> impl IntoView {
             let _ = html.set_attribute("data-c360-worker-memory", &memory.to_string());
         }
     });
-    let selected = Memo::new(move |_| ws.with(|w| w.selected().to_string()));
-    let route = Memo::new(move |_| ws.with(|w| w.route()));
+    let selected = Memo::new(move |_| view.with(|w| w.selected().to_string()));
+    let route = Memo::new(move |_| view.with(|w| w.route()));
     let figures = data::figures(run);
     let customer = Memo::new(move |_| {
         route.with(|r| match r {
@@ -127,22 +131,24 @@ pub fn App() -> impl IntoView {
             _ => None,
         })
     });
-    let load = file_loader(ws, keeper);
+    let load = file_loader(runs.read_only(), run_actions, keeper);
     let export_policy = RwSignal::new(PolicyFile::defaults(Dataset::Customers));
 
+    // What the components read: each half, read-only.
+    let (r, v) = (runs.read_only(), view.read_only());
     view! {
         <DropTarget load=load>
             <AppHeader/>
             <main class="c360-main">
                 <section class="c360-bar" aria-label="Data and settings">
-                    <SourcesPanel ws=ws load=load keeper=keeper/>
-                    <AsOfControl ws=ws/>
+                    <SourcesPanel runs=r run_actions=run_actions load=load keeper=keeper/>
+                    <AsOfControl runs=r run_actions=run_actions/>
                 </section>
-                <SessionNotice keeper=keeper ws=ws/>
-                <MappingDialog ws=ws keeper=keeper/>
-                <RunProgress ws=ws/>
-                <ErrorAlert ws=ws/>
-                <Nav ws=ws/>
+                <SessionNotice keeper=keeper run_actions=run_actions/>
+                <MappingDialog runs=r run_actions=run_actions keeper=keeper/>
+                <RunProgress runs=r run_actions=run_actions/>
+                <ErrorAlert runs=r run_actions=run_actions/>
+                <Nav view=v/>
                 <Show when=move || route.with(|r| *r == Route::Overview)>
                     <OverviewPage figures=figures run=run/>
                 </Show>
@@ -164,17 +170,17 @@ pub fn App() -> impl IntoView {
                 // The project stays mounted behind a dashboard, so that coming back finds it
                 // as it was left.
                 <div class="c360-project" hidden=move || route.with(|r| r.node().is_none())>
-                    <DagPicture ws=ws run=run selected=selected/>
-                    <NodePanel ws=ws run=run/>
-                    <TestsPanel ws=ws run=run/>
-                    <CategoriesPanel ws=ws run=run/>
+                    <DagPicture runs=r view_actions=view_actions run=run selected=selected/>
+                    <NodePanel runs=r view=v view_actions=view_actions run=run/>
+                    <TestsPanel view=v view_actions=view_actions run=run/>
+                    <CategoriesPanel runs=r run_actions=run_actions run=run/>
                     <div class="c360-fix" role="group" aria-label="Fix the causes">
-                        <PoliciesPanel ws=ws run=run/>
-                        <SchemaEditor ws=ws load=load/>
+                        <PoliciesPanel runs=r run_actions=run_actions run=run/>
+                        <SchemaEditor runs=r run_actions=run_actions load=load/>
                     </div>
-                    <FreshnessPanel ws=ws run=run/>
-                    <FindingsPanel ws=ws run=run/>
-                    <RunSummary ws=ws run=run/>
+                    <FreshnessPanel runs=r run=run/>
+                    <FindingsPanel view_actions=view_actions run=run/>
+                    <RunSummary runs=r view_actions=view_actions run=run/>
                     <BenchPanel/>
                 </div>
             </main>

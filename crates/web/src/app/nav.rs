@@ -4,11 +4,14 @@
 use leptos::prelude::*;
 
 use crate::state::route::Route;
-use crate::state::workspace::Workspace;
+use crate::state::workspace::View;
 
 #[component]
-pub fn Nav(ws: RwSignal<Workspace>) -> impl IntoView {
-    let current = Memo::new(move |_| ws.with(|w| w.route()));
+pub fn Nav(
+    /// The view, whose route is the current link.
+    view: ReadSignal<View>,
+) -> impl IntoView {
+    let current = Memo::new(move |_| view.with(|w| w.route()));
     let link = move |label: &'static str, target: Route, test_id: &'static str| {
         let href = target.fragment();
         let here = {
@@ -34,7 +37,7 @@ pub fn Nav(ws: RwSignal<Workspace>) -> impl IntoView {
             </a>
         }
     };
-    let project = move || ws.with(|w| w.project_route());
+    let project = move || view.with(|w| w.project_route());
     view! {
         <nav class="c360-nav" aria-label="Views">
             {move || link("Project", project(), "nav-project")}

@@ -7,9 +7,10 @@ use leptos::prelude::*;
 
 use c360_worker::protocol::Progress;
 
-use crate::browser::client::{self, Act};
+use crate::browser::client;
+use crate::browser::handles::RunActions;
 use crate::state::format;
-use crate::state::workspace::Workspace;
+use crate::state::workspace::Runs;
 
 /// The bar's fraction done and its line of text.
 fn describe(progress: Option<&Progress>) -> (f64, String) {
@@ -54,12 +55,14 @@ fn describe(progress: Option<&Progress>) -> (f64, String) {
 
 #[component]
 pub fn RunProgress(
-    /// The workspace whose pending run is shown.
-    ws: RwSignal<Workspace>,
+    /// The runs, whose pending run is shown.
+    runs: ReadSignal<Runs>,
+    /// Cancels it.
+    run_actions: RunActions,
 ) -> impl IntoView {
     // The clock the elapsed time is read from, ticking while a run is pending.
     let now = RwSignal::new(js_sys::Date::now());
-    let pending = Memo::new(move |_| ws.with(|w| w.pending().cloned()));
+    let pending = Memo::new(move |_| runs.with(|w| w.pending().cloned()));
     let ticker = StoredValue::new_local(None::<leptos::leptos_dom::helpers::IntervalHandle>);
     Effect::new(move |_| {
         let running = pending.with(Option::is_some);
@@ -81,7 +84,7 @@ pub fn RunProgress(
         }
     });
     let cancel = move |_| {
-        ws.act(|w| {
+        run_actions.act(|w| {
             if let Some(id) = w.cancel() {
                 client::cancel(id);
             }

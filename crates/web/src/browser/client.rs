@@ -5,21 +5,17 @@
 //! The user's `File`s stay here, under a token, until a request names them: then they are
 //! posted beside the JSON (a `File` is a handle; posting it copies no bytes).
 //!
-//! [`Act::act`] is how components change the workspace: it applies the change, then posts
-//! the run request the change queued, if any.
+//! How a change to the runs posts the run it queued is `handles.rs`'s (it sends through here).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
-use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{File, MessageEvent, Worker};
 
 use c360_worker::protocol::{PageRequest, Request, RequestBody, Response, ResponseBody, TablePage};
-
-use crate::state::workspace::Workspace;
 
 /// What a request's answers go to: every one, with a download chunk's bytes.
 type Handler = Box<dyn FnMut(Response, Option<Uint8Array>)>;
@@ -231,31 +227,4 @@ pub fn page(request: PageRequest, on_page: impl Fn(TablePage) + 'static) {
             on_page(page);
         }
     });
-}
-
-/// Changing the workspace from a component: the change, then the run it queued, posted.
-pub trait Act {
-    fn act(&self, change: impl FnOnce(&mut Workspace));
-}
-
-impl Act for RwSignal<Workspace> {
-    fn act(&self, change: impl FnOnce(&mut Workspace)) {
-        self.update(change);
-        post_queued(*self);
-    }
-}
-
-/// Posts the run the workspace queued, if any; its answers go back to the workspace.
-fn post_queued(ws: RwSignal<Workspace>) {
-    let Some((request, tokens)) = ws
-        .try_update(|w| w.take_request().map(|r| (r, w.inputs().tokens())))
-        .flatten()
-    else {
-        return;
-    };
-    let id = send(RequestBody::Run(request), &tokens, move |response, _| {
-        ws.update(|w| w.receive(response));
-        post_queued(ws);
-    });
-    ws.update(|w| w.sent(id));
 }

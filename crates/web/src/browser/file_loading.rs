@@ -14,12 +14,13 @@ use wasm_bindgen_futures::JsFuture;
 
 use c360_worker::protocol::{Done, FileRef, Inspection, RequestBody, ResponseBody};
 
-use crate::browser::client::{self, Act};
+use crate::browser::client;
+use crate::browser::handles::RunActions;
 use crate::browser::storage::Keeper;
 use crate::state::inputs::Slot;
 use crate::state::mapping_review::{Draft, Remembered, Review};
 use crate::state::saved_session::SavedFile;
-use crate::state::workspace::Workspace;
+use crate::state::workspace::Runs;
 
 /// What a file was chosen as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,22 +40,26 @@ pub struct PickedFile {
     pub file: web_sys::File,
 }
 
-/// The action that reads picked files and loads them into `ws`: each CSV is inspected by
+/// The action that reads picked files and loads them into the runs: each CSV is inspected by
 /// the worker (encoding, delimiter, header, a proposed mapping), then loaded at once or held
-/// for the user to confirm ([`Workspace::review_files`]); `keeper` stores what loads.
-pub fn file_loader(ws: RwSignal<Workspace>, keeper: Keeper) -> Action<Vec<PickedFile>, ()> {
+/// for the user to confirm ([`Runs::review_files`]); `keeper` stores what loads.
+pub fn file_loader(
+    runs: ReadSignal<Runs>,
+    run_actions: RunActions,
+    keeper: Keeper,
+) -> Action<Vec<PickedFile>, ()> {
     Action::new_unsync_local(move |files: &Vec<PickedFile>| {
         let files = files.clone();
         async move {
-            let remembered = ws.with_untracked(|w| w.remembered().to_vec());
+            let remembered = runs.with_untracked(|w| w.remembered().to_vec());
             match read_all(files, &remembered).await {
                 Ok(review) => {
                     if review.is_settled() {
                         keep_files(keeper, &review);
                     }
-                    ws.act(|w| w.review_files(review, js_sys::Date::now()))
+                    run_actions.act(|w| w.review_files(review, js_sys::Date::now()))
                 }
-                Err(message) => ws.update(|w| w.reject(message)),
+                Err(message) => run_actions.update(|w| w.reject(message)),
             }
         }
     })

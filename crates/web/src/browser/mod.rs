@@ -4,6 +4,7 @@
 pub mod client;
 pub mod download;
 pub mod file_loading;
+pub mod handles;
 pub mod picked_text;
 pub mod router;
 pub mod storage;

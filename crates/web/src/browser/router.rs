@@ -12,8 +12,9 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::browser::handles::ViewActions;
 use crate::state::route::Route;
-use crate::state::workspace::Workspace;
+use crate::state::workspace::View;
 
 fn fragment() -> String {
     window().location().hash().unwrap_or_default()
@@ -21,12 +22,12 @@ fn fragment() -> String {
 
 /// Follows the address bar's fragment now and whenever the user navigates, and writes the
 /// view on screen back into it.
-pub fn start(ws: RwSignal<Workspace>) {
-    ws.update(|w| w.follow(&Route::parse(&fragment())));
+pub fn start(view: ReadSignal<View>, view_actions: ViewActions) {
+    view_actions.follow(&Route::parse(&fragment()));
 
     let follow = Closure::<dyn Fn()>::new(move || {
         let route = Route::parse(&fragment());
-        ws.update(|w| w.follow(&route));
+        view_actions.follow(&route);
     });
     let window = window();
     for event in ["popstate", "hashchange"] {
@@ -35,7 +36,7 @@ pub fn start(ws: RwSignal<Workspace>) {
     follow.forget();
 
     // The view on screen, as a route: written into the address when it changes.
-    let route = Memo::new(move |_| ws.with(|w| w.route()));
+    let route = Memo::new(move |_| view.with(|w| w.route()));
     Effect::new(move |previous: Option<Route>| {
         let next = route.get();
         let written = Route::parse(&fragment());

@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 use leptos::prelude::*;
 
-use crate::browser::client::Act;
-use crate::state::workspace::Workspace;
+use crate::browser::handles::RunActions;
+use crate::state::workspace::Runs;
 
 /// The browser's clock: milliseconds since the epoch.
 pub fn now_millis() -> i64 {
@@ -25,14 +25,16 @@ pub fn today_utc() -> NaiveDate {
 
 #[component]
 pub fn AsOfControl(
-    /// The workspace whose run configuration the date sets.
-    ws: RwSignal<Workspace>,
+    /// The runs, for the as-of date they are made with.
+    runs: ReadSignal<Runs>,
+    /// Re-runs as of another day.
+    run_actions: RunActions,
 ) -> impl IntoView {
-    let value = move || ws.with(|w| w.config().as_of.format("%Y-%m-%d").to_string());
+    let value = move || runs.with(|w| w.config().as_of.format("%Y-%m-%d").to_string());
     let on_change = move |ev: leptos::ev::Event| {
         // A date input reports "" while the date typed so far is incomplete: keep the last one.
         if let Ok(day) = NaiveDate::parse_from_str(&event_target_value(&ev), "%Y-%m-%d") {
-            ws.act(|w| w.set_as_of(day, now_millis()));
+            run_actions.act(|w| w.set_as_of(day, now_millis()));
         }
     };
     view! {
@@ -55,7 +57,7 @@ pub fn AsOfControl(
                 type="button"
                 class="c360-button c360-button--quiet"
                 data-testid="as-of-today"
-                on:click=move |_| ws.act(|w| w.set_as_of(today_utc(), now_millis()))
+                on:click=move |_| run_actions.act(|w| w.set_as_of(today_utc(), now_millis()))
             >
                 "Today"
             </button>

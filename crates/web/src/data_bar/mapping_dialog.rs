@@ -11,14 +11,14 @@ use c360::engine::decode::{TextEncoding, DELIMITERS};
 use c360::engine::mapping::{Evidence, MappingFile};
 use c360::engine::DataType;
 
-use crate::browser::client::Act;
 use crate::browser::download::download_text;
 use crate::browser::file_loading::{inspect, keep_files};
+use crate::browser::handles::RunActions;
 use crate::browser::picked_text::read_picked;
 use crate::browser::storage::Keeper;
 use crate::state::inputs::{self, Slot};
 use crate::state::mapping_review::Draft;
-use crate::state::workspace::Workspace;
+use crate::state::workspace::Runs;
 
 /// An encoding as the user knows it.
 fn encoding_name(encoding: TextEncoding) -> &'static str {
@@ -53,28 +53,30 @@ fn evidence_words(evidence: Option<Evidence>) -> &'static str {
 
 #[component]
 pub fn MappingDialog(
-    /// The workspace whose files under review are shown.
-    ws: RwSignal<Workspace>,
+    /// The runs, whose files under review are shown.
+    runs: ReadSignal<Runs>,
+    /// Edits, confirms or drops the review.
+    run_actions: RunActions,
     /// Stores the files once they load.
     keeper: Keeper,
 ) -> impl IntoView {
-    let open = move || ws.with(|w| w.review().is_some());
+    let open = move || runs.with(|w| w.review().is_some());
     let tokens = move || {
-        ws.with(|w| {
+        runs.with(|w| {
             w.review()
                 .map(|r| r.drafts.iter().map(|d| d.file().token).collect::<Vec<_>>())
                 .unwrap_or_default()
         })
     };
-    let error = move || ws.with(|w| w.review().and_then(|r| r.error.clone()));
+    let error = move || runs.with(|w| w.review().and_then(|r| r.error.clone()));
     let complete = move || {
-        ws.with(|w| {
+        runs.with(|w| {
             w.review()
                 .is_some_and(|r| r.drafts.iter().all(|d| d.mapping().is_ok()))
         })
     };
     let save = move |_| {
-        let json = ws.with(|w| w.review().map(|r| r.mapping_file().to_json()));
+        let json = runs.with(|w| w.review().map(|r| r.mapping_file().to_json()));
         if let Some(json) = json {
             download_text("c360-mapping.json", "application/json", &json);
         }
@@ -86,7 +88,7 @@ pub fn MappingDialog(
             {
                 Ok(mapping) => {
                     let mut applied = 0;
-                    ws.update(|w| w.edit_review(|r| applied = r.apply_file(&mapping)));
+                    run_actions.update(|w| w.edit_review(|r| applied = r.apply_file(&mapping)));
                     load_error.set((applied == 0).then(|| {
                         format!("{name}: no mapping in it fits the headers of these files")
                     }));
@@ -111,7 +113,7 @@ pub fn MappingDialog(
                     </p>
                 </div>
                 <For each=tokens key=|t| *t let:token>
-                    <DraftView ws=ws token=token/>
+                    <DraftView runs=runs run_actions=run_actions token=token/>
                 </For>
                 {move || error().map(|e| view! {
                     <p class="c360-mapping__error" role="alert">{e}</p>
@@ -126,8 +128,8 @@ pub fn MappingDialog(
                         data-testid="confirm-mapping"
                         disabled=move || !complete()
                         on:click=move |_| {
-                            ws.with_untracked(|w| w.review().map(|r| keep_files(keeper, r)));
-                            ws.act(|w| w.confirm_review(js_sys::Date::now()))
+                            runs.with_untracked(|w| w.review().map(|r| keep_files(keeper, r)));
+                            run_actions.act(|w| w.confirm_review(js_sys::Date::now()))
                         }
                     >
                         "Load with this mapping"
@@ -156,7 +158,7 @@ pub fn MappingDialog(
                         type="button"
                         class="c360-button c360-button--quiet"
                         data-testid="cancel-mapping"
-                        on:click=move |_| ws.update(|w| w.cancel_review())
+                        on:click=move |_| run_actions.update(|w| w.cancel_review())
                     >
                         "Cancel"
                     </button>
@@ -172,15 +174,22 @@ pub fn MappingDialog(
 
 /// One file's part of the review.
 #[component]
-fn DraftView(ws: RwSignal<Workspace>, token: u64) -> impl IntoView {
+fn DraftView(
+    /// The runs, whose review holds this file.
+    runs: ReadSignal<Runs>,
+    /// Edits this file's part of the review.
+    run_actions: RunActions,
+    /// The kept file's token.
+    token: u64,
+) -> impl IntoView {
     let draft = move || {
-        ws.with(|w| {
+        runs.with(|w| {
             w.review()
                 .and_then(|r| r.drafts.iter().find(|d| d.file().token == token).cloned())
         })
     };
     let edit = move |change: Box<dyn FnOnce(&mut Draft)>| {
-        ws.update(|w| {
+        run_actions.update(|w| {
             w.edit_review(|r| {
                 if let Some(d) = r.draft_mut(token) {
                     change(d);

@@ -6,24 +6,23 @@ use leptos::prelude::*;
 
 use c360::engine::RunConfig;
 
-use crate::browser::client::Act;
+use crate::browser::handles::RunActions;
 use crate::browser::storage::Keeper;
 use crate::data_bar::as_of::now_millis;
-use crate::state::workspace::Workspace;
 
 /// Deletes what is kept and starts over on the demo, as on a first visit.
-fn forget(keeper: Keeper, ws: RwSignal<Workspace>) {
+fn forget(keeper: Keeper, run_actions: RunActions) {
     keeper.forget();
     let now = now_millis();
-    ws.act(|w| w.start_over(RunConfig::at_instant(now), now as f64));
+    run_actions.act(|w| w.start_over(RunConfig::at_instant(now), now as f64));
 }
 
 #[component]
 pub fn ForgetButton(
     /// What is kept, and the way to delete it.
     keeper: Keeper,
-    /// The workspace that starts over on the demo.
-    ws: RwSignal<Workspace>,
+    /// Starts over on the demo.
+    run_actions: RunActions,
 ) -> impl IntoView {
     let forgetting = move || keeper.state().with(|k| k.forgetting);
     view! {
@@ -33,7 +32,7 @@ pub fn ForgetButton(
             data-testid="forget-data"
             disabled=forgetting
             title="Delete the files and settings c360 keeps in this browser, and go back to the demo"
-            on:click=move |_| forget(keeper, ws)
+            on:click=move |_| forget(keeper, run_actions)
         >
             "Forget my data"
         </button>
@@ -44,8 +43,8 @@ pub fn ForgetButton(
 pub fn SessionNotice(
     /// What is kept: the restored session's notice and any storage problem.
     keeper: Keeper,
-    /// The workspace Forget starts over.
-    ws: RwSignal<Workspace>,
+    /// Starts over on the demo when Forget is pressed.
+    run_actions: RunActions,
 ) -> impl IntoView {
     let state = keeper.state();
     let restored = move || state.with(|k| k.restored.clone());
@@ -58,7 +57,7 @@ pub fn SessionNotice(
                     ". Your files and settings are kept in this browser only."
                 </p>
                 <div class="c360-session__actions">
-                    <ForgetButton keeper=keeper ws=ws/>
+                    <ForgetButton keeper=keeper run_actions=run_actions/>
                     <button
                         type="button"
                         class="c360-button c360-button--quiet"

@@ -7,12 +7,12 @@ use web_sys::HtmlInputElement;
 use crate::browser::file_loading::{PickedFile, Target};
 use crate::state::format;
 use crate::state::inputs::{self, Slot};
-use crate::state::workspace::Workspace;
+use crate::state::workspace::Runs;
 
 #[component]
 pub fn SourcePicker(
-    /// The workspace whose input for `slot` is shown and replaced.
-    ws: RwSignal<Workspace>,
+    /// The runs, whose input for `slot` is shown.
+    runs: ReadSignal<Runs>,
     /// Which source this picker loads.
     source: Slot,
     /// Reads and loads the picked file.
@@ -22,7 +22,7 @@ pub fn SourcePicker(
     let def = inputs::def(slot);
     let input_id = format!("c360-{}", inputs::test_id(slot));
     let current = move || {
-        ws.with(|w| {
+        runs.with(|w| {
             let input = w.inputs().get(slot);
             let origin = match input.size() {
                 None => "demo".to_string(),

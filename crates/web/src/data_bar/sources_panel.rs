@@ -6,26 +6,28 @@ use leptos::prelude::*;
 
 use c360_worker::protocol::Sample;
 
-use crate::browser::client::Act;
 use crate::browser::file_loading::{reading_names, PickedFile, Target};
+use crate::browser::handles::RunActions;
 use crate::browser::storage::Keeper;
 use crate::data_bar::session_notice::ForgetButton;
 use crate::data_bar::source_picker::SourcePicker;
 use crate::state::format;
 use crate::state::inputs::Slot;
-use crate::state::workspace::Workspace;
+use crate::state::workspace::Runs;
 
 #[component]
 pub fn SourcesPanel(
-    /// The workspace whose inputs are shown and replaced.
-    ws: RwSignal<Workspace>,
+    /// The runs, whose inputs are shown.
+    runs: ReadSignal<Runs>,
+    /// Goes back to the demo or to a generated sample.
+    run_actions: RunActions,
     /// Reads and loads picked files.
     load: Action<Vec<PickedFile>, ()>,
     /// What c360 keeps in this browser.
     keeper: Keeper,
 ) -> impl IntoView {
     let offer_forget = move || keeper.state().with(|k| k.kept && k.restored.is_none());
-    let is_demo = move || ws.with(|w| w.inputs().is_demo());
+    let is_demo = move || runs.with(|w| w.inputs().is_demo());
     let reading =
         move || {
             load.input().with(|files| files.as_deref().map(reading_names)).map(|names| {
@@ -58,7 +60,7 @@ pub fn SourcesPanel(
             <ul class="c360-sources__list">
                 {Slot::ALL
                     .into_iter()
-                    .map(|slot| view! { <SourcePicker ws=ws source=slot load=load/> })
+                    .map(|slot| view! { <SourcePicker runs=runs source=slot load=load/> })
                     .collect_view()}
             </ul>
             <div class="c360-sources__actions">
@@ -67,7 +69,7 @@ pub fn SourcesPanel(
                     class="c360-button"
                     data-testid="use-demo"
                     disabled=is_demo
-                    on:click=move |_| ws.act(|w| w.use_demo(js_sys::Date::now()))
+                    on:click=move |_| run_actions.act(|w| w.use_demo(js_sys::Date::now()))
                 >
                     "Back to demo data"
                 </button>
@@ -76,7 +78,7 @@ pub fn SourcesPanel(
                     class="c360-button"
                     data-testid="use-sample"
                     title="Made in this tab by c360's generator: tastes by age and gender, repeat purchases, 18 months of activity, a few dormant customers, and the exercise's planted defects"
-                    on:click=move |_| ws.act(|w| w.use_sample(Sample::OFFERED, js_sys::Date::now()))
+                    on:click=move |_| run_actions.act(|w| w.use_sample(Sample::OFFERED, js_sys::Date::now()))
                 >
                     {format!("Try a sample of {} customers", format::count(Sample::OFFERED.contacts))}
                 </button>
@@ -93,7 +95,7 @@ pub fn SourcesPanel(
                     "Choose both exports…"
                 </label>
                 <span class="c360-sources__hint">"or drop CSV files (or a schema.yml) anywhere on this page"</span>
-                {move || offer_forget().then(|| view! { <ForgetButton keeper=keeper ws=ws/> })}
+                {move || offer_forget().then(|| view! { <ForgetButton keeper=keeper run_actions=run_actions/> })}
             </div>
             {reading}
         </div>

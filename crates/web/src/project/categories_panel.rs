@@ -9,14 +9,16 @@ use leptos::prelude::*;
 
 use c360::engine::categories::outside;
 
-use crate::browser::client::Act;
+use crate::browser::handles::RunActions;
 use crate::state::format;
-use crate::state::workspace::{RunHandle, Workspace};
+use crate::state::workspace::{RunHandle, Runs};
 
 #[component]
 pub fn CategoriesPanel(
-    /// The workspace whose schema the accept edits.
-    ws: RwSignal<Workspace>,
+    /// The runs, for the schema's accepted list.
+    runs: ReadSignal<Runs>,
+    /// Accepts the data's categories (a schema edit and a re-run).
+    run_actions: RunActions,
     /// The last successful run, whose categories are shown.
     run: Memo<Option<RunHandle>>,
 ) -> impl IntoView {
@@ -51,12 +53,12 @@ pub fn CategoriesPanel(
     };
     let accept = move |_| {
         if let Some(names) = outside_list() {
-            ws.act(|w| w.accept_categories(&names, js_sys::Date::now()));
+            run_actions.act(|w| w.accept_categories(&names, js_sys::Date::now()));
         }
     };
     let can_accept = move || {
         outside_list().is_some_and(|o| !o.is_empty())
-            && ws.with(|w| w.schema().in_force().accepted_categories.is_some())
+            && runs.with(|w| w.schema().in_force().accepted_categories.is_some())
     };
     let summary = move || {
         outside_list().map(|o| match o.len() {

@@ -3,17 +3,17 @@
 
 use leptos::prelude::*;
 
-use crate::state::workspace::{RunHandle, Workspace};
+use crate::state::workspace::{RunHandle, Runs};
 
 #[component]
 pub fn ChangeSummary(
-    /// The workspace whose last change is described.
-    ws: RwSignal<Workspace>,
+    /// The runs, whose last change is described.
+    runs: ReadSignal<Runs>,
     /// The last successful run, to say why a change changed nothing.
     run: Memo<Option<RunHandle>>,
 ) -> impl IntoView {
     let skipped = move || run.with(|r| r.as_ref().map_or(0, |r| r.node_counts().1));
-    let change = Memo::new(move |_| ws.with(|w| w.last_change().cloned()));
+    let change = Memo::new(move |_| runs.with(|w| w.last_change().cloned()));
     let body = move || match change.get() {
         None => view! {
             <p class="c360-changes__empty">

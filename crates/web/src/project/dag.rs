@@ -8,10 +8,11 @@ use leptos::prelude::*;
 
 use c360::engine::NodeKind;
 
+use crate::browser::handles::ViewActions;
 use crate::state::dag_layout::{layer_word, DagLayout, NodeBox};
 use crate::state::format;
 use crate::state::runner::StatusCounts;
-use crate::state::workspace::{RunHandle, Workspace};
+use crate::state::workspace::{RunHandle, Runs};
 
 /// What the picture says about one node after a run.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,14 +62,16 @@ fn test_words(tests: &StatusCounts) -> String {
 
 #[component]
 pub fn DagPicture(
-    /// The workspace whose nodes are drawn and whose open node a click changes.
-    ws: RwSignal<Workspace>,
+    /// The runs, whose nodes are drawn.
+    runs: ReadSignal<Runs>,
+    /// Opens the node a click picks.
+    view_actions: ViewActions,
     /// The last successful run, for row counts; `None` after a failed run.
     run: Memo<Option<RunHandle>>,
     /// The open node's unique id.
     selected: Memo<String>,
 ) -> impl IntoView {
-    let layout = Memo::new(move |_| ws.with(|w| DagLayout::new(w.nodes())));
+    let layout = Memo::new(move |_| runs.with(|w| DagLayout::new(w.nodes())));
     let lineage = Memo::new(move |_| selected.with(|id| layout.with(|l| l.lineage(id))));
     let picture = move || {
         layout.with(|l| {
@@ -103,7 +106,17 @@ pub fn DagPicture(
             let nodes = l
                 .nodes
                 .iter()
-                .map(|b| node(b, l.node_width, l.node_height, ws, run, selected, lineage))
+                .map(|b| {
+                    node(
+                        b,
+                        l.node_width,
+                        l.node_height,
+                        view_actions,
+                        run,
+                        selected,
+                        lineage,
+                    )
+                })
                 .collect_view();
             view! {
                 <svg
@@ -165,7 +178,7 @@ fn node(
     b: &NodeBox,
     width: f64,
     height: f64,
-    ws: RwSignal<Workspace>,
+    view_actions: ViewActions,
     run: Memo<Option<RunHandle>>,
     selected: Memo<String>,
     lineage: Memo<std::collections::HashSet<String>>,
@@ -272,7 +285,7 @@ fn node(
     };
     let open = {
         let id = id.clone();
-        move || ws.update(|w| w.select(&id))
+        move || view_actions.select(&id)
     };
     let open_on_key = {
         let open = open.clone();

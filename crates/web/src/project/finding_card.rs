@@ -6,16 +6,16 @@ use leptos::prelude::*;
 use c360::engine::models::ModelColumn;
 use c360_worker::protocol::TableRef;
 
+use crate::browser::handles::ViewActions;
 use crate::state::format;
 use crate::state::grid::Grid;
 use crate::state::runner::FindingView;
-use crate::state::workspace::Workspace;
 use crate::widgets::data_table::{own_grid, DataTable};
 
 #[component]
 pub fn FindingCard(
-    /// The workspace, to open the reporting model.
-    ws: RwSignal<Workspace>,
+    /// Opens the reporting model.
+    view_actions: ViewActions,
     /// The finding to show.
     finding: FindingView,
     /// The reporting model's column docs, for the rows' header tooltips.
@@ -51,7 +51,7 @@ pub fn FindingCard(
                         type="button"
                         class="c360-chip"
                         title=finding.node.clone()
-                        on:click=move |_| ws.update(|w| w.select(&node))
+                        on:click=move |_| view_actions.select(&node)
                     >
                         {model}
                     </button>

@@ -4,19 +4,20 @@
 
 use leptos::prelude::*;
 
+use crate::browser::handles::ViewActions;
 use crate::project::finding_card::FindingCard;
-use crate::state::workspace::{RunHandle, Workspace};
+use crate::state::workspace::RunHandle;
 
 #[component]
 pub fn FindingsPanel(
-    /// The workspace, to open the node a finding comes from.
-    ws: RwSignal<Workspace>,
+    /// Opens the node a finding comes from.
+    view_actions: ViewActions,
     /// The last successful run; `None` after a failed run.
     run: Memo<Option<RunHandle>>,
 ) -> impl IntoView {
     let count = move || run.with(|r| r.as_ref().map(|r| format!("({})", r.findings.len())));
-    let cards =
-        move || match run.get() {
+    let cards = move || {
+        match run.get() {
             None => {
                 view! { <p class="c360-panel__empty">"No findings: the run failed."</p> }.into_any()
             }
@@ -40,11 +41,12 @@ pub fn FindingsPanel(
                         .node(&f.node)
                         .map(|n| n.docs.clone())
                         .unwrap_or_default();
-                    view! { <FindingCard ws=ws finding=f.clone() docs=docs run=run.run/> }
+                    view! { <FindingCard view_actions=view_actions finding=f.clone() docs=docs run=run.run/> }
                 })
                 .collect_view()
                 .into_any(),
-        };
+        }
+    };
     view! {
         <section
             class="c360-panel c360-findings"

@@ -8,7 +8,7 @@ use c360::engine::freshness::{FreshnessResult, FreshnessStatus, WHEN_TO_RUN};
 use c360::engine::time::start_of_day_millis;
 
 use crate::project::tests_panel::short_node;
-use crate::state::workspace::{RunHandle, Workspace};
+use crate::state::workspace::{RunHandle, Runs};
 
 /// The status as `sources.json` spells it (`pass`, `warn`, `error`, `runtime_error`).
 fn status_slug(status: FreshnessStatus) -> String {
@@ -68,8 +68,8 @@ fn source_card(result: FreshnessResult, instant: &'static str) -> impl IntoView 
 
 #[component]
 pub fn FreshnessPanel(
-    /// The workspace, for the as-of date when the run failed.
-    ws: RwSignal<Workspace>,
+    /// The runs, for the as-of date when the run failed.
+    runs: ReadSignal<Runs>,
     /// The last successful run; `None` after a failed run.
     run: Memo<Option<RunHandle>>,
 ) -> impl IntoView {
@@ -78,7 +78,7 @@ pub fn FreshnessPanel(
             <p class="c360-panel__empty">
                 {move || format!(
                     "Not checked: the run as of {} failed.",
-                    ws.with(|w| w.config().as_of)
+                    runs.with(|w| w.config().as_of)
                 )}
             </p>
         }

@@ -9,10 +9,11 @@ use c360::engine::models::Layer;
 use c360::engine::{Node, NodeKind};
 
 use crate::browser::download::download_table;
+use crate::browser::handles::ViewActions;
 use crate::project::tests_panel::reveal_test;
 use crate::state::dag_layout::layer_word;
 use crate::state::grid::TableCommand;
-use crate::state::workspace::{RunHandle, Workspace};
+use crate::state::workspace::{RunHandle, Runs, View};
 use crate::widgets::data_table::DataTable;
 use crate::widgets::status_badge::StatusBadge;
 use c360_worker::protocol::TablePage;
@@ -31,7 +32,10 @@ enum Body {
 }
 
 /// A row of buttons that open the tests named by `tests` (unique id, name, status).
-fn test_links(ws: RwSignal<Workspace>, tests: Vec<(String, String, TestStatus)>) -> impl IntoView {
+fn test_links(
+    view_actions: ViewActions,
+    tests: Vec<(String, String, TestStatus)>,
+) -> impl IntoView {
     tests
         .into_iter()
         .map(|(id, name, status)| {
@@ -43,7 +47,7 @@ fn test_links(ws: RwSignal<Workspace>, tests: Vec<(String, String, TestStatus)>)
                         class=format!("c360-chip c360-chip--test c360-chip--{}", status.as_str())
                         title=id
                         on:click=move |_| {
-                            ws.update(|w| w.show_test(&target));
+                            view_actions.show_test(&target);
                             reveal_test(&target);
                         }
                     >
@@ -57,7 +61,7 @@ fn test_links(ws: RwSignal<Workspace>, tests: Vec<(String, String, TestStatus)>)
 }
 
 /// A row of buttons that open the nodes named by `ids`.
-fn node_links(ws: RwSignal<Workspace>, ids: Vec<String>) -> impl IntoView {
+fn node_links(view_actions: ViewActions, ids: Vec<String>) -> impl IntoView {
     ids.into_iter()
         .map(|id| {
             let name = id.rsplit('.').next().unwrap_or(&id).to_string();
@@ -68,7 +72,7 @@ fn node_links(ws: RwSignal<Workspace>, ids: Vec<String>) -> impl IntoView {
                         type="button"
                         class="c360-chip"
                         title=id
-                        on:click=move |_| ws.update(|w| w.select(&target))
+                        on:click=move |_| view_actions.select(&target)
                     >
                         {name}
                     </button>
@@ -80,14 +84,20 @@ fn node_links(ws: RwSignal<Workspace>, ids: Vec<String>) -> impl IntoView {
 
 #[component]
 pub fn NodePanel(
-    /// The workspace whose open node is shown.
-    ws: RwSignal<Workspace>,
+    /// The runs, for the DAG's nodes.
+    runs: ReadSignal<Runs>,
+    /// The view: the open node and its table.
+    view: ReadSignal<View>,
+    /// Opens nodes and tests, sorts and pages the table.
+    view_actions: ViewActions,
     /// The last successful run; `None` after a failed run.
     run: Memo<Option<RunHandle>>,
 ) -> impl IntoView {
-    let node = Memo::new(move |_| ws.with(|w| w.selected_node().map(|n| About::new(n, w.nodes()))));
-    let grid = Signal::derive(move || ws.with(|w| w.grid().cloned()));
-    let unique_id = Signal::derive(move || ws.with(|w| w.selected().to_string()));
+    let node = Memo::new(move |_| {
+        view.with(|v| runs.with(|r| v.selected_node(r).map(|n| About::new(n, r.nodes()))))
+    });
+    let grid = Signal::derive(move || view.with(|v| v.grid().cloned()));
+    let unique_id = Signal::derive(move || view.with(|v| v.selected().to_string()));
     let caption = Signal::derive(move || {
         node.with(|n| n.as_ref().map(|n| n.name.clone()).unwrap_or_default())
     });
@@ -126,14 +136,16 @@ pub fn NodePanel(
         })
     });
     let download = move |_| {
-        ws.with(|w| {
-            if let (Some(grid), Some(node)) = (w.grid(), w.selected_node()) {
-                download_table(
-                    grid.run(),
-                    grid.table().clone(),
-                    format!("{}.csv", node.name),
-                );
-            }
+        view.with(|v| {
+            runs.with(|r| {
+                if let (Some(grid), Some(node)) = (v.grid(), v.selected_node(r)) {
+                    download_table(
+                        grid.run(),
+                        grid.table().clone(),
+                        format!("{}.csv", node.name),
+                    );
+                }
+            })
         })
     };
 
@@ -147,7 +159,7 @@ pub fn NodePanel(
                 view! {
                     <div class="c360-node__links">
                         <span class="c360-node__links-label">"depends on"</span>
-                        <ul class="c360-node__chips">{node_links(ws, n.depends_on.clone())}</ul>
+                        <ul class="c360-node__chips">{node_links(view_actions, n.depends_on.clone())}</ul>
                     </div>
                 }
             });
@@ -155,7 +167,7 @@ pub fn NodePanel(
                 view! {
                     <div class="c360-node__links">
                         <span class="c360-node__links-label">"used by"</span>
-                        <ul class="c360-node__chips">{node_links(ws, n.used_by.clone())}</ul>
+                        <ul class="c360-node__chips">{node_links(view_actions, n.used_by.clone())}</ul>
                     </div>
                 }
             });
@@ -177,7 +189,7 @@ pub fn NodePanel(
                         tests.get().filter(|t| !t.is_empty()).map(|t| view! {
                             <div class="c360-node__links">
                                 <span class="c360-node__links-label">"tests"</span>
-                                <ul class="c360-node__chips">{test_links(ws, t)}</ul>
+                                <ul class="c360-node__chips">{test_links(view_actions, t)}</ul>
                             </div>
                         })
                     }}
@@ -220,7 +232,7 @@ pub fn NodePanel(
                         view! {
                             <div class="c360-node__links">
                                 <span class="c360-node__links-label">"stopped by"</span>
-                                <ul class="c360-node__chips">{test_links(ws, links)}</ul>
+                                <ul class="c360-node__chips">{test_links(view_actions, links)}</ul>
                             </div>
                         }
                     });
@@ -244,8 +256,8 @@ pub fn NodePanel(
                 Body::Table => view! {
                     <DataTable
                         grid=grid
-                        on_command=move |command: TableCommand| ws.update(|w| w.command(command))
-                        on_page=move |page: TablePage| ws.update(|w| w.receive_page(page))
+                        on_command=move |command: TableCommand| view_actions.command(command)
+                        on_page=move |page: TablePage| view_actions.receive_page(page)
                         caption=caption
                         node=unique_id
                     />

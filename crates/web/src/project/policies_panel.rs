@@ -4,13 +4,13 @@
 
 use leptos::prelude::*;
 
-use crate::browser::client::Act;
+use crate::browser::handles::RunActions;
 use crate::project::change_summary::ChangeSummary;
 use crate::state::policy_switches::Switch;
-use crate::state::workspace::{RunHandle, Workspace};
+use crate::state::workspace::{RunHandle, Runs};
 
 /// One policy's radio group.
-fn switch_group(ws: RwSignal<Workspace>, switch: Switch) -> impl IntoView {
+fn switch_group(runs: ReadSignal<Runs>, run_actions: RunActions, switch: Switch) -> impl IntoView {
     let name = switch.name();
     let help_id = format!("c360-policy-{name}-help");
     let described_by = help_id.clone();
@@ -21,11 +21,11 @@ fn switch_group(ws: RwSignal<Workspace>, switch: Switch) -> impl IntoView {
             let value = choice.value.clone();
             let checked = {
                 let value = value.clone();
-                move || ws.with(|w| switch.current(w.policies()) == value)
+                move || runs.with(|w| switch.current(w.policies()) == value)
             };
             let on_change = {
                 let value = value.clone();
-                move |_| ws.act(|w| w.set_policy(switch, &value, js_sys::Date::now()))
+                move |_| run_actions.act(|w| w.set_policy(switch, &value, js_sys::Date::now()))
             };
             view! {
                 <label class="c360-policy__choice">
@@ -56,8 +56,10 @@ fn switch_group(ws: RwSignal<Workspace>, switch: Switch) -> impl IntoView {
 
 #[component]
 pub fn PoliciesPanel(
-    /// The workspace whose policies the switches set.
-    ws: RwSignal<Workspace>,
+    /// The runs, whose policies the switches show.
+    runs: ReadSignal<Runs>,
+    /// Sets a policy (and re-runs).
+    run_actions: RunActions,
     /// The last successful run; `None` after a failed run.
     run: Memo<Option<RunHandle>>,
 ) -> impl IntoView {
@@ -75,9 +77,9 @@ pub fn PoliciesPanel(
                 </p>
             </div>
             <div class="c360-policies__switches">
-                {Switch::ALL.into_iter().map(|s| switch_group(ws, s)).collect_view()}
+                {Switch::ALL.into_iter().map(|s| switch_group(runs, run_actions, s)).collect_view()}
             </div>
-            <ChangeSummary ws=ws run=run/>
+            <ChangeSummary runs=runs run=run/>
         </section>
     }
 }

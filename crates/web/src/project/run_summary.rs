@@ -8,10 +8,11 @@ use c360::engine::data_test::TestStatus;
 use c360::engine::project::Step;
 use c360::engine::{NodeKind, NodeStatus};
 
+use crate::browser::handles::ViewActions;
 use crate::project::tests_panel::reveal_test;
 use crate::state::format;
 use crate::state::runner::{status_word, RunView};
-use crate::state::workspace::{RunHandle, Workspace};
+use crate::state::workspace::{RunHandle, Runs};
 use crate::widgets::status_badge::StatusBadge;
 
 /// The totals line: `Ran 7 nodes and 19 tests as of 2026-11-26 in 3.1 ms: …`.
@@ -34,15 +35,17 @@ fn totals(run: &RunView) -> String {
 
 #[component]
 pub fn RunSummary(
-    /// The workspace, for the run's settings and to open a node or test from its log line.
-    ws: RwSignal<Workspace>,
+    /// The runs, for the as-of date of a run that failed.
+    runs: ReadSignal<Runs>,
+    /// Opens a node or test from its log line.
+    view_actions: ViewActions,
     /// The last successful run; `None` after a failed run.
     run: Memo<Option<RunHandle>>,
 ) -> impl IntoView {
     let totals = move || {
         run.with(|r| match r {
             Some(r) => totals(r),
-            None => ws.with(|w| {
+            None => runs.with(|w| {
                 format!(
                     "The run as of {} failed; no node produced a result.",
                     w.config().as_of
@@ -59,8 +62,8 @@ pub fn RunSummary(
                 .map(|(i, step)| {
                     let index = format!("{} of {total}", i + 1);
                     match *step {
-                        Step::Node(n) => node_line(ws, &r, n, index).into_any(),
-                        Step::Test(t) => test_line(ws, &r, t, index).into_any(),
+                        Step::Node(n) => node_line(view_actions, &r, n, index).into_any(),
+                        Step::Test(t) => test_line(view_actions, &r, t, index).into_any(),
                     }
                 })
                 .collect_view()
@@ -96,7 +99,7 @@ pub fn RunSummary(
     }
 }
 
-fn node_line(ws: RwSignal<Workspace>, run: &RunView, n: usize, index: String) -> impl IntoView {
+fn node_line(view_actions: ViewActions, run: &RunView, n: usize, index: String) -> impl IntoView {
     let n = &run.nodes[n];
     let id = n.node.unique_id.clone();
     let (target, title) = (id.clone(), id.clone());
@@ -121,7 +124,7 @@ fn node_line(ws: RwSignal<Workspace>, run: &RunView, n: usize, index: String) ->
                     type="button"
                     class="c360-log__node"
                     title=title
-                    on:click=move |_| ws.update(|w| w.select(&target))
+                    on:click=move |_| view_actions.select(&target)
                 >
                     {n.node.name.clone()}
                 </button>
@@ -137,7 +140,7 @@ fn node_line(ws: RwSignal<Workspace>, run: &RunView, n: usize, index: String) ->
     }
 }
 
-fn test_line(ws: RwSignal<Workspace>, run: &RunView, t: usize, index: String) -> impl IntoView {
+fn test_line(view_actions: ViewActions, run: &RunView, t: usize, index: String) -> impl IntoView {
     let t = &run.tests[t];
     let r = &t.result;
     let target = r.unique_id.clone();
@@ -158,7 +161,7 @@ fn test_line(ws: RwSignal<Workspace>, run: &RunView, t: usize, index: String) ->
                     class="c360-log__node c360-log__node--test"
                     title=format!("{}: {}", r.unique_id, status_word(r.status))
                     on:click=move |_| {
-                        ws.update(|w| w.show_test(&target));
+                        view_actions.show_test(&target);
                         reveal_test(&target);
                     }
                 >

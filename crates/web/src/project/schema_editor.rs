@@ -18,12 +18,12 @@ use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 
 use c360::engine::data_test::generic::GenericKind;
 
-use crate::browser::client::Act;
 use crate::browser::download::download_text;
 use crate::browser::file_loading::{PickedFile, Target};
+use crate::browser::handles::RunActions;
 use crate::state::schema_state::{SchemaOrigin, SCHEMA_FILE_NAME};
 use crate::state::text_position::{caret_offset, line_count};
-use crate::state::workspace::Workspace;
+use crate::state::workspace::Runs;
 
 /// The text area's element id: other views put the caret on a line through it.
 const EDITOR_ID: &str = "c360-schema-editor";
@@ -63,13 +63,15 @@ fn go_to(textarea: &HtmlTextAreaElement, line: usize, column: usize) {
 
 #[component]
 pub fn SchemaEditor(
-    /// The workspace whose schema is shown, applied and reset.
-    ws: RwSignal<Workspace>,
+    /// The runs, whose schema is shown.
+    runs: ReadSignal<Runs>,
+    /// Applies or resets the schema (and re-runs).
+    run_actions: RunActions,
     /// Reads and loads a chosen schema file.
     load: Action<Vec<PickedFile>, ()>,
 ) -> impl IntoView {
     let applied =
-        Memo::new(move |_| ws.with(|w| (w.schema().revision(), w.schema().text().to_string())));
+        Memo::new(move |_| runs.with(|w| (w.schema().revision(), w.schema().text().to_string())));
     // What the user typed, and over which revision: a newer revision discards it.
     let draft = RwSignal::new((u64::MAX, String::new()));
     let text = Memo::new(move |_| {
@@ -84,11 +86,11 @@ pub fn SchemaEditor(
         })
     });
     let dirty = Memo::new(move |_| applied.with(|(_, a)| text.with(|t| t != a)));
-    let errors = Memo::new(move |_| ws.with(|w| w.schema().errors().to_vec()));
+    let errors = Memo::new(move |_| runs.with(|w| w.schema().errors().to_vec()));
     let error_lines =
         Memo::new(move |_| errors.with(|e| e.iter().map(|e| e.line).collect::<HashSet<usize>>()));
     let summary = Memo::new(move |_| {
-        ws.with(|w| {
+        runs.with(|w| {
             let schema = w.schema().in_force();
             let origin = match w.schema().origin() {
                 SchemaOrigin::Shipped => format!("{SCHEMA_FILE_NAME} as shipped"),
@@ -116,7 +118,7 @@ pub fn SchemaEditor(
     let apply = move || {
         if let Some(element) = textarea.get() {
             let value = element.value();
-            ws.act(|w| w.apply_schema(value, js_sys::Date::now()));
+            run_actions.act(|w| w.apply_schema(value, js_sys::Date::now()));
         }
     };
     let on_input = move |ev: leptos::ev::Event| {
@@ -240,7 +242,7 @@ pub fn SchemaEditor(
                     type="button"
                     class="c360-button"
                     data-testid="schema-reset"
-                    on:click=move |_| ws.act(|w| w.reset_schema(js_sys::Date::now()))
+                    on:click=move |_| run_actions.act(|w| w.reset_schema(js_sys::Date::now()))
                 >
                     "Reset to the shipped schema"
                 </button>

@@ -8,13 +8,13 @@ use leptos::prelude::*;
 use c360::engine::data_test::{Severity, TestStatus};
 use c360::engine::models::ModelColumn;
 
+use crate::browser::handles::ViewActions;
 use crate::project::schema_editor::show_schema_line;
 use crate::project::tests_panel::{detail_id, short_node};
 use crate::state::format::{self, diff_segments, Segment};
 use crate::state::grid::Grid;
 use crate::state::policy_switches::Switch;
 use crate::state::runner::{NearMiss, TestView, NEAREST_KEY_COLUMN};
-use crate::state::workspace::Workspace;
 use crate::widgets::data_table::{own_grid, DataTable};
 
 /// How many near misses the callout lists; the rest are in the table.
@@ -93,8 +93,8 @@ fn near_miss_callout(column: &str, misses: Vec<NearMiss>) -> impl IntoView {
 
 #[component]
 pub fn TestDetail(
-    /// The workspace, to open the tested node and to show the schema's line.
-    ws: RwSignal<Workspace>,
+    /// Opens the tested node.
+    view_actions: ViewActions,
     /// The test to show.
     test: TestView,
     /// The tested node's column docs, for the failing rows' header tooltips.
@@ -166,7 +166,7 @@ pub fn TestDetail(
                         type="button"
                         class="c360-chip"
                         title=node
-                        on:click=move |_| ws.update(|w| w.select(&target))
+                        on:click=move |_| view_actions.select(&target)
                     >
                         {name}
                     </button>

@@ -7,10 +7,11 @@ use leptos::prelude::*;
 
 use c360::engine::data_test::{Severity, TestStatus};
 
+use crate::browser::handles::ViewActions;
 use crate::project::test_detail::TestDetail;
 use crate::state::format;
 use crate::state::runner::{status_word, TestView, TEST_STATUSES};
-use crate::state::workspace::{RunHandle, Workspace};
+use crate::state::workspace::{RunHandle, View};
 use crate::widgets::status_badge::StatusBadge;
 
 /// A node's unique id as the page names it: `salesforce.contacts`, `customers`.
@@ -41,13 +42,15 @@ pub fn reveal_test(unique_id: &str) {
 
 #[component]
 pub fn TestsPanel(
-    /// The workspace: its test filter and open test, and the nodes a test opens.
-    ws: RwSignal<Workspace>,
+    /// The view: the test filter and the open test.
+    view: ReadSignal<View>,
+    /// Filters the tests, opens a test or the node it tests.
+    view_actions: ViewActions,
     /// The last successful run; `None` after a failed run.
     run: Memo<Option<RunHandle>>,
 ) -> impl IntoView {
-    let filter = Memo::new(move |_| ws.with(|w| w.test_filter()));
-    let open = Memo::new(move |_| ws.with(|w| w.open_test().map(str::to_string)));
+    let filter = Memo::new(move |_| view.with(|w| w.test_filter()));
+    let open = Memo::new(move |_| view.with(|w| w.open_test().map(str::to_string)));
     let counts = Memo::new(move |_| run.with(|r| r.as_ref().map(|r| r.test_counts())));
 
     let summary = move || {
@@ -68,7 +71,7 @@ pub fn TestsPanel(
                 class="c360-filter"
                 data-filter="all"
                 aria-pressed=move || if filter.get().is_none() { "true" } else { "false" }
-                on:click=move |_| ws.update(|w| w.set_test_filter(None))
+                on:click=move |_| view_actions.set_test_filter(None)
             >
                 "All" <span class="c360-filter__count">{counts.total()}</span>
             </button>
@@ -86,7 +89,7 @@ pub fn TestsPanel(
                         aria-pressed=move || if pressed() { "true" } else { "false" }
                         on:click=move |_| {
                             let next = if pressed() { None } else { Some(status) };
-                            ws.update(|w| w.set_test_filter(next));
+                            view_actions.set_test_filter(next);
                         }
                     >
                         {status_word(status)}
@@ -141,13 +144,13 @@ pub fn TestsPanel(
                     view! {
                         <tr class="c360-tests__detail-row">
                             <td colspan="7">
-                                <TestDetail ws=ws test=test.clone() docs=docs run=run.run/>
+                                <TestDetail view_actions=view_actions test=test.clone() docs=docs run=run.run/>
                             </td>
                         </tr>
                     }
                 });
                 view! {
-                    {test_row(ws, test, is_open)}
+                    {test_row(view_actions, test, is_open)}
                     {detail}
                 }
             })
@@ -201,7 +204,7 @@ pub fn TestsPanel(
 }
 
 /// One test's line in the table.
-fn test_row(ws: RwSignal<Workspace>, test: &TestView, is_open: bool) -> impl IntoView {
+fn test_row(view_actions: ViewActions, test: &TestView, is_open: bool) -> impl IntoView {
     let r = &test.result;
     let target = r.unique_id.clone();
     let on = match (&r.attached_node, &r.column_name) {
@@ -236,7 +239,7 @@ fn test_row(ws: RwSignal<Workspace>, test: &TestView, is_open: bool) -> impl Int
                     aria-expanded=if is_open { "true" } else { "false" }
                     aria-controls=is_open.then(|| detail_id(test))
                     title=r.unique_id.clone()
-                    on:click=move |_| ws.update(|w| w.toggle_test(&target))
+                    on:click=move |_| view_actions.toggle_test(&target)
                 >
                     <span class="c360-tests__chevron" aria-hidden="true">
                         {if is_open { "▾" } else { "▸" }}
