@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use c360::engine::freshness::{FreshnessResult, FreshnessStatus, WHEN_TO_RUN};
 use c360::engine::time::start_of_day_millis;
 
-use crate::project::tests_panel::short_node;
+use crate::state::format::short_node;
 use crate::state::workspace::{RunHandle, Runs};
 
 /// The status as `sources.json` spells it (`pass`, `warn`, `error`, `runtime_error`).

@@ -10,8 +10,7 @@ use c360::engine::models::ModelColumn;
 
 use crate::browser::handles::ViewActions;
 use crate::project::schema_editor::show_schema_line;
-use crate::project::tests_panel::{detail_id, short_node};
-use crate::state::format::{self, diff_segments, Segment};
+use crate::state::format::{self, diff_segments, short_node, Segment};
 use crate::state::grid::Grid;
 use crate::state::policy_switches::Switch;
 use crate::state::runner::{NearMiss, TestView, NEAREST_KEY_COLUMN};
@@ -89,6 +88,11 @@ fn near_miss_callout(column: &str, misses: Vec<NearMiss>) -> impl IntoView {
             {more}
         </aside>
     }
+}
+
+/// The id of a test's detail, for the `aria-controls` of the button that opens it.
+pub fn detail_id(test: &TestView) -> String {
+    format!("c360-test-detail-{}", test.name)
 }
 
 #[component]

@@ -8,24 +8,11 @@ use leptos::prelude::*;
 use c360::engine::data_test::{Severity, TestStatus};
 
 use crate::browser::handles::ViewActions;
-use crate::project::test_detail::TestDetail;
-use crate::state::format;
+use crate::project::test_detail::{detail_id, TestDetail};
+use crate::state::format::{self, short_node};
 use crate::state::runner::{status_word, TestView, TEST_STATUSES};
 use crate::state::workspace::{RunHandle, View};
 use crate::widgets::status_badge::StatusBadge;
-
-/// A node's unique id as the page names it: `salesforce.contacts`, `customers`.
-pub fn short_node(unique_id: &str) -> &str {
-    unique_id
-        .strip_prefix("source.c360.")
-        .or_else(|| unique_id.strip_prefix("model.c360."))
-        .unwrap_or(unique_id)
-}
-
-/// The id of a test's detail, for the `aria-controls` of the button that opens it.
-pub fn detail_id(test: &TestView) -> String {
-    format!("c360-test-detail-{}", test.name)
-}
 
 /// Scrolls a test's row into view once the page has drawn it (after `show_test`).
 pub fn reveal_test(unique_id: &str) {

@@ -1,4 +1,4 @@
-//! How numbers, counts and durations read on screen. Display only: exported CSVs and the
+//! How numbers, counts, durations and node names read on screen. Display only: exported CSVs and the
 //! engine keep their exact, ungrouped text.
 
 /// Groups the integer digits of a plain number by thousands (`-1234567.50` becomes
@@ -124,6 +124,14 @@ pub fn diff_segments(text: &str, other: &str) -> (Vec<Segment>, usize) {
         }
     }
     (segments, differing)
+}
+
+/// A node's unique id as the page names it: `salesforce.contacts`, `customers`.
+pub fn short_node(unique_id: &str) -> &str {
+    unique_id
+        .strip_prefix("source.c360.")
+        .or_else(|| unique_id.strip_prefix("model.c360."))
+        .unwrap_or(unique_id)
 }
 
 #[cfg(test)]
