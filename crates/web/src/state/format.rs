@@ -1,5 +1,5 @@
-//! How numbers, counts, durations and node names read on screen. Display only: exported CSVs and the
-//! engine keep their exact, ungrouped text.
+//! How numbers, counts, durations and node names read on screen. Display only: exported CSVs
+//! and the engine keep their exact, ungrouped text.
 
 /// Groups the integer digits of a plain number by thousands (`-1234567.50` becomes
 /// `-1,234,567.50`), keeping the fraction exactly as given. Anything that is not a plain
