@@ -38,6 +38,7 @@ pub fn BarChart(
     label_title: String,
     /// The unit of the values, for the axis: "customers", "revenue ($)".
     unit: String,
+    /// The bars, top to bottom.
     bars: Vec<Bar>,
     /// A `data-testid` for the chart.
     test_id: &'static str,

@@ -42,16 +42,21 @@ fn shade(share: f64) -> String {
 
 #[component]
 pub fn HeatMap(
+    /// The chart's title, its caption and the SVG's `<title>`.
     title: String,
-    /// What the rows and the columns are: "R score", "F score".
+    /// What the rows are: "R score".
     row_title: String,
+    /// What the columns are: "F score".
     column_title: String,
+    /// The rows' labels, top to bottom.
     rows: Vec<String>,
+    /// The columns' labels, left to right.
     columns: Vec<String>,
     /// `count(row, column)`, for every pair.
     counts: Vec<Vec<usize>>,
     /// What the counts count, for the tooltips: "customers", "% of the segment's spend".
     unit: String,
+    /// A `data-testid` for the chart.
     test_id: &'static str,
 ) -> impl IntoView {
     let as_table = RwSignal::new(false);

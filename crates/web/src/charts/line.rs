@@ -181,6 +181,7 @@ fn peak(series: &Series, x_title: &str, x_labels: &[String]) -> String {
 
 #[component]
 pub fn LineChart(
+    /// The chart's title, its caption and the SVG's `<title>`.
     title: String,
     /// What the x labels are: "week of".
     x_title: String,
@@ -188,7 +189,9 @@ pub fn LineChart(
     unit: String,
     /// The x axis, evenly spaced: one label per point of every series.
     x_labels: Vec<String>,
+    /// The lines, each named in the legend.
     series: Vec<Series>,
+    /// A `data-testid` for the chart.
     test_id: &'static str,
 ) -> impl IntoView {
     let as_table = RwSignal::new(false);

@@ -179,7 +179,10 @@ fn charts(d: &Dashboard) -> impl IntoView {
 }
 
 #[component]
-pub fn CategoriesPage(figures: RwSignal<Figures>) -> impl IntoView {
+pub fn CategoriesPage(
+    /// The dashboards' figures for the run on screen (asked of the worker after each run).
+    figures: RwSignal<Figures>,
+) -> impl IntoView {
     let body = data::body(figures, "category spend", charts);
     view! {
         <section class="c360-panel" aria-labelledby="c360-categories-title" data-testid="categories-page">

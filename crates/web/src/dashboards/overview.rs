@@ -29,7 +29,12 @@ fn card(label: &'static str, value: String, figure: Figure, id: &'static str) ->
 }
 
 #[component]
-pub fn OverviewPage(figures: RwSignal<Figures>, run: Memo<Option<RunHandle>>) -> impl IntoView {
+pub fn OverviewPage(
+    /// The dashboards' figures for the run on screen (asked of the worker after each run).
+    figures: RwSignal<Figures>,
+    /// The last successful run, for the data tests' health and the sources' freshness.
+    run: Memo<Option<RunHandle>>,
+) -> impl IntoView {
     let body = data::body(figures, "overview", move |d: &Dashboard| {
         let o = &d.overview;
         let health = run

@@ -109,6 +109,7 @@ fn show(p: &Profile) -> impl IntoView {
 pub fn ProfilePage(
     /// The contact to show, from the URL.
     id: Memo<Option<String>>,
+    /// The last successful run, whose customers are searched and shown.
     run: Memo<Option<RunHandle>>,
 ) -> impl IntoView {
     let text = RwSignal::new(String::new());

@@ -122,7 +122,10 @@ fn card(d: &Dashboard) -> impl IntoView {
 }
 
 #[component]
-pub fn RecommendationsPage(figures: RwSignal<Figures>) -> impl IntoView {
+pub fn RecommendationsPage(
+    /// The dashboards' figures for the run on screen (asked of the worker after each run).
+    figures: RwSignal<Figures>,
+) -> impl IntoView {
     let body = data::body(figures, "recommendations", card);
     view! {
         <section class="c360-panel" aria-labelledby="c360-recs-title" data-testid="recommendations-page">

@@ -124,7 +124,10 @@ fn unique(values: impl Iterator<Item = String>) -> Vec<String> {
 }
 
 #[component]
-pub fn SegmentsPage(figures: RwSignal<Figures>) -> impl IntoView {
+pub fn SegmentsPage(
+    /// The dashboards' figures for the run on screen (asked of the worker after each run).
+    figures: RwSignal<Figures>,
+) -> impl IntoView {
     let body = data::body(figures, "segments", move |d: &Dashboard| {
         let customers = d.overview.customers;
         let unknown = d

@@ -25,6 +25,7 @@ use crate::state::workspace::RunHandle;
 
 #[component]
 pub fn ExportPage(
+    /// The last successful run, whose dataset is exported.
     run: Memo<Option<RunHandle>>,
     /// The policy file being edited (kept by the app, so it survives a visit elsewhere).
     policy: RwSignal<PolicyFile>,

@@ -8,7 +8,10 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 #[component]
-pub fn Later(children: ChildrenFn) -> impl IntoView {
+pub fn Later(
+    /// The content, mounted a task after the page that holds it.
+    children: ChildrenFn,
+) -> impl IntoView {
     let ready = RwSignal::new(false);
     // `try_set`: the page may be gone (the user moved on) before the timer fires.
     set_timeout(
