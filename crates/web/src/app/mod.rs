@@ -2,13 +2,13 @@
 //! tests, the ways to fix what they find (remediation policies beside the schema editor),
 //! source freshness, the findings and the run log; folded at the foot, the benchmark.
 //!
-//! It owns the workspace's two signals (the runs and the view: see [`crate::browser::handles`])
-//! and hands each component the half it reads and the actions it may take; it derives the few
-//! values several views read (the run, the open node, the route), starts the worker, and writes where the runs stand on `<html>`
-//! (`data-c360-run`: loading, running, done, failed or cancelled; `data-c360-run-seq`, the
-//! number of runs that ended with a result; `data-c360-worker-memory`, the worker's wasm
-//! memory after the last; `data-c360-storage-seq`, the number of runs whose settings storage
-//! has caught up with) for tests and benchmarks to wait on. The whole page is a drop target
+//! It owns the workspace's two signals (the runs and the view: see [`crate::browser::handles`]) and
+//! hands each component the half it reads and the actions it may take; it derives the few values
+//! several views read (the run, the open node, the route), starts the worker, and writes where the
+//! runs stand on `<html>` (`data-c360-run`: loading, running, done, failed or cancelled;
+//! `data-c360-run-seq`, the number of runs that ended with a result; `data-c360-worker-memory`, the
+//! worker's wasm memory after the last; `data-c360-storage-seq`, the number of runs whose settings
+//! storage has caught up with) for tests and benchmarks to wait on. The whole page is a drop target
 //! for the CSV exports and a schema file.
 //!
 //! On load it looks for a kept session first: found, it runs that instead of the demo; after

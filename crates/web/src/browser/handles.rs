@@ -12,6 +12,7 @@
 
 use leptos::prelude::*;
 
+use c360::engine::data_test::TestStatus;
 use c360_worker::protocol::{RequestBody, TablePage};
 
 use crate::browser::client;
@@ -108,7 +109,7 @@ impl ViewActions {
     }
 
     /// Shows only the tests of one status, or all of them.
-    pub fn set_test_filter(&self, filter: Option<c360::engine::data_test::TestStatus>) {
+    pub fn set_test_filter(&self, filter: Option<TestStatus>) {
         self.view.update(|v| v.set_test_filter(filter));
     }
 
