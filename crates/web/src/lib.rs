@@ -77,7 +77,7 @@ mod widgets;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen::JsCast;
 
-/// Starts the app: reports panics readably, then mounts [`app::App`] on `<body>`.
+/// Starts the app: reports panics readably, then mounts the page (`app::App`) on `<body>`.
 #[cfg(target_arch = "wasm32")]
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {

@@ -16,6 +16,10 @@
 //! is done on whichever the browser has (store a file, write or remove the record, delete or read
 //! everything); [`queue`], the [`Keeper`] that runs them one at a time. This file holds what they
 //! share: the names, the browser's refusals ([`JsFailure`]) and the choice of backend.
+//!
+//! [`SavedSession`]: crate::state::saved_session::SavedSession
+//! [`SavedFile::key`]: crate::state::saved_session::SavedFile::key
+//! [`Keeping::problem`]: crate::state::saved_session::Keeping::problem
 
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;

@@ -295,7 +295,7 @@ impl Runs {
 
     /// Files the user dropped or picked, inspected: loaded at once when every one is settled
     /// (the exercise's headers, or a remembered mapping), otherwise held for the user to
-    /// confirm ([`Workspace::confirm_review`]).
+    /// confirm ([`Runs::confirm_review`]).
     pub fn review_files(&mut self, review: Review, now: f64) {
         self.review = Some(review);
         if self.review.as_ref().is_some_and(Review::is_settled) {
