@@ -1,156 +1,83 @@
-//! The web app: a thin Leptos shell (client-side rendering, built by Trunk) around the engine.
+//! The web app: a thin Leptos shell (client-side rendering, built by Trunk) around the
+//! engine, which runs in a Web Worker (`crates/worker`): the page sends it typed requests and
+//! shows its answers.
 //!
-//! It opens on the bundled demo exports and the shipped schema, builds the project in the page
-//! like `dbt build` (models and data tests in DAG order) and shows the picture of the DAG, any
-//! node's table, every test with its SQL and failing rows, the remediation policies and the
-//! schema editor to fix what the tests find, source freshness, the findings and a dbt-like
-//! run log; users can bring their own CSVs and schema file and change the as-of date. Nothing
-//! leaves the browser: the page makes no request beyond its own assets.
+//! It opens on the bundled demo exports and the shipped schema, has the worker build the
+//! project like `dbt build` (models and data tests in DAG order) and shows the picture of the
+//! DAG, any node's table, every test with its SQL and failing rows, the remediation policies
+//! and the schema editor to fix what the tests find, source freshness, the findings and a
+//! dbt-like run log, the dashboards and the partner export; users can bring their own CSVs and
+//! schema file and change the as-of date. Nothing leaves the browser: the page makes no
+//! request beyond its own assets. The session (the last files, schema, policies, as-of date
+//! and mapping) is kept in the browser's own storage so that a reload restores it; "Forget my
+//! data" deletes it.
 //!
-//! The state lives on plain types with methods ([`workspace::Workspace`], [`grid::Grid`]);
-//! components only call them. The engine is run from one module ([`runner`]) so that it can
-//! move to a Web Worker without touching the views, and the open node and as-of date are
-//! single values so that a router can put them in the URL.
+//! # The folders
 //!
-//! Out of the workflow's way, at the foot of the page, a benchmark panel runs the engine's
-//! benchmark (the one `cargo bench --bench build` runs) in the page.
+//! The tree says which code is pure and which touches the browser, and where each part of the
+//! screen is drawn:
 //!
-//! The pure modules (`inputs`, `runner`, `workspace`, `schema_state`, `policy_switches`,
-//! `run_diff`, `grid`, `dag_layout`, `chart_axis`, `format`, `text_position`,
-//! `browser_bench`, `saved_session`, `export_edit`) hold no browser type and compile on every
-//! target; the components, one per file from `app` down, and the browser glue (`client`,
-//! `storage`) exist only on wasm32.
+//! - `state/` — the page's state and its rules as plain types with methods
+//!   ([`state::workspace::Runs`]: what runs are made with, the pending run, the outcome;
+//!   [`state::workspace::View`]: the open node, its table, the open test, the route;
+//!   [`state::grid::Grid`], [`state::route::Route`], the mapping review, the export's policy
+//!   edits, the saved session, formatting, the DAG's layout, the charts' axes). No browser type:
+//!   it compiles on every target and its unit tests run natively (`cargo test -p c360-web`),
+//!   against the worker's session in-process (`state/loopback.rs`). Components only call it.
+//! - `browser/` — glue that draws nothing: the worker's client, the handles components act
+//!   through (`handles.rs`: the runs and the view as two signals), the session's storage
+//!   (OPFS or IndexedDB), downloads, reading the user's files, the address bar.
+//! - one folder per area of the screen, from the top: `app/` (the page itself: header, nav,
+//!   run progress, errors), `data_bar/` (sources, as-of date, kept session, the column-mapping
+//!   review, the page as a drop target), `project/` (the DAG, the open node, the data tests,
+//!   policies, schema editor, categories, freshness, findings, run log, benchmark),
+//!   `dashboards/` (overview, segments, categories, recommendations, a customer's profile),
+//!   `charts/` (the SVG charts the dashboards draw), `export/` (the partner export), and
+//!   `widgets/` (what several areas share: the table view, its pager, a status badge).
 //!
-//! The session (the last files, schema, policies, as-of date and mapping) is kept in the
-//! browser's own storage so that a reload restores it; "Forget my data" deletes it.
+//! Everything but `state/` exists only on wasm32: one `cfg` per folder below.
+//!
+//! # What the page takes from the engine
+//!
+//! The engine's data types (the protocol's answers are made of them: nodes, results, test
+//! and freshness statuses, columns, policies, the export's manifest and risk report) and a
+//! few pure helpers that need no data, so the page can answer at once without a round trip
+//! to the worker: `engine::graph` (the DAG's nodes before a run ends, and after one fails),
+//! `schema::parse` and `Schema::with_accepted_categories` (the editor's text is checked
+//! before it is sent), `RunConfig`'s constructors, `MappingFile` and `Delimiter` (reading and
+//! writing a mapping file), the export's `PolicyFile::defaults`/`from_json`,
+//! `classify::default_policy`, `policy::choices` and `Key::generate`/`from_secret` (the key
+//! never leaves the page's state), `categories::outside`, `time::start_of_day_millis`, and
+//! constants (`dag::SOURCES`, `schema::DEFAULT_SCHEMA`, `freshness::WHEN_TO_RUN`,
+//! `recommend::FORMULA`, `decimal::SEPARATORS`, `decode::DELIMITERS`,
+//! `GenericKind::NAMES`). It never builds a model, runs a data test, reads a CSV or writes an
+//! export: those are the worker's.
 
-// The state and its rules: plain Rust with no browser in it, so it compiles (and its unit
-// tests run) on any target.
-pub mod browser_bench;
-pub mod chart_axis;
-pub mod dag_layout;
-pub mod export_edit;
-pub mod format;
-pub mod grid;
-pub mod inputs;
-pub mod mapping_review;
-pub mod policy_switches;
-pub mod route;
-pub mod run_diff;
-pub mod runner;
-pub mod saved_session;
-pub mod schema_state;
-pub mod text_position;
-pub mod workspace;
+pub mod state;
 
-// The worker's session in-process, for the state modules' native tests.
-#[cfg(test)]
-mod loopback;
-
-// The Leptos components and the browser glue, one file each.
+// The page itself exists only on wasm32: the browser glue, then one folder per area of the
+// screen.
 #[cfg(target_arch = "wasm32")]
 mod app;
 #[cfg(target_arch = "wasm32")]
-mod as_of;
+mod browser;
 #[cfg(target_arch = "wasm32")]
-mod bar_chart;
+mod charts;
 #[cfg(target_arch = "wasm32")]
-mod bench_panel;
+mod dashboards;
 #[cfg(target_arch = "wasm32")]
-mod categories_page;
+mod data_bar;
 #[cfg(target_arch = "wasm32")]
-mod categories_panel;
+mod export;
 #[cfg(target_arch = "wasm32")]
-mod change_summary;
+mod project;
 #[cfg(target_arch = "wasm32")]
-mod chart_frame;
-#[cfg(target_arch = "wasm32")]
-mod chart_tooltip;
-#[cfg(target_arch = "wasm32")]
-mod client;
-#[cfg(target_arch = "wasm32")]
-mod dag;
-#[cfg(target_arch = "wasm32")]
-mod dashboard_data;
-#[cfg(target_arch = "wasm32")]
-mod data_table;
-#[cfg(target_arch = "wasm32")]
-mod download;
-#[cfg(target_arch = "wasm32")]
-mod drop_target;
-#[cfg(target_arch = "wasm32")]
-mod error_alert;
-#[cfg(target_arch = "wasm32")]
-mod export_columns;
-#[cfg(target_arch = "wasm32")]
-mod export_key;
-#[cfg(target_arch = "wasm32")]
-mod export_page;
-#[cfg(target_arch = "wasm32")]
-mod export_report;
-#[cfg(target_arch = "wasm32")]
-mod file_loading;
-#[cfg(target_arch = "wasm32")]
-mod finding_card;
-#[cfg(target_arch = "wasm32")]
-mod findings;
-#[cfg(target_arch = "wasm32")]
-mod freshness_panel;
-#[cfg(target_arch = "wasm32")]
-mod header;
-#[cfg(target_arch = "wasm32")]
-mod heat_map;
-#[cfg(target_arch = "wasm32")]
-mod later;
-#[cfg(target_arch = "wasm32")]
-mod line_chart;
-#[cfg(target_arch = "wasm32")]
-mod mapping_dialog;
-#[cfg(target_arch = "wasm32")]
-mod nav;
-#[cfg(target_arch = "wasm32")]
-mod node_panel;
-#[cfg(target_arch = "wasm32")]
-mod overview_page;
-#[cfg(target_arch = "wasm32")]
-mod pager;
-#[cfg(target_arch = "wasm32")]
-mod picked_text;
-#[cfg(target_arch = "wasm32")]
-mod policies_panel;
-#[cfg(target_arch = "wasm32")]
-mod profile_page;
-#[cfg(target_arch = "wasm32")]
-mod recommendations_page;
-#[cfg(target_arch = "wasm32")]
-mod router;
-#[cfg(target_arch = "wasm32")]
-mod run_progress;
-#[cfg(target_arch = "wasm32")]
-mod run_summary;
-#[cfg(target_arch = "wasm32")]
-mod schema_editor;
-#[cfg(target_arch = "wasm32")]
-mod segments_page;
-#[cfg(target_arch = "wasm32")]
-mod session_notice;
-#[cfg(target_arch = "wasm32")]
-mod source_picker;
-#[cfg(target_arch = "wasm32")]
-mod sources_panel;
-#[cfg(target_arch = "wasm32")]
-mod status_badge;
-#[cfg(target_arch = "wasm32")]
-mod storage;
-#[cfg(target_arch = "wasm32")]
-mod test_detail;
-#[cfg(target_arch = "wasm32")]
-mod tests_panel;
+mod widgets;
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen::JsCast;
 
-/// Starts the app: reports panics readably, then mounts [`app::App`] on `<body>`.
+/// Starts the app: reports panics readably, then mounts the page (`app::App`) on `<body>`.
 #[cfg(target_arch = "wasm32")]
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
