@@ -402,20 +402,9 @@ mod tests {
 
     #[test]
     fn accepting_kitchen_gives_customers_its_column_even_when_skipped() {
-        let without_kitchen = DEFAULT_SCHEMA
-            .replace("                      - Kitchen\n", "")
-            // The exercise's accepted-values test is an error (the shipped one warns).
-            .replacen(
-                "Outdoors\n                  config:\n                    severity: warn\n",
-                "Outdoors\n                  config:\n                    severity: error\n",
-                1,
-            )
-            .replacen(
-                "- unique:\n                  config:\n                    severity: warn\n",
-                "- unique\n",
-                1,
-            );
-        let schema = parse(&without_kitchen).unwrap();
+        // The exercise's own setup: no Kitchen, and a category outside the list an error.
+        let without_kitchen = include_str!("../../../../tests/data/schema/exercise_done_when.yml");
+        let schema = parse(without_kitchen).unwrap();
         let before = run(&schema, &config());
         assert!(before.node("model.c360.customers").unwrap().is_skipped());
         let mut accept = config();

@@ -333,21 +333,9 @@ mod tests {
     }
 
     /// The exercise's own setup: no Kitchen in the accepted list and an error outside it,
-    /// duplicate contact ids an error.
+    /// duplicate contact ids an error (the fixture the integration tests use too).
     fn exercise_schema() -> String {
-        c360::engine::schema::DEFAULT_SCHEMA
-            .replace("                      - Kitchen\n", "")
-            // The exercise's accepted-values test is an error (the shipped one warns).
-            .replacen(
-                "Outdoors\n                  config:\n                    severity: warn\n",
-                "Outdoors\n                  config:\n                    severity: error\n",
-                1,
-            )
-            .replacen(
-                "- unique:\n                  config:\n                    severity: warn\n",
-                "- unique\n",
-                1,
-            )
+        include_str!("../../../../../tests/data/schema/exercise_done_when.yml").to_string()
     }
 
     fn bad_transactions(lb: &mut Loopback) -> SourceInput {
