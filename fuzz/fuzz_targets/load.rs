@@ -8,10 +8,10 @@
 
 #![no_main]
 
-use c360::engine::decimal::NumberFormat;
-use c360::engine::mapping::{propose, Mapping};
+use c360::engine::source::mapping::{propose, Mapping};
 use c360::engine::source::{SourceDef, SourceLoader, CONTACTS, TRANSACTIONS};
-use c360::engine::write::to_csv_string;
+use c360::engine::value::decimal::NumberFormat;
+use c360::engine::value::write::to_csv_string;
 use c360::engine::{InputError, Table};
 use libfuzzer_sys::fuzz_target;
 

@@ -15,7 +15,7 @@ use super::project_args::ProjectArgs;
 use super::report;
 use super::Failure;
 use crate::engine::models::Layer;
-use crate::engine::write::write_csv;
+use crate::engine::value::write::write_csv;
 use crate::engine::{NodeStatus, RunOutput};
 
 #[derive(clap::Args)]

@@ -16,7 +16,7 @@ use clap::ValueEnum;
 use super::project_args::ProjectArgs;
 use super::Failure;
 use crate::engine::export::{self, Dataset, Export, ExportError, Key, PolicyFile, SmallClasses};
-use crate::engine::unique_id;
+use crate::engine::value::unique_id;
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum DatasetArg {

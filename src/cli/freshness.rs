@@ -9,7 +9,7 @@ use anyhow::Context;
 use super::project_args::ProjectArgs;
 use super::report;
 use super::Failure;
-use crate::engine::freshness::{FreshnessStatus, WHEN_TO_RUN};
+use crate::engine::data_test::freshness::{FreshnessStatus, WHEN_TO_RUN};
 
 #[derive(clap::Args)]
 pub struct Args {

@@ -82,6 +82,6 @@ pub fn main() -> ExitCode {
 
 /// Parses `YYYY-MM-DD` for `--as-of`.
 pub(crate) fn parse_day(text: &str) -> Result<NaiveDate, String> {
-    crate::engine::time::parse_date(text.as_bytes())
+    crate::engine::value::time::parse_date(text.as_bytes())
         .map_err(|_| format!("expected a date YYYY-MM-DD, found {text:?}"))
 }

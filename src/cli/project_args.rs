@@ -1,6 +1,6 @@
 //! The arguments every project command shares: the two exports, the as-of date, the schema
 //! file, the column mapping and the remediation policies — and loading them into a build.
-//! The policies' flag values are the engine's ([`Remedy::flag`](crate::engine::remediation::Remedy::flag)), not spelled here.
+//! The policies' flag values are the engine's ([`Remedy::flag`](crate::engine::config::remediation::Remedy::flag)), not spelled here.
 
 use std::fs::File;
 use std::path::PathBuf;
@@ -9,11 +9,11 @@ use anyhow::Context;
 use chrono::NaiveDate;
 
 use super::{parse_day, Failure};
-use crate::engine::mapping::MappingFile;
-use crate::engine::remediation::{
+use crate::engine::config::remediation::{
     DuplicateContacts, OrphanTransactions, OutsideCategories, Policies,
 };
-use crate::engine::schema::{self, Schema};
+use crate::engine::data_test::schema::{self, Schema};
+use crate::engine::source::mapping::MappingFile;
 use crate::engine::{build, RunConfig, RunOutput, Sources};
 
 #[derive(clap::Args)]

@@ -8,7 +8,7 @@ use anyhow::Context;
 
 use super::Failure;
 use crate::engine::data_test::TestStatus;
-use crate::engine::unique_id;
+use crate::engine::value::unique_id;
 use crate::engine::{NodeKind, NodeStatus, RunOutput};
 
 pub fn write_run_results(output: &RunOutput, dir: &Path) -> anyhow::Result<()> {

@@ -11,10 +11,10 @@
 use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
-use super::config::RunConfig;
 use super::generate::{generate, GenerateOptions, Shape};
-use super::schema::Schema;
 use super::source::{SourceFile, SourceFiles, Sources, SOURCES};
+use crate::engine::config::RunConfig;
+use crate::engine::data_test::schema::Schema;
 
 /// One measured step.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

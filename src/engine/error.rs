@@ -33,15 +33,15 @@ pub enum InputError {
     Mapping {
         file: String,
         /// Boxed: it is large, and every `Result` of the engine carries an `InputError`.
-        error: Box<crate::engine::mapping::MappingError>,
+        error: Box<crate::engine::source::mapping::MappingError>,
     },
     /// Occurs when the file is not text in an encoding c360 reads (see
-    /// [`crate::engine::decode`]): a UTF-32 byte-order mark or UTF-16 without one (no
+    /// [`crate::engine::source::decode`]): a UTF-32 byte-order mark or UTF-16 without one (no
     /// `line`: the whole file), a NUL byte, or UTF-16 that is not well formed, at `line`.
     Encoding {
         file: String,
         line: Option<u64>,
-        found: crate::engine::decode::Unreadable,
+        found: crate::engine::source::decode::Unreadable,
     },
     /// Occurs when a field does not hold a value of its column's type.
     BadValue {

@@ -28,7 +28,7 @@ use chrono::{Duration, NaiveDate};
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
 
-use super::time::{format_timestamp, parse_timestamp, start_of_day_millis};
+use crate::engine::value::time::{format_timestamp, parse_timestamp, start_of_day_millis};
 
 pub mod realistic;
 

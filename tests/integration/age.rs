@@ -3,7 +3,7 @@
 //! 29 February turns older on 1 March in a non-leap year, and a birth after the as-of date has
 //! no age (null) rather than a negative or zero one.
 
-use c360::engine::time::age_in_years;
+use c360::engine::value::time::age_in_years;
 
 use crate::util::*;
 

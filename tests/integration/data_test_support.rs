@@ -11,10 +11,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use c360::engine::column::TextColumn;
+use c360::engine::data_test::schema::{parse, SchemaError};
 use c360::engine::data_test::{TestResult, TestStatus};
-use c360::engine::schema::{parse, SchemaError};
-use c360::engine::time::parse_timestamp;
+use c360::engine::value::column::TextColumn;
+use c360::engine::value::time::parse_timestamp;
 use c360::engine::{build, Column, NodeStatus, RunConfig, RunOutput, Schema, Sources};
 
 use crate::util::{date, repo};
@@ -142,7 +142,7 @@ pub const SHIPPED_CATEGORY_SEVERITY: &str =
 /// The shipped schema's text with the exercise's six categories (no Kitchen) and the
 /// accepted-values test at `severity` (`error` is the exercise's strict schema, as dbt runs it).
 pub fn six_categories_text(severity: &str) -> String {
-    let shipped = c360::engine::schema::DEFAULT_SCHEMA;
+    let shipped = c360::engine::data_test::schema::DEFAULT_SCHEMA;
     assert_eq!(shipped.matches(SHIPPED_CATEGORY_SEVERITY).count(), 1);
     shipped
         .replace("                      - Kitchen\n", "")
@@ -179,7 +179,7 @@ pub fn model_column_tests(model: &str, column: &str, tests: &[&str]) -> String {
 
 /// The shipped schema with `extra` (indented YAML under `models:`) appended.
 pub fn shipped_plus_models(extra: &str) -> String {
-    format!("{}{extra}", c360::engine::schema::DEFAULT_SCHEMA)
+    format!("{}{extra}", c360::engine::data_test::schema::DEFAULT_SCHEMA)
 }
 
 // --- Results -------------------------------------------------------------------------------

@@ -5,15 +5,15 @@
 //! order of a build and its skip cascade; `run_results.json`; the exit statuses of `c360 build`
 //! and `c360 test`; and the "done when" on the exercise's own files.
 
-use c360::engine::column::TextBuilder;
 use c360::engine::data_test::generic::{GenericKind, GenericTest};
 use c360::engine::data_test::macros::{self, MacroTest, MACRO_TESTS};
+use c360::engine::data_test::schema::DEFAULT_SCHEMA;
 use c360::engine::data_test::singular::{Models, SINGULAR_TESTS};
 use c360::engine::data_test::{
     status_for, Condition, Failing, Severity, TestConfig, TestStatus, Threshold, DEFAULT_SHOWN_ROWS,
 };
-use c360::engine::schema::DEFAULT_SCHEMA;
-use c360::engine::time::{age_in_years, format_timestamp, parse_timestamp};
+use c360::engine::value::column::TextBuilder;
+use c360::engine::value::time::{age_in_years, format_timestamp, parse_timestamp};
 use c360::engine::Step;
 use c360::engine::{Column, NodeStatus, RunOutput, Schema, Table};
 

@@ -108,7 +108,7 @@ fn identifiers(contacts: &[u8], transactions: &[u8]) -> BTreeSet<String> {
     // The words c360 itself writes: the customers' segment names and the added columns (a
     // user name `slee` is inside `about_to_sleep`, which is no leak).
     kept_words.extend(
-        c360::engine::segment::SEGMENTS
+        c360::engine::models::segment::SEGMENTS
             .iter()
             .map(|s| s.name.to_string()),
     );

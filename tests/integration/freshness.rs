@@ -3,9 +3,9 @@
 //! after 2 days"), freshness inside a build (never skips a model, never fails the build), and
 //! `c360 freshness`'s exit status and `sources.json`.
 
-use c360::engine::freshness::{age_in_words, check, FreshnessStatus, WHEN_TO_RUN};
-use c360::engine::schema::{FreshnessDef, FreshnessThreshold, Period};
-use c360::engine::time::start_of_day_millis;
+use c360::engine::data_test::freshness::{age_in_words, check, FreshnessStatus, WHEN_TO_RUN};
+use c360::engine::data_test::schema::{FreshnessDef, FreshnessThreshold, Period};
+use c360::engine::value::time::start_of_day_millis;
 use c360::engine::{NodeStatus, RunConfig, Schema, Table};
 
 use crate::data_test_support::*;

@@ -11,7 +11,7 @@
 
 use std::process::Command;
 
-use c360::engine::write::to_csv_string;
+use c360::engine::value::write::to_csv_string;
 
 use crate::oracle::differences;
 use crate::util::*;

@@ -5,13 +5,13 @@
 
 use std::collections::BTreeSet;
 
-use c360::engine::data_test::singular::SINGULAR_TESTS;
-use c360::engine::data_test::TestStatus;
-use c360::engine::remediation::{
+use c360::engine::config::remediation::{
     DuplicateContacts, OrphanTransactions, OutsideCategories, Policies,
 };
-use c360::engine::schema::DEFAULT_SCHEMA;
-use c360::engine::write::to_csv_string;
+use c360::engine::data_test::schema::DEFAULT_SCHEMA;
+use c360::engine::data_test::singular::SINGULAR_TESTS;
+use c360::engine::data_test::TestStatus;
+use c360::engine::value::write::to_csv_string;
 use c360::engine::{
     build, Build, NodeStatus, RunConfig, RunOutput, Schema, Sources, StepDone, Table,
 };

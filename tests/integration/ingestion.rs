@@ -6,7 +6,7 @@
 use std::io::{self, Read};
 
 use c360::engine::source::{load, load_bytes, SourceColumn, SourceDef, TRANSACTIONS};
-use c360::engine::write::to_csv_string;
+use c360::engine::value::write::to_csv_string;
 use c360::engine::{Column, DataType, InputError, RunError, Table, Value};
 use csv::ByteRecord;
 
@@ -977,7 +977,7 @@ pub(crate) fn reference_load(
     let decoded;
     let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => rest,
-        None if bytes.len() <= c360::engine::decode::SNIFF_BYTES
+        None if bytes.len() <= c360::engine::source::decode::SNIFF_BYTES
             && std::str::from_utf8(bytes).is_err() =>
         {
             decoded = encoding_rs::WINDOWS_1252
@@ -1373,8 +1373,8 @@ fn in_a_large_file_the_first_error_in_file_order_is_reported() {
 
 #[test]
 fn a_mapping_renames_the_header_before_the_columns_are_typed() {
-    use c360::engine::mapping::{Mapping, MappingError};
     use c360::engine::source::load_mapped;
+    use c360::engine::source::mapping::{Mapping, MappingError};
 
     let bytes =
         "\u{feff}Customer ID, order_id ,Order Date,price,qty,category,_loaded_at_utc,store\n\
@@ -1463,8 +1463,8 @@ fn a_mapping_renames_the_header_before_the_columns_are_typed() {
 }
 
 /// A mapping reading `amount` from `price`, written with `$` and `,` as the mapping says.
-fn dollar_mapping() -> c360::engine::mapping::Mapping {
-    c360::engine::mapping::MappingFile::from_json(
+fn dollar_mapping() -> c360::engine::source::mapping::Mapping {
+    c360::engine::source::mapping::MappingFile::from_json(
         r#"{"version": 1, "sources": {"transactions": {
             "columns": {"amount": "price"},
             "formats": {"amount": {"currency_symbol": "$", "thousands_separator": ","}}
@@ -1478,7 +1478,7 @@ fn dollar_mapping() -> c360::engine::mapping::Mapping {
 
 fn load_prices(
     prices: &[&str],
-    mapping: Option<&c360::engine::mapping::Mapping>,
+    mapping: Option<&c360::engine::source::mapping::Mapping>,
 ) -> Result<Table, InputError> {
     let header = TRANSACTIONS_HEADER.replace("amount", "price");
     let rows: String = prices
@@ -1577,7 +1577,7 @@ fn without_a_number_format_a_currency_symbol_or_a_comma_is_a_bad_value() {
 
 #[test]
 fn a_number_format_is_for_decimal_columns_only() {
-    use c360::engine::mapping::MappingError;
+    use c360::engine::source::mapping::MappingError;
     let mut mapping = dollar_mapping();
     let format = mapping.formats.remove("amount").unwrap();
     mapping.formats.insert("item_count".into(), format);
@@ -1676,11 +1676,11 @@ fn a_windows_1252_export_is_decoded_and_non_utf8_after_a_utf8_start_is_a_typed_e
 
     // A UTF-8 start longer than the sniff, then such a byte: the loader's typed error, naming
     // the line, not a misreading.
-    let rows: Vec<String> = (0..c360::engine::decode::SNIFF_BYTES / 60 + 1)
+    let rows: Vec<String> = (0..c360::engine::source::decode::SNIFF_BYTES / 60 + 1)
         .map(|i| transaction("c1", &format!("t{i}"), "1.0", "Books"))
         .collect();
     let mut late = transactions_csv(&rows).into_bytes();
-    assert!(late.len() > c360::engine::decode::SNIFF_BYTES);
+    assert!(late.len() > c360::engine::source::decode::SNIFF_BYTES);
     late.extend_from_slice(
         b"c1,late,2023-04-15 09:57:19.000,1.0,1,Caf\xE9,2023-05-09 10:05:28.875\n",
     );
@@ -1753,7 +1753,7 @@ fn semicolon_tab_and_pipe_exports_build_what_their_comma_files_build() {
 
 #[test]
 fn other_encodings_and_nul_bytes_are_typed_errors_naming_the_file_and_line() {
-    use c360::engine::decode::{TextEncoding, Unreadable};
+    use c360::engine::source::decode::{TextEncoding, Unreadable};
 
     let contacts = contacts_csv(&[contact("c1", "F", "1990-01-01")]);
     let transactions = transactions_csv(&[transaction("c1", "t1", "1.0", "Books")]);
@@ -1826,9 +1826,9 @@ fn other_encodings_and_nul_bytes_are_typed_errors_naming_the_file_and_line() {
 
 #[test]
 fn a_mapping_delimiter_is_used_instead_of_the_sniffed_one() {
-    use c360::engine::decode::Delimiter;
-    use c360::engine::mapping::Mapping;
+    use c360::engine::source::decode::Delimiter;
     use c360::engine::source::load_mapped;
+    use c360::engine::source::mapping::Mapping;
 
     // Each line has one comma, so the sniff takes the comma (its first choice): the header
     // is then two names, neither of them c360's.

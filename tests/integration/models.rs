@@ -457,7 +457,7 @@ fn run_results_describe_every_node() {
 /// no data tests to stop it) must still give customers whose columns add up, not panic.
 #[test]
 fn customers_survive_orphans_kept_by_a_left_join() {
-    use c360::engine::remediation::OrphanTransactions;
+    use c360::engine::config::remediation::OrphanTransactions;
     let contacts = contacts_csv(&[contact("c1", "F", "1990-01-01")]);
     let transactions = transactions_csv(&[
         transaction("c1", "t1", "1.5", "Books"),

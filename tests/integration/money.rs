@@ -172,7 +172,7 @@ fn overflow_in(rows: &[String]) -> (String, String) {
         Err(e) => panic!("expected an overflow, got {e:?}"),
         Ok(out) => panic!(
             "expected an overflow, got category:\n{}",
-            c360::engine::write::to_csv_string(out.model("category").unwrap())
+            c360::engine::value::write::to_csv_string(out.model("category").unwrap())
         ),
     }
 }

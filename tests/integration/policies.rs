@@ -5,11 +5,11 @@
 //! `other_amount` or added to the list — the schema's YAML edited, re-parsed, and `customers`
 //! given the new column. Also the CLI flags that set them.
 
-use c360::engine::data_test::TestStatus;
-use c360::engine::remediation::{
+use c360::engine::config::remediation::{
     DuplicateContacts, OrphanTransactions, OutsideCategories, Policies,
 };
-use c360::engine::schema::DEFAULT_SCHEMA;
+use c360::engine::data_test::schema::DEFAULT_SCHEMA;
+use c360::engine::data_test::TestStatus;
 use c360::engine::{FindingKind, NodeStatus, RunConfig, RunOutput, Schema};
 
 use crate::data_test_support::*;

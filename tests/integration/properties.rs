@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use c360::engine::time::age_in_years;
+use c360::engine::value::time::age_in_years;
 use chrono::{Datelike, NaiveDate};
 use proptest::prelude::*;
 

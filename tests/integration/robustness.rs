@@ -8,7 +8,7 @@
 //! fifteen seconds in a debug build on two cores). A longer hunt is the fuzz target's:
 //! `fuzz/` (cargo-fuzz) runs the same loader and mapping under libFuzzer.
 
-use c360::engine::mapping::{propose, Mapping, MappingFile};
+use c360::engine::source::mapping::{propose, Mapping, MappingFile};
 use c360::engine::source::{load_bytes, load_mapped, SourceDef, CONTACTS, TRANSACTIONS};
 use c360::engine::{run, InputError, RunConfig, RunError};
 use proptest::prelude::*;

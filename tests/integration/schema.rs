@@ -6,8 +6,10 @@
 
 use c360::engine::config::DEFAULT_ACCEPTED_CATEGORIES;
 use c360::engine::data_test::generic::GenericKind;
+use c360::engine::data_test::schema::{
+    parse, FreshnessThreshold, Period, SchemaErrors, DEFAULT_SCHEMA,
+};
 use c360::engine::data_test::{Severity, TestConfig, Threshold};
-use c360::engine::schema::{parse, FreshnessThreshold, Period, SchemaErrors, DEFAULT_SCHEMA};
 use c360::engine::Schema;
 use proptest::prelude::*;
 

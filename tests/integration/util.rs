@@ -9,7 +9,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use c360::engine::source::{load_bytes, CONTACTS, TRANSACTIONS};
-use c360::engine::write::to_csv_string;
+use c360::engine::value::write::to_csv_string;
 use c360::engine::{
     run, InputError, RunConfig, RunError, RunOutput, SourceFile, SourceFiles, Sources, Table,
 };

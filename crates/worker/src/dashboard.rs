@@ -7,16 +7,16 @@
 
 use std::collections::BTreeMap;
 
-use c360::engine::column::NULL_CODE;
-use c360::engine::decimal::Decimal;
-use c360::engine::unique_id;
+use c360::engine::value::column::NULL_CODE;
+use c360::engine::value::decimal::Decimal;
+use c360::engine::value::unique_id;
 use c360::engine::{RunOutput, Table};
 use serde::{Deserialize, Serialize};
 
 /// The R×F segments, in the order the map reads them (best first).
-/// The engine's [`SEGMENT_NAMES`](c360::engine::segment::SEGMENT_NAMES), named here for the
+/// The engine's [`SEGMENT_NAMES`](c360::engine::models::segment::SEGMENT_NAMES), named here for the
 /// page.
-pub const SEGMENTS: [&str; 10] = c360::engine::segment::SEGMENT_NAMES;
+pub const SEGMENTS: [&str; 10] = c360::engine::models::segment::SEGMENT_NAMES;
 
 /// Below this many customers the quintiles that R, F and M scores come from are thin.
 pub const THIN_QUINTILES: usize = 500;
@@ -268,8 +268,8 @@ fn overview(customers: &Table, contacts: &Table, joined: &Table) -> Overview {
         average_order_value,
         transactions_per_customer: (customers.num_rows() > 0)
             .then(|| transactions as f64 / customers.num_rows() as f64),
-        first_purchase: first.map(|&t| c360::engine::time::format_timestamp(t)),
-        last_purchase: last.map(|&t| c360::engine::time::format_timestamp(t)),
+        first_purchase: first.map(|&t| c360::engine::value::time::format_timestamp(t)),
+        last_purchase: last.map(|&t| c360::engine::value::time::format_timestamp(t)),
     }
 }
 

@@ -5,9 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use c360::engine::column::NULL_CODE;
-use c360::engine::decimal::Decimal;
-use c360::engine::unique_id;
+use c360::engine::value::column::NULL_CODE;
+use c360::engine::value::decimal::Decimal;
+use c360::engine::value::unique_id;
 use c360::engine::{RunOutput, Table};
 use serde::{Deserialize, Serialize};
 

@@ -16,13 +16,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use c360::engine::build::{Build, StepDone};
-use c360::engine::categories::{self, CategoryCount};
-use c360::engine::decode::Delimiter;
 use c360::engine::export::{self, csv::CsvChunks, Key, Manifest, PolicyFile};
-use c360::engine::mapping::{propose, recognise, Mapping};
+use c360::engine::models::categories::{self, CategoryCount};
+use c360::engine::source::decode::Delimiter;
+use c360::engine::source::mapping::{propose, recognise, Mapping};
 use c360::engine::source::SOURCES;
 use c360::engine::source::{LoadFailure, SourceLoader};
-use c360::engine::unique_id;
+use c360::engine::value::unique_id;
 use c360::engine::{RunOutput, Schema, Sources, Table};
 use web_time::Instant;
 
@@ -72,7 +72,7 @@ fn chunk_len(file: &FileRef, offset: u64) -> usize {
 
 /// How much of a file an inspection reads: what the loader sniffs the encoding and the
 /// delimiter from.
-pub const INSPECT_BYTES: usize = c360::engine::decode::SNIFF_BYTES;
+pub const INSPECT_BYTES: usize = c360::engine::source::decode::SNIFF_BYTES;
 
 /// Looks at the start of a user's file: how the loader will read it (`delimiter` instead of
 /// the sniffed one, when given), and which header of it may hold each source's columns.
@@ -106,7 +106,7 @@ pub fn inspect(
         ),
         None => None,
     };
-    let head = c360::engine::decode::inspect(&file.name, &start, complete, delimiter)
+    let head = c360::engine::source::decode::inspect(&file.name, &start, complete, delimiter)
         .map_err(|e| Failure::Run(e.into()))?;
     let proposals = Slot::ALL.map(|slot| {
         let mut proposal = propose(&SOURCES[slot.index()], &head.header, &head.rows);
@@ -211,10 +211,11 @@ impl Session {
 
     /// Starts a run: checks the schema and takes over every source whose spec is unchanged.
     pub fn start(&self, id: u64, request: RunRequest) -> Result<RunTask, Failure> {
-        let schema =
-            c360::engine::schema::parse(&request.schema).map_err(|errors| Failure::Schema {
+        let schema = c360::engine::data_test::schema::parse(&request.schema).map_err(|errors| {
+            Failure::Schema {
                 message: errors.to_string(),
-            })?;
+            }
+        })?;
         let loaded: [Option<Loaded>; 2] = std::array::from_fn(|i| {
             self.committed
                 .as_ref()
@@ -452,7 +453,7 @@ impl Download {
                 let end = (*next_row + Self::ROWS).min(rows);
                 let part: Vec<u32> = (*next_row as u32..end as u32).collect();
                 let mut bytes = Vec::new();
-                c360::engine::write::write_csv(&table.take(&part), &mut bytes)
+                c360::engine::value::write::write_csv(&table.take(&part), &mut bytes)
                     .expect("writing to memory cannot fail");
                 if *next_row > 0 {
                     // Every piece after the first without its header line.

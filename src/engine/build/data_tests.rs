@@ -13,8 +13,8 @@ use crate::engine::data_test::singular::{Models, SingularTest};
 use crate::engine::data_test::{
     status_for, Failing, Severity, TestConfig, TestResult, TestStatus, DEFAULT_SHOWN_ROWS,
 };
-use crate::engine::table::Table;
-use crate::engine::unique_id;
+use crate::engine::value::table::Table;
+use crate::engine::value::unique_id;
 
 fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })

@@ -31,7 +31,7 @@ use std::sync::Arc;
 use crate::engine::build::output::NodeOutput;
 use crate::engine::config::{ConfigPart, RunConfig};
 use crate::engine::data_test::generic::GenericTest;
-use crate::engine::table::Table;
+use crate::engine::value::table::Table;
 
 use super::plan::Planned;
 
@@ -115,7 +115,7 @@ mod tests {
     use super::*;
     use crate::engine::build::demo_sources;
     use crate::engine::build::output::{NodeResult, NodeStatus};
-    use crate::engine::dag::graph;
+    use crate::engine::models::dag::graph;
 
     const CONTACTS: &str = "source.c360.salesforce.contacts";
 

@@ -21,10 +21,10 @@ mod step;
 
 pub use step::{Build, StepDone};
 
-use super::config::RunConfig;
 use super::error::RunError;
-use super::schema::Schema;
 use super::source::Sources;
+use crate::engine::config::RunConfig;
+use crate::engine::data_test::schema::Schema;
 use output::RunOutput;
 
 /// Runs the models only, with `config`'s accepted categories and no tests.

@@ -5,12 +5,12 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::config::RunConfig;
-use crate::engine::dag::{Node, NodeKind};
+use crate::engine::data_test::freshness::FreshnessResult;
 use crate::engine::data_test::TestResult;
-use crate::engine::findings::Finding;
-use crate::engine::freshness::FreshnessResult;
-use crate::engine::table::Table;
-use crate::engine::unique_id;
+use crate::engine::models::dag::{Node, NodeKind};
+use crate::engine::models::findings::Finding;
+use crate::engine::value::table::Table;
+use crate::engine::value::unique_id;
 
 /// dbt's run statuses for a node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

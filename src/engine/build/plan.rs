@@ -5,19 +5,19 @@
 
 use std::collections::HashMap;
 
-use crate::engine::column::{Column, NULL_CODE};
+use crate::engine::config::remediation::OutsideCategories;
 use crate::engine::config::RunConfig;
-use crate::engine::dag::{graph, Node};
 use crate::engine::data_test::generic::{GenericKind, GenericTest};
 use crate::engine::data_test::macros::{MacroTest, MACRO_TESTS};
+use crate::engine::data_test::schema::Schema;
 use crate::engine::data_test::singular::{SingularTest, SINGULAR_TESTS};
 use crate::engine::data_test::TestResult;
+use crate::engine::models::dag::{graph, Node};
 use crate::engine::models::{Model, MODELS};
-use crate::engine::remediation::OutsideCategories;
-use crate::engine::schema::Schema;
 use crate::engine::source::Sources;
-use crate::engine::table::Table;
-use crate::engine::unique_id;
+use crate::engine::value::column::{Column, NULL_CODE};
+use crate::engine::value::table::Table;
+use crate::engine::value::unique_id;
 
 use super::data_tests::{run_generic, run_macro, run_singular};
 

@@ -6,10 +6,10 @@
 use std::collections::HashMap;
 
 use crate::engine::build::output::{NodeOutput, NodeResult, NodeStatus, RunOutput};
-use crate::engine::dag::NodeKind;
 use crate::engine::data_test::{TestResult, TestStatus};
-use crate::engine::findings::Finding;
-use crate::engine::table::Table;
+use crate::engine::models::dag::NodeKind;
+use crate::engine::models::findings::Finding;
+use crate::engine::value::table::Table;
 
 use super::fingerprint;
 use super::plan::{model_of, Plan};

@@ -15,17 +15,17 @@ use web_time::Instant;
 
 use crate::engine::build::output::{NodeOutput, NodeResult, NodeStatus, RunOutput, Step};
 use crate::engine::config::RunConfig;
-use crate::engine::dag::{Node, NodeKind};
+use crate::engine::data_test::freshness::{self, FreshnessResult};
+use crate::engine::data_test::schema::Schema;
 use crate::engine::data_test::{TestResult, TestStatus};
 use crate::engine::error::RunError;
-use crate::engine::findings::Finding;
-use crate::engine::freshness::{self, FreshnessResult};
+use crate::engine::models::dag::{Node, NodeKind};
+use crate::engine::models::findings::Finding;
 use crate::engine::models::ModelContext;
-use crate::engine::schema::Schema;
 use crate::engine::source::Sources;
 use crate::engine::source::SOURCES;
-use crate::engine::table::Table;
-use crate::engine::unique_id;
+use crate::engine::value::table::Table;
+use crate::engine::value::unique_id;
 
 use super::data_tests::skipped;
 use super::plan::{model_of, Plan, Todo};
@@ -520,7 +520,7 @@ mod tests {
                     n.result.status,
                     n.result.rows,
                     n.result.message,
-                    crate::engine::write::to_csv_string(&n.table)
+                    crate::engine::value::write::to_csv_string(&n.table)
                 )
             })
             .collect();
@@ -540,8 +540,9 @@ mod tests {
         // skipped: a model run ahead of a step that skips it must leave no trace.
         // Every test of the shipped schema at severity error: the demo's planted defects
         // then skip models downstream of them.
-        let strict = crate::engine::schema::parse(
-            &crate::engine::schema::DEFAULT_SCHEMA.replace("severity: warn", "severity: error"),
+        let strict = crate::engine::data_test::schema::parse(
+            &crate::engine::data_test::schema::DEFAULT_SCHEMA
+                .replace("severity: warn", "severity: error"),
         )
         .expect("the shipped schema, stricter");
         for schema in [Schema::default_schema(), Schema::empty(), strict.clone()] {

@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use super::arguments::{Arguments, Reported};
 use super::condition::{compare, literal_for};
 use super::{Failing, GenericKind};
-use crate::engine::column::Column;
+use crate::engine::value::column::Column;
 
 /// Arguments besides `column_name`: the bounds (either may be left out) and whether they
 /// are inside the range.

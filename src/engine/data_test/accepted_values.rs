@@ -6,7 +6,7 @@ use rustc_hash::FxHashSet as HashSet;
 use super::arguments::{Arguments, Reported};
 use super::condition::{compare, literal_for};
 use super::{Failing, GenericKind};
-use crate::engine::column::Column;
+use crate::engine::value::column::Column;
 
 /// Arguments besides `column_name`: the list, and whether its values are quoted (text).
 pub const ARGUMENTS: &[&str] = &["values", "quote"];

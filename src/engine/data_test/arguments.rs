@@ -2,7 +2,7 @@
 //! names (its dbt signature, besides `column_name`) and builds its `GenericKind` from them
 //! through [`Arguments`] (`generic::signature` and `generic::parse_arguments` dispatch by
 //! name); the schema parser implements `Arguments` over the YAML and says where a wrong value
-//! is. A leaf: not the YAML itself (that is `engine::schema`), nor running a test.
+//! is. A leaf: not the YAML itself (that is `engine::data_test::schema`), nor running a test.
 
 /// A problem was reported (at its place, by the [`Arguments`] implementation); the test is
 /// left out.

@@ -8,10 +8,10 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use crate::engine::column::Value;
-use crate::engine::decimal::Decimal;
-use crate::engine::table::Table;
-use crate::engine::time::{parse_date, parse_timestamp};
+use crate::engine::value::column::Value;
+use crate::engine::value::decimal::Decimal;
+use crate::engine::value::table::Table;
+use crate::engine::value::time::{parse_date, parse_timestamp};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
@@ -330,10 +330,10 @@ pub(crate) fn compare(a: &Value<'_>, b: &Value<'_>) -> Option<Ordering> {
         (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
         (Value::Timestamp(x), Value::Timestamp(y)) => Some(x.cmp(y)),
         (Value::Date(x), Value::Timestamp(y)) => {
-            Some(crate::engine::time::start_of_day_millis(*x).cmp(y))
+            Some(crate::engine::value::time::start_of_day_millis(*x).cmp(y))
         }
         (Value::Timestamp(x), Value::Date(y)) => {
-            Some(x.cmp(&crate::engine::time::start_of_day_millis(*y)))
+            Some(x.cmp(&crate::engine::value::time::start_of_day_millis(*y)))
         }
         (Value::Boolean(x), Value::Boolean(y)) => Some(x.cmp(y)),
         (Value::Boolean(x), Value::Text(y)) => Some(x.to_string().as_str().cmp(y)),
@@ -356,7 +356,7 @@ pub(crate) fn compare(a: &Value<'_>, b: &Value<'_>) -> Option<Ordering> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::column::{Column, TextColumn};
+    use crate::engine::value::column::{Column, TextColumn};
 
     fn table() -> Table {
         Table::new()

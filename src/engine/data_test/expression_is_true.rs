@@ -4,7 +4,7 @@
 use super::arguments::{Arguments, Reported};
 use super::condition::Condition;
 use super::{Failing, GenericKind};
-use crate::engine::table::Table;
+use crate::engine::value::table::Table;
 
 /// Arguments besides `column_name`: the condition.
 pub const ARGUMENTS: &[&str] = &["expression"];

@@ -10,8 +10,8 @@ use super::{
     accepted_range, accepted_values, expression_is_true, not_null, relationships, unique, Failing,
     TestConfig,
 };
-use crate::engine::table::Table;
-use crate::engine::unique_id::{self, UniqueId};
+use crate::engine::value::table::Table;
+use crate::engine::value::unique_id::{self, UniqueId};
 
 /// The arguments the generic test `name` takes besides `column_name`, in the order messages
 /// list them (a name the parser does not know is read as `expression_is_true`).

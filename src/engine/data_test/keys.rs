@@ -1,6 +1,6 @@
 //! Hashable keys for any cell, so `unique` and `relationships` work on every column type.
 
-use crate::engine::column::Value;
+use crate::engine::value::column::Value;
 
 /// A cell as a hash key (decimals of one column share a scale, so units compare).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -9,9 +9,9 @@
 //!   (converted to UTC), or a date alone at its midnight UTC; missing milliseconds are zero;
 //!   impossible dates and trailing garbage are errors.
 
-use crate::engine::column::{Column, TextColumn};
-use crate::engine::table::Table;
-use crate::engine::time::{age_in_years, format_timestamp, parse_date, parse_timestamp};
+use crate::engine::value::column::{Column, TextColumn};
+use crate::engine::value::table::Table;
+use crate::engine::value::time::{age_in_years, format_timestamp, parse_date, parse_timestamp};
 
 /// One case: its name, the input, the expected and the actual output.
 pub type Case = (&'static str, String, String, String);

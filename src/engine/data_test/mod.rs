@@ -11,18 +11,20 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::table::Table;
+use crate::engine::value::table::Table;
 
 pub mod accepted_range;
 pub mod accepted_values;
 pub mod arguments;
 pub mod condition;
 pub mod expression_is_true;
+pub mod freshness;
 pub mod generic;
 mod keys;
 pub mod macros;
 pub mod not_null;
 pub mod relationships;
+pub mod schema;
 pub mod singular;
 pub mod unique;
 

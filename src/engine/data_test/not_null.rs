@@ -1,7 +1,7 @@
 //! `not_null`: every row has a value. dbt counts the null rows.
 
 use super::{Failing, GenericKind};
-use crate::engine::column::Column;
+use crate::engine::value::column::Column;
 
 /// Arguments besides `column_name`: none.
 pub const ARGUMENTS: &[&str] = &[];

@@ -7,9 +7,9 @@ use rustc_hash::FxHashSet as HashSet;
 use super::arguments::{Arguments, Reported};
 use super::keys::key;
 use super::{Failing, GenericKind};
-use crate::engine::column::{Column, TextColumn};
-use crate::engine::table::Table;
-use crate::engine::unique_id;
+use crate::engine::value::column::{Column, TextColumn};
+use crate::engine::value::table::Table;
+use crate::engine::value::unique_id;
 
 /// How many orphans get a nearest-key search (each scans every parent key).
 const NEAREST_FOR: usize = 50;

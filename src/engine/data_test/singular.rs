@@ -10,9 +10,9 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::engine::column::{Column, TextColumn, Value, NULL_CODE};
-use crate::engine::slug::amount_column;
-use crate::engine::table::Table;
+use crate::engine::value::column::{Column, TextColumn, Value, NULL_CODE};
+use crate::engine::value::slug::amount_column;
+use crate::engine::value::table::Table;
 
 /// What a singular test sees: model tables by name, and the accepted categories.
 pub struct Models<'a> {

@@ -4,7 +4,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::keys::key;
 use super::{Failing, GenericKind};
-use crate::engine::column::Column;
+use crate::engine::value::column::Column;
 
 /// Arguments besides `column_name`: none.
 pub const ARGUMENTS: &[&str] = &[];

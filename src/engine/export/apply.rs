@@ -14,8 +14,8 @@ use super::error::ExportError;
 use super::generalise;
 use super::policy::{Generalisation, Policy};
 use super::pseudonym::Pseudonymiser;
-use crate::engine::column::{Column, TextBuilder, TextColumn, NULL_CODE};
-use crate::engine::time::age_in_years;
+use crate::engine::value::column::{Column, TextBuilder, TextColumn, NULL_CODE};
+use crate::engine::value::time::age_in_years;
 
 /// What a policy made of a column.
 pub(super) struct Masked {

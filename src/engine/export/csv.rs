@@ -10,9 +10,9 @@
 use std::borrow::Borrow;
 use std::io::Write;
 
-use crate::engine::column::{Column, Value, NULL_CODE};
-use crate::engine::table::Table;
-use crate::engine::write::{end_record, push_field, RowPrefetch};
+use crate::engine::value::column::{Column, Value, NULL_CODE};
+use crate::engine::value::table::Table;
+use crate::engine::value::write::{end_record, push_field, RowPrefetch};
 
 /// Rows per chunk when none is asked for.
 pub const CHUNK_ROWS: usize = 65_536;
@@ -127,7 +127,7 @@ pub fn write_csv(table: &Table, mut out: impl Write) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::column::TextColumn;
+    use crate::engine::value::column::TextColumn;
 
     fn csv(table: &Table, rows_per_chunk: usize) -> String {
         String::from_utf8(CsvChunks::new(table, rows_per_chunk).flatten().collect()).unwrap()

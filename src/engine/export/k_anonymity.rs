@@ -13,7 +13,7 @@ use rustc_hash::FxHashMap;
 use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::column::{Column, NULL_CODE};
+use crate::engine::value::column::{Column, NULL_CODE};
 
 /// The equivalence classes of a table's rows.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -164,7 +164,7 @@ impl Classes {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::column::TextColumn;
+    use crate::engine::value::column::TextColumn;
 
     fn text(values: &[Option<&str>]) -> Column {
         Column::Text(TextColumn::from_values(values.iter().copied()))
@@ -215,7 +215,7 @@ mod tests {
 
     #[test]
     fn non_interned_text_and_numbers_group_by_value() {
-        let mut b = crate::engine::column::TextBuilder::new(false);
+        let mut b = crate::engine::value::column::TextBuilder::new(false);
         for v in ["x", "y", "x"] {
             b.push_str(v);
         }

@@ -15,7 +15,7 @@ use super::classify::Classification;
 use super::k_anonymity::Risk;
 use super::policy::{Policy, SmallClasses};
 use super::Dataset;
-use crate::engine::column::DataType;
+use crate::engine::value::column::DataType;
 
 /// The manifest, as JSON.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -48,9 +48,9 @@ use self::manifest::{
 use self::policy::{coarser, Plan};
 use self::pseudonym::Pseudonymiser;
 use crate::engine::build::output::{NodeStatus, RunOutput};
-use crate::engine::column::{Column, DataType};
-use crate::engine::table::Table;
-use crate::engine::unique_id;
+use crate::engine::value::column::{Column, DataType};
+use crate::engine::value::table::Table;
+use crate::engine::value::unique_id;
 
 /// A dataset that can be exported.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

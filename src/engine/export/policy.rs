@@ -42,8 +42,8 @@ use super::classify::{classify, is_id, Classification, QuasiKind};
 use super::error::PolicyError;
 use super::pseudonym::{DEFAULT_LENGTH, MAX_LENGTH, MIN_LENGTH};
 use super::Dataset;
-use crate::engine::column::DataType;
-use crate::engine::table::Table;
+use crate::engine::value::column::DataType;
+use crate::engine::value::table::Table;
 
 /// The policy file format this c360 reads and writes.
 pub const VERSION: u32 = 1;

@@ -22,7 +22,7 @@ use rand::Rng;
 use rand_pcg::Pcg64;
 
 use super::{Contact, CATEGORIES};
-use crate::engine::time::DAY_MILLIS;
+use crate::engine::value::time::DAY_MILLIS;
 
 /// How far back purchases go, in days before the load.
 pub const SPAN_DAYS: i64 = 540;

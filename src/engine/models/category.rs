@@ -9,14 +9,14 @@ use rustc_hash::FxHashSet as HashSet;
 
 use super::codes::group_by_codes;
 use super::{columns, Layer, Model, ModelColumn, ModelContext};
-use crate::engine::column::DataType;
-use crate::engine::column::{Column, TextColumn, NULL_CODE};
 use crate::engine::config::{ConfigPart, RunConfig};
-use crate::engine::decimal::Decimal;
 use crate::engine::error::ModelError;
-use crate::engine::table::Table;
-use crate::engine::time::age_in_years;
-use crate::engine::unique_id;
+use crate::engine::value::column::DataType;
+use crate::engine::value::column::{Column, TextColumn, NULL_CODE};
+use crate::engine::value::decimal::Decimal;
+use crate::engine::value::table::Table;
+use crate::engine::value::time::age_in_years;
+use crate::engine::value::unique_id;
 
 pub struct Category;
 

@@ -19,13 +19,13 @@
 
 use super::codes::rows_by_code;
 use super::{columns, Layer, Model, ModelColumn, ModelContext};
-use crate::engine::column::{Column, DataType, TextColumn, NULL_CODE};
 use crate::engine::config::{ConfigPart, RunConfig};
 use crate::engine::error::ModelError;
-use crate::engine::segment::{AGE_BANDS, SEGMENTS, STATES, UNKNOWN};
-use crate::engine::table::Table;
-use crate::engine::time::DAY_MILLIS;
-use crate::engine::unique_id;
+use crate::engine::models::segment::{AGE_BANDS, SEGMENTS, STATES, UNKNOWN};
+use crate::engine::value::column::{Column, DataType, TextColumn, NULL_CODE};
+use crate::engine::value::table::Table;
+use crate::engine::value::time::DAY_MILLIS;
+use crate::engine::value::unique_id;
 
 pub struct CategorySpend;
 

@@ -1,9 +1,9 @@
 //! Helpers several models share over an interned text column's codes: grouping rows by code
 //! ([`group_by_codes`], for one row per customer or category) and finding the row that holds
 //! each code's value ([`rows_by_code`], for joins by key). Not a model, and not general
-//! column code (that is `engine::column`): these are the models' own idioms.
+//! column code (that is `engine::value::column`): these are the models' own idioms.
 
-use crate::engine::column::NULL_CODE;
+use crate::engine::value::column::NULL_CODE;
 
 /// Rows grouped by a text column's codes: each row's group, and each group's first row.
 /// Groups are numbered in code order; null rows get no group.
@@ -41,8 +41,8 @@ pub(crate) fn group_by_codes(codes: &[u32], pool_len: usize) -> (Vec<u32>, Vec<u
 /// when none does). A model's key column is usually gathered from its parent's, so the two
 /// share one pool and a code is its value: no string is hashed then.
 pub(crate) fn rows_by_code(
-    keys: &crate::engine::column::TextColumn,
-    lookup: &crate::engine::column::TextColumn,
+    keys: &crate::engine::value::column::TextColumn,
+    lookup: &crate::engine::value::column::TextColumn,
 ) -> Vec<u32> {
     let mut rows = vec![NULL_CODE; lookup.pool.len()];
     if std::sync::Arc::ptr_eq(&keys.pool, &lookup.pool) {

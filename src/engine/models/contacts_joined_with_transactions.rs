@@ -9,14 +9,14 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::{columns, Layer, Model, ModelColumn, ModelContext};
-use crate::engine::column::DataType;
-use crate::engine::column::{Column, NULL_CODE};
+use crate::engine::config::remediation::OrphanTransactions;
 use crate::engine::config::{ConfigPart, RunConfig};
 use crate::engine::error::ModelError;
-use crate::engine::findings::FindingKind;
-use crate::engine::remediation::OrphanTransactions;
-use crate::engine::table::Table;
-use crate::engine::unique_id;
+use crate::engine::models::findings::FindingKind;
+use crate::engine::value::column::DataType;
+use crate::engine::value::column::{Column, NULL_CODE};
+use crate::engine::value::table::Table;
+use crate::engine::value::unique_id;
 
 pub struct ContactsJoinedWithTransactions;
 

@@ -22,16 +22,16 @@
 
 use super::codes::group_by_codes;
 use super::{columns, Layer, Model, ModelColumn, ModelContext};
-use crate::engine::column::{Column, DataType, KeyedTextBuilder, TextColumn, NULL_CODE};
 use crate::engine::config::{ConfigPart, RunConfig};
 use crate::engine::error::ModelError;
-use crate::engine::findings::FindingKind;
-use crate::engine::segment::{
+use crate::engine::models::findings::FindingKind;
+use crate::engine::models::segment::{
     self, age_band, parse_address, rank_scores_by_key, AGE_BANDS, STATES, UNKNOWN,
 };
-use crate::engine::table::Table;
-use crate::engine::time::{age_in_years, start_of_day_millis, DAY_MILLIS};
-use crate::engine::unique_id;
+use crate::engine::value::column::{Column, DataType, KeyedTextBuilder, TextColumn, NULL_CODE};
+use crate::engine::value::table::Table;
+use crate::engine::value::time::{age_in_years, start_of_day_millis, DAY_MILLIS};
+use crate::engine::value::unique_id;
 
 pub struct CustomerSegments;
 

@@ -11,15 +11,15 @@
 
 use super::codes::group_by_codes;
 use super::{Layer, Model, ModelColumn, ModelContext};
-use crate::engine::column::DataType;
-use crate::engine::column::{Column, NULL_CODE};
 use crate::engine::config::{ConfigPart, RunConfig};
 use crate::engine::error::ModelError;
-use crate::engine::findings::FindingKind;
-use crate::engine::slug::amount_column;
-use crate::engine::table::Table;
-use crate::engine::time::age_in_years;
-use crate::engine::unique_id;
+use crate::engine::models::findings::FindingKind;
+use crate::engine::value::column::DataType;
+use crate::engine::value::column::{Column, NULL_CODE};
+use crate::engine::value::slug::amount_column;
+use crate::engine::value::table::Table;
+use crate::engine::value::time::age_in_years;
+use crate::engine::value::unique_id;
 
 pub struct Customers;
 

@@ -10,21 +10,26 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::column::DataType;
-use super::config::{ConfigPart, RunConfig};
+use self::findings::Finding;
 use super::error::ModelError;
-use super::findings::Finding;
-use super::table::Table;
-use super::unique_id;
+use crate::engine::config::{ConfigPart, RunConfig};
+use crate::engine::value::column::DataType;
+use crate::engine::value::table::Table;
+use crate::engine::value::unique_id;
 
+pub mod categories;
 pub mod category;
 pub mod category_spend;
 mod codes;
 pub mod contacts_joined_with_transactions;
 pub mod customer_segments;
 pub mod customers;
+pub mod dag;
+pub mod findings;
+pub mod recommend;
 pub mod recommendation_evaluation;
 pub mod recommendations;
+pub mod segment;
 #[allow(non_snake_case)] // dbt model names: one file per model, named as the model
 pub mod stg_sf__contacts;
 #[allow(non_snake_case)]
@@ -114,7 +119,7 @@ impl<'a> ModelContext<'a> {
     }
 
     /// Reports rows that this model removed, excluded or flagged.
-    pub fn report(&mut self, kind: super::findings::FindingKind, message: String, rows: Table) {
+    pub fn report(&mut self, kind: self::findings::FindingKind, message: String, rows: Table) {
         self.findings.push(Finding {
             node: self.node.clone(),
             kind,
@@ -139,7 +144,9 @@ pub(crate) fn columns(list: &[(&str, DataType, &str)]) -> Vec<ModelColumn> {
 mod tests {
     use super::*;
     use crate::engine::build::output::RunOutput;
-    use crate::engine::remediation::{DuplicateContacts, OrphanTransactions, OutsideCategories};
+    use crate::engine::config::remediation::{
+        DuplicateContacts, OrphanTransactions, OutsideCategories,
+    };
 
     fn demo(config: &RunConfig) -> RunOutput {
         crate::engine::build::run(crate::engine::build::demo_sources(), config)

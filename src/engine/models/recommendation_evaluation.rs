@@ -15,13 +15,13 @@
 
 use super::recommendations::purchases;
 use super::{columns, Layer, Model, ModelColumn, ModelContext};
-use crate::engine::column::{Column, DataType, TextColumn};
 use crate::engine::config::{ConfigPart, RunConfig};
-use crate::engine::decimal::Decimal;
 use crate::engine::error::ModelError;
-use crate::engine::recommend::{self, Evaluation};
-use crate::engine::table::Table;
-use crate::engine::unique_id;
+use crate::engine::models::recommend::{self, Evaluation};
+use crate::engine::value::column::{Column, DataType, TextColumn};
+use crate::engine::value::decimal::Decimal;
+use crate::engine::value::table::Table;
+use crate::engine::value::unique_id;
 
 pub struct RecommendationEvaluation;
 

@@ -1,7 +1,7 @@
 //! `recommendations`: each customer's three next best categories, with a score and a reason
 //! a person can read.
 //!
-//! The method is [`crate::engine::recommend`]'s ([`FORMULA`]): item-to-item co-occurrence
+//! The method is [`crate::engine::models::recommend`]'s ([`FORMULA`]): item-to-item co-occurrence
 //! lift over the customer's category history, blended with their own recency-weighted
 //! purchase frequency, and global popularity for thin histories. Customers are the contacts
 //! of `contacts_joined_with_transactions` (those of `customers`, in its order); a customer's
@@ -11,14 +11,14 @@
 
 use super::codes::group_by_codes;
 use super::{columns, Layer, Model, ModelColumn, ModelContext};
-use crate::engine::column::{Column, DataType, KeyedTextBuilder, TextColumn, NULL_CODE};
 use crate::engine::config::{ConfigPart, RunConfig};
 use crate::engine::error::ModelError;
-use crate::engine::recommend::{
+use crate::engine::models::recommend::{
     reason_of, Fit, Histories, Profile, Purchase, FORMULA, MAX_CATEGORIES,
 };
-use crate::engine::table::Table;
-use crate::engine::unique_id;
+use crate::engine::value::column::{Column, DataType, KeyedTextBuilder, TextColumn, NULL_CODE};
+use crate::engine::value::table::Table;
+use crate::engine::value::unique_id;
 
 pub struct Recommendations;
 

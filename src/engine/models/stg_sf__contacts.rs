@@ -8,14 +8,14 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::{columns, Layer, Model, ModelColumn, ModelContext};
-use crate::engine::column::Column;
-use crate::engine::column::DataType;
+use crate::engine::config::remediation::DuplicateContacts;
 use crate::engine::config::{ConfigPart, RunConfig};
 use crate::engine::error::ModelError;
-use crate::engine::findings::FindingKind;
-use crate::engine::remediation::DuplicateContacts;
-use crate::engine::table::Table;
-use crate::engine::unique_id;
+use crate::engine::models::findings::FindingKind;
+use crate::engine::value::column::Column;
+use crate::engine::value::column::DataType;
+use crate::engine::value::table::Table;
+use crate::engine::value::unique_id;
 
 pub struct StgSfContacts;
 
@@ -145,7 +145,7 @@ impl Model for StgSfContacts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::column::TextColumn;
+    use crate::engine::value::column::TextColumn;
 
     #[test]
     fn latest_load_wins_and_ties_go_to_the_first() {

@@ -1,11 +1,11 @@
 //! `stg_web__transactions`: the transactions source, renamed and typed.
 
 use super::{columns, Layer, Model, ModelColumn, ModelContext};
-use crate::engine::column::DataType;
 use crate::engine::config::{ConfigPart, RunConfig};
 use crate::engine::error::ModelError;
-use crate::engine::table::Table;
-use crate::engine::unique_id;
+use crate::engine::value::column::DataType;
+use crate::engine::value::table::Table;
+use crate::engine::value::unique_id;
 
 pub struct StgWebTransactions;
 

@@ -3,9 +3,9 @@
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
-use crate::engine::column::{Column, DataType, TextBuilder};
-use crate::engine::decimal::{Decimal, DecimalError, NumberFormat, MAX_SCALE};
-use crate::engine::time::{parse_date, parse_timestamp, TimeError};
+use crate::engine::value::column::{Column, DataType, TextBuilder};
+use crate::engine::value::decimal::{Decimal, DecimalError, NumberFormat, MAX_SCALE};
+use crate::engine::value::time::{parse_date, parse_timestamp, TimeError};
 
 /// What a field failed to be, in words for the error message.
 pub(super) fn expected(data_type: DataType, why: Option<&TimeError>) -> String {

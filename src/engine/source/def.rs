@@ -6,8 +6,8 @@
 
 use serde::Serialize;
 
-use crate::engine::column::DataType;
-use crate::engine::unique_id;
+use crate::engine::value::column::DataType;
+use crate::engine::value::unique_id;
 
 /// One column a source must have.
 #[derive(Clone, Copy, Debug, Serialize)]

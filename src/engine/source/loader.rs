@@ -10,11 +10,11 @@ use super::excerpt::{Excerpt, LoadFailure};
 #[cfg(not(target_arch = "wasm32"))]
 use super::record::Layout;
 use super::record::{count_newlines, header_name, Fields, Read as Record, Scan, Tokenizer};
-use crate::engine::column::DataType;
-use crate::engine::decode::{Front, TextEncoding, Unreadable, SNIFF_BYTES};
 use crate::engine::error::InputError;
-use crate::engine::mapping::Mapping;
-use crate::engine::table::Table;
+use crate::engine::source::decode::{Front, TextEncoding, Unreadable, SNIFF_BYTES};
+use crate::engine::source::mapping::Mapping;
+use crate::engine::value::column::DataType;
+use crate::engine::value::table::Table;
 
 #[cfg(not(target_arch = "wasm32"))]
 mod parallel;
@@ -74,7 +74,7 @@ struct Columns {
 /// mid-character, inside a UTF-16 code unit or surrogate pair, between the `\r` and `\n` of a
 /// line end, inside the byte-order mark), the same bytes give the same table or the same
 /// error. Nothing is parsed before the encoding and delimiter are decided from the first
-/// [`SNIFF_BYTES`] (or the whole file, if shorter): see [`crate::engine::decode`].
+/// [`SNIFF_BYTES`] (or the whole file, if shorter): see [`crate::engine::source::decode`].
 ///
 /// ```
 /// use c360::engine::source::{SourceLoader, TRANSACTIONS};
@@ -147,7 +147,7 @@ impl SourceLoader {
     }
 
     /// Reads the required columns from the headers `mapping` names (see
-    /// [`crate::engine::mapping`]): the header is renamed before the columns are set up, and a
+    /// [`crate::engine::source::mapping`]): the header is renamed before the columns are set up, and a
     /// mapping that does not fit the header is [`InputError::Mapping`]. A delimiter the
     /// mapping sets is used instead of the sniffed one.
     pub fn with_mapping(mut self, mapping: Option<Mapping>) -> Self {
@@ -775,8 +775,8 @@ enum ReadError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::column::Value;
     use crate::engine::source::TRANSACTIONS;
+    use crate::engine::value::column::Value;
 
     const HEADER: &str = "contact_id,id,transaction_date,amount,item_count,category,_loaded_at_utc";
 

@@ -10,7 +10,7 @@
 //!
 //! It accepts what real exports look like: UTF-8 (with a BOM or not), UTF-16 with a BOM or
 //! Windows-1252, separated by commas, semicolons, tabs or pipes (decoded and rewritten to
-//! comma-separated UTF-8 by the front stage of [`crate::engine::decode`], inside the loader,
+//! comma-separated UTF-8 by the front stage of [`crate::engine::source::decode`], inside the loader,
 //! so that every shell reads a file the same way), CRLF or LF, a missing final newline,
 //! quoted fields holding commas, quotes and newlines, whitespace around fields, columns in any
 //! order, and extra columns (kept as text, ignored by the models). Anything else is a typed
@@ -21,12 +21,14 @@
 //! [`excerpt`] (the lines a failure is about), the loader (`SourceLoader`, one file) with its
 //! tokenizer (`record`) and typed column builders (`builder`), and [`sources`] (both files of a
 //! run, timed). The column mapping and the decoding front stage sit beside it
-//! (`engine::mapping`, `engine::decode`): they are what the loader is told, not how it reads.
+//! (`engine::source::mapping`, `engine::source::decode`): they are what the loader is told, not how it reads.
 
 mod builder;
+pub mod decode;
 pub mod def;
 pub mod excerpt;
 mod loader;
+pub mod mapping;
 pub(crate) mod record;
 pub mod sources;
 

@@ -8,8 +8,8 @@ use web_time::Instant;
 use super::def::SOURCES;
 use super::loader;
 use crate::engine::error::InputError;
-use crate::engine::mapping::MappingFile;
-use crate::engine::table::Table;
+use crate::engine::source::mapping::MappingFile;
+use crate::engine::value::table::Table;
 
 /// A source file's bytes and the name to use in messages.
 #[derive(Clone, Copy, Debug)]
@@ -46,7 +46,7 @@ impl Sources {
     /// [`Sources::load`], reading each source's required columns from the headers `mapping`
     /// names for it (a source it leaves out is read as it is). Files in UTF-16 or
     /// Windows-1252, or separated by semicolons, tabs or pipes, are decoded and rewritten
-    /// to comma-separated UTF-8 by the loader's front stage ([`crate::engine::decode`]).
+    /// to comma-separated UTF-8 by the loader's front stage ([`crate::engine::source::decode`]).
     pub fn load_mapped(
         contacts: (&str, impl Read),
         transactions: (&str, impl Read),

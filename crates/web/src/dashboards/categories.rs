@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::{Duration, NaiveDate};
 use leptos::prelude::*;
 
-use c360::engine::unique_id;
+use c360::engine::value::unique_id;
 use c360_worker::dashboard::{Dashboard, Spend, SEGMENTS};
 
 use crate::charts::bar::{Bar, BarChart};
@@ -25,7 +25,7 @@ fn link(node: &str) -> String {
     Route::to_node(node).fragment()
 }
 
-fn money(spend: &c360::engine::decimal::Decimal) -> String {
+fn money(spend: &c360::engine::value::decimal::Decimal) -> String {
     format::group_digits(&spend.to_string())
 }
 

@@ -4,8 +4,8 @@
 
 use leptos::prelude::*;
 
-use c360::engine::freshness::FreshnessStatus;
-use c360::engine::unique_id;
+use c360::engine::data_test::freshness::FreshnessStatus;
+use c360::engine::value::unique_id;
 use c360_worker::dashboard::{Dashboard, Figure};
 
 use crate::dashboards::data::{self, Figures};

@@ -4,8 +4,8 @@
 
 use leptos::prelude::*;
 
-use c360::engine::recommend::FORMULA;
-use c360::engine::unique_id;
+use c360::engine::models::recommend::FORMULA;
+use c360::engine::value::unique_id;
 use c360_worker::dashboard::{Dashboard, Evaluation};
 
 use crate::charts::bar::{Bar, BarChart};

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use c360::engine::unique_id;
+use c360::engine::value::unique_id;
 use c360_worker::dashboard::{grid, Dashboard, THIN_QUINTILES};
 use c360_worker::protocol::Filter;
 

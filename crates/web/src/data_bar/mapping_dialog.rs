@@ -6,9 +6,9 @@
 
 use leptos::prelude::*;
 
-use c360::engine::decimal::SEPARATORS;
-use c360::engine::decode::{TextEncoding, DELIMITERS};
-use c360::engine::mapping::{Evidence, MappingFile};
+use c360::engine::source::decode::{TextEncoding, DELIMITERS};
+use c360::engine::source::mapping::{Evidence, MappingFile};
+use c360::engine::value::decimal::SEPARATORS;
 use c360::engine::DataType;
 
 use crate::browser::download::download_text;

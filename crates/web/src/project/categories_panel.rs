@@ -7,7 +7,7 @@
 
 use leptos::prelude::*;
 
-use c360::engine::categories::outside;
+use c360::engine::models::categories::outside;
 
 use crate::browser::handles::RunActions;
 use crate::state::format;

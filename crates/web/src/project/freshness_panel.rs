@@ -4,9 +4,9 @@
 
 use leptos::prelude::*;
 
-use c360::engine::freshness::{FreshnessResult, WHEN_TO_RUN};
-use c360::engine::time::start_of_day_millis;
-use c360::engine::unique_id;
+use c360::engine::data_test::freshness::{FreshnessResult, WHEN_TO_RUN};
+use c360::engine::value::time::start_of_day_millis;
+use c360::engine::value::unique_id;
 
 use crate::state::workspace::{RunHandle, Runs};
 

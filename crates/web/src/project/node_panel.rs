@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use c360::engine::data_test::TestStatus;
 use c360::engine::models::Layer;
-use c360::engine::unique_id;
+use c360::engine::value::unique_id;
 use c360::engine::NodeStatus;
 use c360::engine::{Node, NodeKind};
 

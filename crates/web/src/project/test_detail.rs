@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use c360::engine::data_test::{Severity, TestStatus};
 use c360::engine::models::ModelColumn;
-use c360::engine::unique_id;
+use c360::engine::value::unique_id;
 
 use crate::browser::handles::ViewActions;
 use crate::project::schema_editor::show_schema_line;

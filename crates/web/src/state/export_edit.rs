@@ -75,9 +75,9 @@ pub fn check_key(secret: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use c360::engine::column::DataType;
     use c360::engine::export::classify::{classify, Classification, QuasiKind};
     use c360::engine::export::{Generalisation, SmallClasses};
+    use c360::engine::value::column::DataType;
 
     fn column(name: &str, data_type: DataType) -> ManifestColumn {
         ManifestColumn {

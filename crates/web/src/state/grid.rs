@@ -7,7 +7,7 @@
 //! the header and pager describe, from the run in force.
 
 use c360::engine::models::ModelColumn;
-use c360::engine::table::ColumnInfo;
+use c360::engine::value::table::ColumnInfo;
 pub use c360_worker::protocol::{Direction, Filter, Sort};
 use c360_worker::protocol::{PageRequest, TablePage, TableRef};
 
@@ -316,7 +316,7 @@ impl Grid {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use c360::engine::column::{Column, TextColumn};
+    use c360::engine::value::column::{Column, TextColumn};
     use c360::engine::{DataType, Table};
     use c360_worker::session::{page_of, row_order};
     use std::sync::Arc;

@@ -5,7 +5,7 @@
 //! a token; the `File` itself goes to the worker, which reads it in chunks and parses it
 //! once: a re-run with the same token reuses the parsed table. Nothing here parses CSV.
 
-use c360::engine::mapping::{Mapping, MappingFile};
+use c360::engine::source::mapping::{Mapping, MappingFile};
 use c360::engine::source::SourceDef;
 use c360::engine::source::SOURCES;
 

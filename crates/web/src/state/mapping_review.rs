@@ -13,9 +13,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use c360::engine::decimal::NumberFormat;
-use c360::engine::decode::Delimiter;
-use c360::engine::mapping::{Mapping, MappingError, MappingFile};
+use c360::engine::source::decode::Delimiter;
+use c360::engine::source::mapping::{Mapping, MappingError, MappingFile};
+use c360::engine::value::decimal::NumberFormat;
 use c360_worker::protocol::{FileRef, Inspection};
 
 use crate::state::inputs::{self, Slot, SourceInput};

@@ -3,10 +3,10 @@
 //!
 //! The policies panel draws one radio group per [`Switch`]; nothing here knows of the DOM.
 
-use c360::engine::remediation::{
+use c360::engine::config::remediation::{
     DuplicateContacts, OrphanTransactions, OutsideCategories, Policies, Remedy,
 };
-use c360::engine::unique_id;
+use c360::engine::value::unique_id;
 
 /// Which of the three policies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

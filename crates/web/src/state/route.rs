@@ -10,7 +10,7 @@
 //!
 //! Plain data and pure functions: parsing and formatting are tested natively.
 
-use c360::engine::unique_id;
+use c360::engine::value::unique_id;
 use c360_worker::protocol::{Direction, Filter, Sort};
 
 /// The node shown when the app opens: the customer 360 itself.

@@ -338,8 +338,10 @@ mod tests {
     use super::*;
     use crate::state::inputs::Inputs;
     use crate::state::loopback::execute;
-    use c360::engine::remediation::{DuplicateContacts, OrphanTransactions, OutsideCategories};
-    use c360::engine::schema::{parse, DEFAULT_SCHEMA};
+    use c360::engine::config::remediation::{
+        DuplicateContacts, OrphanTransactions, OutsideCategories,
+    };
+    use c360::engine::data_test::schema::{parse, DEFAULT_SCHEMA};
     use c360::engine::{RunConfig, Schema};
     use chrono::NaiveDate;
 

@@ -6,14 +6,14 @@
 
 use std::collections::HashSet;
 
-use c360::engine::categories::CategoryCount;
+use c360::engine::data_test::freshness::FreshnessResult;
 use c360::engine::data_test::{TestResult, TestStatus};
-use c360::engine::freshness::FreshnessResult;
-use c360::engine::mapping::MappingFile;
+use c360::engine::models::categories::CategoryCount;
 use c360::engine::models::ModelColumn;
+use c360::engine::source::mapping::MappingFile;
 use c360::engine::source::SOURCES;
-use c360::engine::table::ColumnInfo;
-use c360::engine::unique_id;
+use c360::engine::value::table::ColumnInfo;
+use c360::engine::value::unique_id;
 use c360::engine::Step;
 use c360::engine::{self, Node, NodeResult, NodeStatus, RunConfig};
 pub use c360_worker::protocol::NearMiss;
@@ -419,12 +419,12 @@ mod tests {
     #[test]
     fn a_skipped_node_is_blocked_by_the_failed_tests_upstream() {
         // The source's `unique` back to severity error, as in the exercise.
-        let text = c360::engine::schema::DEFAULT_SCHEMA.replacen(
+        let text = c360::engine::data_test::schema::DEFAULT_SCHEMA.replacen(
             "- unique:\n                  config:\n                    severity: warn\n",
             "- unique\n",
             1,
         );
-        let schema = c360::engine::schema::parse(&text).expect("valid");
+        let schema = c360::engine::data_test::schema::parse(&text).expect("valid");
         let run = demo(&schema);
         let customers = run.node("model.c360.customers").unwrap();
         assert!(customers.is_skipped());

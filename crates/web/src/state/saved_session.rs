@@ -13,9 +13,9 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use c360::engine::mapping::MappingFile;
-use c360::engine::remediation::Policies;
-use c360::engine::schema::DEFAULT_SCHEMA;
+use c360::engine::config::remediation::Policies;
+use c360::engine::data_test::schema::DEFAULT_SCHEMA;
+use c360::engine::source::mapping::MappingFile;
 use c360::engine::RunConfig;
 
 use crate::state::inputs::{self, Inputs, Slot, SourceInput};
@@ -421,7 +421,7 @@ mod tests {
     use super::*;
     use crate::state::loopback::Loopback;
     use crate::state::policy_switches::Switch;
-    use c360::engine::remediation::DuplicateContacts;
+    use c360::engine::config::remediation::DuplicateContacts;
 
     /// The browser's clock: 2030-01-01 12:00 UTC.
     const NOW: i64 = 1_893_499_200_000;

@@ -6,7 +6,7 @@
 //! policy that edits the schema (adding a category to the accepted list) records what it
 //! replaced, so that switching the policy back undoes its edit.
 
-use c360::engine::schema::{self, SchemaError, DEFAULT_SCHEMA};
+use c360::engine::data_test::schema::{self, SchemaError, DEFAULT_SCHEMA};
 use c360::engine::Schema;
 
 /// The name the shipped file has, and the one a download gets.

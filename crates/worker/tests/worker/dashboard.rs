@@ -1,6 +1,6 @@
 //! The dashboards' figures against recounts of the models' tables, as the CLI writes them.
 
-use c360::engine::decimal::Decimal;
+use c360::engine::value::decimal::Decimal;
 use c360_worker::dashboard::{SEGMENTS, THIN_QUINTILES};
 use c360_worker::protocol::{Failure, SourceSpec};
 use c360_worker::session::Session;

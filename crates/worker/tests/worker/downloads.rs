@@ -3,8 +3,8 @@
 //! pieces, for an empty table (its header alone) and for findings — and each piece's `sent`
 //! counts the bytes so far, ending at the total.
 
-use c360::engine::schema::DEFAULT_SCHEMA;
-use c360::engine::write::to_csv_string;
+use c360::engine::data_test::schema::DEFAULT_SCHEMA;
+use c360::engine::value::write::to_csv_string;
 use c360::engine::{RunOutput, Table};
 use c360_worker::protocol::{Failure, SourceSpec, TableRef};
 use c360_worker::session::{Session, DEMO_CONTACTS};

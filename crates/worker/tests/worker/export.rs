@@ -3,8 +3,8 @@
 //! last, a check without a key reports the same figures, and the key appears in no message
 //! the worker sends back.
 
+use c360::engine::data_test::schema::DEFAULT_SCHEMA;
 use c360::engine::export::{self, Dataset, Key, PolicyFile, SmallClasses};
-use c360::engine::schema::DEFAULT_SCHEMA;
 use c360_worker::protocol::{Done, Failure, Response, ResponseBody, Secret};
 use c360_worker::session::Session;
 

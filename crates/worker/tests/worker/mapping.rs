@@ -1,6 +1,6 @@
 //! Runs of files whose headers are not the exercise's, read with a column mapping.
 
-use c360::engine::mapping::{Mapping, MappingFile};
+use c360::engine::source::mapping::{Mapping, MappingFile};
 use c360::engine::source::TRANSACTIONS;
 use c360::engine::{InputError, RunError};
 use c360_worker::protocol::{Failure, RunRequest, Slot, SourceSpec};

@@ -6,7 +6,7 @@
 
 use std::cmp::Ordering;
 
-use c360::engine::schema::DEFAULT_SCHEMA;
+use c360::engine::data_test::schema::DEFAULT_SCHEMA;
 use c360::engine::DataType;
 use c360_worker::protocol::{
     Direction, Failure, Filter, PageRequest, RunRequest, Sort, TablePage, TableRef,

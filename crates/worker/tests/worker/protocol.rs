@@ -5,8 +5,8 @@
 
 use std::collections::BTreeSet;
 
+use c360::engine::config::remediation::{OrphanTransactions, Policies};
 use c360::engine::export::{Dataset, Policy, PolicyFile};
-use c360::engine::remediation::{OrphanTransactions, Policies};
 use c360::engine::{InputError, RunError, SourceFile, SourceFiles, Sources};
 use c360_worker::protocol::{
     Direction, Done, Failure, Filter, PageRequest, Progress, Request, RequestBody, Response,

@@ -4,9 +4,9 @@
 //! `CHUNK_BYTES` at increasing offsets, with progress up to its size; and a task that is
 //! dropped (cancelled, superseded) or fails leaves the run in force exactly as it was.
 
+use c360::engine::data_test::schema::DEFAULT_SCHEMA;
 use c360::engine::data_test::TestResult;
-use c360::engine::schema::DEFAULT_SCHEMA;
-use c360::engine::write::to_csv_string;
+use c360::engine::value::write::to_csv_string;
 use c360::engine::{NodeStatus, RunOutput};
 use c360_worker::protocol::{
     Direction, Failure, PageRequest, Progress, RunSummary, Sort, SourceSpec, TableRef,
@@ -73,7 +73,7 @@ fn assert_summary_is(session: &Session, summary: &RunSummary, output: &RunOutput
         })
         .collect();
     assert_eq!(findings, expected, "{what}: findings");
-    let freshness = |f: &[c360::engine::freshness::FreshnessResult]| {
+    let freshness = |f: &[c360::engine::data_test::freshness::FreshnessResult]| {
         f.iter()
             .map(|f| (f.unique_id.clone(), f.status, f.message.clone()))
             .collect::<Vec<_>>()
@@ -680,7 +680,7 @@ fn a_schema_that_does_not_parse_fails_start() {
         "version: 2\nmodels:\n  - name: customers\n    columns:\n      - name: id\n        data_tests:\n          - unique_within_reason\n",
     ];
     for text in cases {
-        let expected = c360::engine::schema::parse(text)
+        let expected = c360::engine::data_test::schema::parse(text)
             .expect_err("an invalid schema")
             .to_string();
         let request = c360_worker::protocol::RunRequest {

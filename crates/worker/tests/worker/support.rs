@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use c360::engine::data_test::schema::DEFAULT_SCHEMA;
 use c360::engine::generate::{generate, GenerateOptions, Shape};
-use c360::engine::mapping::MappingFile;
-use c360::engine::schema::DEFAULT_SCHEMA;
+use c360::engine::source::mapping::MappingFile;
 use c360::engine::{
     build, RunConfig, RunError, RunOutput, Schema, SourceFile, SourceFiles, Sources,
 };
@@ -186,7 +186,7 @@ pub fn engine_build(
             bytes: transactions.1,
         },
     })?;
-    let schema = c360::engine::schema::parse(schema).expect("a valid schema");
+    let schema = c360::engine::data_test::schema::parse(schema).expect("a valid schema");
     build(sources, &schema, config)
 }
 

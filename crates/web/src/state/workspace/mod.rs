@@ -14,9 +14,9 @@
 
 use chrono::NaiveDate;
 
+use c360::engine::config::remediation::Policies;
 use c360::engine::data_test::TestStatus;
-use c360::engine::mapping::MappingFile;
-use c360::engine::remediation::Policies;
+use c360::engine::source::mapping::MappingFile;
 use c360::engine::{Node, RunConfig};
 use c360_worker::protocol::{Failure, PageRequest, Response, RunRequest, Sample, TablePage};
 
@@ -534,7 +534,7 @@ mod tests {
         assert!(run(&ws) == before, "no re-run");
         assert_eq!(
             ws.schema().in_force().text,
-            c360::engine::schema::DEFAULT_SCHEMA
+            c360::engine::data_test::schema::DEFAULT_SCHEMA
         );
     }
 
@@ -645,7 +645,7 @@ mod tests {
         lb.settle(&mut ws);
         assert_eq!(
             ws.policies().duplicate_contacts,
-            c360::engine::remediation::DuplicateContacts::DropAll
+            c360::engine::config::remediation::DuplicateContacts::DropAll
         );
     }
 

@@ -19,8 +19,8 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use c360::engine::mapping::MappingFile;
-use c360::engine::remediation::{OutsideCategories, Policies};
+use c360::engine::config::remediation::{OutsideCategories, Policies};
+use c360::engine::source::mapping::MappingFile;
 use c360::engine::{Node, RunConfig};
 use c360_worker::protocol::{Done, Failure, Progress, Response, ResponseBody, RunRequest, Sample};
 

@@ -43,7 +43,7 @@
 //!   again for a file with the same header; it is not checked when the mapping is applied.
 //! - `delimiter` (optional) is the file's field delimiter, one of `","`, `";"`, `"\t"` (a
 //!   tab) and `"|"`, used instead of the one sniffed from the file's first lines
-//!   ([`crate::engine::decode`]); anything else is [`MappingError::Delimiter`].
+//!   ([`crate::engine::source::decode`]); anything else is [`MappingError::Delimiter`].
 //! - `formats` (optional) says, for a decimal column (the key, c360's name; for the sources
 //!   today only `transactions.amount`), how the user's file writes its numbers when not plain
 //!   `-1234.5`: `currency_symbol` (any text without digits, signs, dots, quotes or spaces,
@@ -64,10 +64,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::column::DataType;
-use super::decimal::NumberFormat;
 use super::decode::Delimiter;
-use super::source::def::{SourceDef, SOURCES};
+use super::def::{SourceDef, SOURCES};
+use crate::engine::value::column::DataType;
+use crate::engine::value::decimal::NumberFormat;
 
 pub use propose::{propose, recognise, Evidence, Proposal, ProposedColumn, RECOGNITION_MARGIN};
 
@@ -164,7 +164,7 @@ pub enum MappingError {
         decimal_columns: Vec<String>,
     },
     /// Occurs when a number format cannot be read unambiguously (a separator that is not
-    /// one of [`crate::engine::decimal::SEPARATORS`], a symbol holding digits or signs).
+    /// one of [`crate::engine::value::decimal::SEPARATORS`], a symbol holding digits or signs).
     BadFormat {
         file: String,
         column: String,

@@ -12,7 +12,7 @@
 
 use std::cmp::Ordering;
 
-use super::time::DAY_MILLIS;
+use crate::engine::value::time::DAY_MILLIS;
 
 /// A recency weight of ½ for a category last bought this many days before the customer's
 /// latest purchase (the weight is `H / (H + days)`).

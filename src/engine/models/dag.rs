@@ -2,9 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::config::RunConfig;
-use super::models::{Layer, ModelColumn, MODELS};
-use super::source::def::SOURCES;
+use super::{Layer, ModelColumn, MODELS};
+use crate::engine::config::RunConfig;
+use crate::engine::source::def::SOURCES;
 
 /// dbt's resource types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -219,7 +219,7 @@ impl Table {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::column::TextColumn;
+    use crate::engine::value::column::TextColumn;
 
     fn sample() -> Table {
         Table::new()

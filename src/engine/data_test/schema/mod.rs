@@ -12,8 +12,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::data_test::generic::{GenericKind, GenericTest};
-use crate::engine::time::DAY_MILLIS;
-use crate::engine::unique_id;
+use crate::engine::value::time::DAY_MILLIS;
+use crate::engine::value::unique_id;
 
 mod edit;
 mod parse;

@@ -14,10 +14,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Mapping, MappingError};
-use crate::engine::column::DataType;
-use crate::engine::decimal::Decimal;
 use crate::engine::source::def::{SourceColumn, SourceDef};
-use crate::engine::time::{parse_date, parse_timestamp};
+use crate::engine::value::column::DataType;
+use crate::engine::value::decimal::Decimal;
+use crate::engine::value::time::{parse_date, parse_timestamp};
 
 /// Below this confidence a header is not proposed for a column.
 pub const MIN_CONFIDENCE: f64 = 0.5;

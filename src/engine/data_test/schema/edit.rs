@@ -78,7 +78,7 @@ impl Schema {
 
 #[cfg(test)]
 mod tests {
-    use crate::engine::schema::{parse, DEFAULT_SCHEMA};
+    use crate::engine::data_test::schema::{parse, DEFAULT_SCHEMA};
 
     #[test]
     fn appends_to_a_block_list_and_reparses() {

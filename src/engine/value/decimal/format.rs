@@ -1,6 +1,6 @@
 //! Number formats: how a user's export writes a decimal column when it is not plain
 //! `-1234.5` — a currency symbol, thousands separators — given per column by the mapping
-//! (`formats` in `engine::mapping`'s JSON).
+//! (`formats` in `engine::source::mapping`'s JSON).
 //!
 //! Only what the mapping says is read: without a format, `$5` or `1,234` is an error, never a
 //! guess. The decimal separator is always a dot. A decimal comma (`12,5`) is not read, with

@@ -27,7 +27,7 @@ pub struct Head {
 }
 
 /// The start of a file named `file`, `start` (the loader decides the encoding from its first
-/// [`crate::engine::decode::SNIFF_BYTES`], so pass that much if the file has it), read as the
+/// [`crate::engine::source::decode::SNIFF_BYTES`], so pass that much if the file has it), read as the
 /// loader reads it; `complete` when `start` is the whole file; `delimiter` the mapping's, if
 /// it sets one.
 ///
@@ -35,7 +35,7 @@ pub struct Head {
 /// loader's [`InputError::Encoding`]; the fields' types are not checked.
 ///
 /// ```
-/// use c360::engine::decode::{inspect, TextEncoding};
+/// use c360::engine::source::decode::{inspect, TextEncoding};
 ///
 /// let head = inspect("orders.csv", b"id;amount\nt1; 12,5\nt2;3", false, None)?;
 /// assert_eq!((head.encoding, head.delimiter), (TextEncoding::Utf8, b';'));
@@ -115,7 +115,7 @@ pub fn inspect(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::decode::tests::utf16;
+    use crate::engine::source::decode::tests::utf16;
 
     #[test]
     fn a_utf16_semicolon_file_is_shown_as_the_loader_reads_it() {

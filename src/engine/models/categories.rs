@@ -11,10 +11,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::column::NULL_CODE;
-use super::decimal::Decimal;
-use super::error::ModelError;
-use super::table::Table;
+use crate::engine::error::ModelError;
+use crate::engine::value::column::NULL_CODE;
+use crate::engine::value::decimal::Decimal;
+use crate::engine::value::table::Table;
 
 /// One category of the data or of the accepted list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,7 +110,7 @@ pub fn outside(found: &[CategoryCount]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::column::{Column, TextColumn};
+    use crate::engine::value::column::{Column, TextColumn};
 
     fn table(rows: &[(Option<&str>, Option<i64>)]) -> Table {
         Table::new()

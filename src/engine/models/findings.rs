@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::table::Table;
+use crate::engine::value::table::Table;
 
 /// What a model did to the data that a user must see: rows removed, excluded or flagged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

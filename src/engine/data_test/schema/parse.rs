@@ -7,11 +7,11 @@ use super::{
     FreshnessDef, FreshnessThreshold, Period, Schema, SchemaError, SchemaErrors, ValuesSpan,
 };
 use crate::engine::config::RunConfig;
-use crate::engine::dag::{graph, Node as DagNode, NodeKind};
 use crate::engine::data_test::arguments::{Arguments, Reported};
 use crate::engine::data_test::generic::{self, GenericKind, GenericTest};
 use crate::engine::data_test::{Condition, Severity, TestConfig, Threshold};
-use crate::engine::unique_id::{self, short};
+use crate::engine::models::dag::{graph, Node as DagNode, NodeKind};
+use crate::engine::value::unique_id::{self, short};
 use crate::engine::DataType;
 
 /// Top-level keys of a dbt properties file that c360 reads, and those it accepts and ignores.
@@ -448,10 +448,10 @@ impl Parser {
     fn accepted_list(&mut self, list: &[String], values: &Node) {
         let seq = values.as_sequence().expect("parsed as a list");
         for (i, v) in list.iter().enumerate() {
-            let name = crate::engine::slug::amount_column(v);
-            let clash = list[..i]
-                .iter()
-                .find(|w| crate::engine::slug::amount_column(w) == name || name == "other_amount");
+            let name = crate::engine::value::slug::amount_column(v);
+            let clash = list[..i].iter().find(|w| {
+                crate::engine::value::slug::amount_column(w) == name || name == "other_amount"
+            });
             if let Some(w) = clash {
                 self.error(
                     seq[i].span(),

@@ -9,10 +9,10 @@ use chrono::{DateTime, Datelike, Months};
 use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
-use super::column::Column;
 use super::schema::FreshnessDef;
-use super::table::Table;
-use super::time::{format_timestamp, DAY_MILLIS};
+use crate::engine::value::column::Column;
+use crate::engine::value::table::Table;
+use crate::engine::value::time::{format_timestamp, DAY_MILLIS};
 
 /// When to run the check, in the product's words.
 pub const WHEN_TO_RUN: &str = "Run it right after each load, so a stale extract is caught \
@@ -153,7 +153,7 @@ pub fn check(def: &FreshnessDef, table: &Table, at: i64) -> FreshnessResult {
             let age = at - newest;
             result.max_loaded_at = Some(format_timestamp(newest));
             result.max_loaded_at_time_ago_in_s = Some(age as f64 / 1000.0);
-            let over = |t: Option<crate::engine::schema::FreshnessThreshold>| {
+            let over = |t: Option<crate::engine::data_test::schema::FreshnessThreshold>| {
                 t.is_some_and(|t| age > t.millis())
             };
             let (status, rule) = if over(def.error_after) {
@@ -191,8 +191,8 @@ pub fn check(def: &FreshnessDef, table: &Table, at: i64) -> FreshnessResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::schema::{FreshnessThreshold, Period};
-    use crate::engine::time::parse_timestamp;
+    use crate::engine::data_test::schema::{FreshnessThreshold, Period};
+    use crate::engine::value::time::parse_timestamp;
 
     fn ts(s: &str) -> i64 {
         parse_timestamp(s.as_bytes()).unwrap()

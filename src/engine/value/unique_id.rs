@@ -3,7 +3,7 @@
 //! and shortens ids here rather than with its own `format!` or `strip_prefix`.
 //!
 //! A leaf: it knows the ids' shape and the models' ids, not the nodes themselves (that is
-//! `engine::dag`) nor what a run did with them.
+//! `engine::models::dag`) nor what a run did with them.
 
 /// The dbt project's name, the second part of every id.
 pub const PROJECT: &str = "c360";
@@ -94,7 +94,7 @@ pub enum UniqueId<'a> {
 /// The parts of an id this project makes; `None` for anything else.
 ///
 /// ```
-/// use c360::engine::unique_id::{parse, UniqueId};
+/// use c360::engine::value::unique_id::{parse, UniqueId};
 ///
 /// assert_eq!(
 ///     parse("source.c360.web.transactions"),

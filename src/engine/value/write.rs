@@ -319,7 +319,7 @@ pub fn to_csv_string(table: &Table) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::column::TextColumn;
+    use crate::engine::value::column::TextColumn;
 
     /// The `csv` crate's writer on the same cells: the bytes to match.
     fn csv_crate(table: &Table) -> String {

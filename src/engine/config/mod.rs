@@ -1,6 +1,6 @@
 //! The run's configuration: the as-of day, the instant freshness is measured at, the
 //! accepted categories and the remediation switches, and the parts a model may declare it
-//! reads ([`ConfigPart`]). Plain settings: not the schema file (`engine::schema`), not what a
+//! reads ([`ConfigPart`]). Plain settings: not the schema file (`engine::data_test::schema`), not what a
 //! run produced (`engine::build::output`).
 
 use std::hash::{Hash, Hasher};
@@ -8,8 +8,10 @@ use std::hash::{Hash, Hasher};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::remediation::Policies;
-use super::time::start_of_day_millis;
+use self::remediation::Policies;
+use crate::engine::value::time::start_of_day_millis;
+
+pub mod remediation;
 
 /// The exercise's six categories plus `Kitchen`, its own fix.
 pub const DEFAULT_ACCEPTED_CATEGORIES: [&str; 7] = [
