@@ -1,6 +1,7 @@
 //! The arguments every project command shares: the two exports, the as-of date, the schema
 //! file, the column mapping and the remediation policies — and loading them into a build.
-//! The policies' flag values are the engine's ([`Remedy::flag`](crate::engine::config::remediation::Remedy::flag)), not spelled here.
+//! The policies' flag values are the engine's
+//! ([`Remedy::flag`](crate::engine::config::remediation::Remedy::flag)), not spelled here.
 
 use std::fs::File;
 use std::path::PathBuf;

@@ -10,23 +10,31 @@
 //! are the ones these models need, specialised for speed (dictionary-encoded text, integer
 //! join keys, exact integer decimals).
 //!
-//! The modules, read from the leaves up (no module imports another in a circle:
-//! `python3 ../shared/tools/cycles.py src/engine` prints `none`):
+//! The folders are the layers, read from the leaves up; a folder imports only from the folders
+//! above it in this list (and from [`error`]), and no module imports another in a circle
+//! (`python3 ../shared/tools/cycles.py src/engine` prints `none`):
 //!
-//! - words and values: [`unique_id`] (dbt's ids), [`column`](mod@column), [`decimal`], [`time`],
-//!   [`table`], [`slug`]; [`error`] (typed errors by phase, wrapping the mapping's and the
-//!   decoder's);
-//! - the run's settings: [`config`] (with [`remediation`], the three policies);
-//! - sources: [`source`] (`def`, the two sources; the loader; `excerpt`; `sources`), fed by
-//!   [`decode`] (encodings and delimiters) and [`mapping`] (the user's headers);
-//! - models (staging `stg_*`, then the marts): [`models`], reporting [`findings`], with the
-//!   domain logic they call ([`segment`], [`recommend`], [`categories`]); [`dag`] orders them;
-//! - data tests: [`data_test`] (one file per kind), [`schema`] (the dbt schema file that
-//!   attaches them), [`freshness`];
-//! - the run: [`build`](mod@build) (plan, steps, reuse, and its `output`);
-//! - outputs: [`write`](mod@write) (the CSV writer), [`export`] (the masked export; its `policy` is
-//!   masking, not [`remediation`]);
-//! - beside them: [`generate`] (synthetic exports) and [`bench`](mod@bench).
+//! - [`value`]: the words and values every layer speaks: [`unique_id`](value::unique_id) (dbt's
+//!   ids), [`column`](mod@value::column), [`decimal`](value::decimal), [`time`](value::time),
+//!   [`table`](value::table), [`slug`](value::slug), and [`write`](mod@value::write) (the one CSV
+//!   writer, beside the table it writes: the build and the export both use it);
+//! - [`config`]: the run's settings ([`RunConfig`], with [`remediation`](config::remediation),
+//!   the three policies);
+//! - [`source`]: ingestion: `def` (the two sources), the loader, `excerpt`, `sources`, fed by
+//!   [`decode`](source::decode) (encodings and delimiters) and [`mapping`](source::mapping) (the
+//!   user's headers);
+//! - [`models`]: staging (`stg_*`), then the marts, reporting [`findings`](models::findings),
+//!   with the domain logic they call ([`segment`](models::segment),
+//!   [`recommend`](models::recommend), [`categories`](models::categories)) and the
+//!   [`dag`](models::dag) that orders them;
+//! - [`data_test`]: one file per kind, the [`schema`](data_test::schema) file that attaches them
+//!   (dbt's `schema.yml`), and source [`freshness`](data_test::freshness);
+//! - [`build`](mod@build): the run (plan, steps, reuse, and its `output`);
+//! - [`export`]: the masked export (its `policy` is masking, not
+//!   [`remediation`](config::remediation));
+//! - beside them: [`error`] (typed errors by phase; it wraps the decoder's and the mapping's, and
+//!   `source` returns its `InputError`, so it stays here rather than in a folder), [`generate`]
+//!   (synthetic exports) and [`bench`](mod@bench).
 
 pub mod bench;
 pub mod build;

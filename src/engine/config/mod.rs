@@ -1,7 +1,7 @@
 //! The run's configuration: the as-of day, the instant freshness is measured at, the
-//! accepted categories and the remediation switches, and the parts a model may declare it
-//! reads ([`ConfigPart`]). Plain settings: not the schema file (`engine::data_test::schema`), not what a
-//! run produced (`engine::build::output`).
+//! accepted categories and the remediation switches ([`remediation`], the three policies), and
+//! the parts a model may declare it reads ([`ConfigPart`]). Plain settings: not the schema file
+//! (`engine::data_test::schema`), not what a run produced (`engine::build::output`).
 
 use std::hash::{Hash, Hasher};
 

@@ -8,6 +8,10 @@
 //! ([`macros`]). Each kind computes the failing rows and renders the equivalent dbt SQL, so
 //! the app doubles as a lesson. Running them in DAG order, with skipping, is
 //! `engine::build`'s job.
+//!
+//! Beside the kinds, in this folder: the [`schema`] file that attaches them (dbt's
+//! `schema.yml`, the shipped one included from `schema/schema.yml`) and source [`freshness`],
+//! the other check a schema file declares.
 
 use serde::{Deserialize, Serialize};
 

@@ -36,7 +36,7 @@ pub const DORMANT_GAP_DAYS: i64 = 150;
 /// The largest activity weight (the smallest is 1).
 pub const MAX_ACTIVITY: u64 = 40;
 
-/// A persona's weights over [`CATEGORIES`] (Apps & Games, Beauty, Books, Clothing, Movies &
+/// A persona's weights over `CATEGORIES` (Apps & Games, Beauty, Books, Clothing, Movies &
 /// TV, Sports), and its name.
 pub const PERSONAS: [(&str, [u32; 6]); 5] = [
     ("gamer", [10, 0, 1, 1, 6, 1]),

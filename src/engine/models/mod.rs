@@ -4,6 +4,11 @@
 //! columns — plus a `run` that computes its table from its parents. The runner
 //! (`engine::build::Build`) orders models by `depends_on`, so a new model (segments,
 //! recommendations) plugs into the same DAG by being added to [`MODELS`].
+//!
+//! Beside the models, in this folder, what only models and the runner use: the [`dag`] that
+//! orders them, the [`findings`] a model reports, and the domain logic models call —
+//! [`segment`] (the RFM segments), [`recommend`] (the next-best-category method) and
+//! [`categories`] (the categories an export holds against the accepted list).
 
 use std::collections::HashMap;
 

@@ -24,8 +24,8 @@
 //! lone surrogate, an odd last byte).
 //!
 //! Then the delimiter is sniffed from the decoded start, or taken from the mapping, and a
-//! semicolon-, tab- or pipe-separated file is rewritten to commas (see [`delimiter`]).
-//! [`inspect`] shows a file's start as the loader will read it.
+//! semicolon-, tab- or pipe-separated file is rewritten to commas (see its `delimiter` module).
+//! [`inspect`](fn@inspect) shows a file's start as the loader will read it.
 //!
 //! [`InputError::Encoding`]: crate::engine::InputError::Encoding
 

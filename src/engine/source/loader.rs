@@ -74,7 +74,7 @@ struct Columns {
 /// mid-character, inside a UTF-16 code unit or surrogate pair, between the `\r` and `\n` of a
 /// line end, inside the byte-order mark), the same bytes give the same table or the same
 /// error. Nothing is parsed before the encoding and delimiter are decided from the first
-/// [`SNIFF_BYTES`] (or the whole file, if shorter): see [`crate::engine::source::decode`].
+/// [`SNIFF_BYTES`] (or the whole file, if shorter): see [`decode`](super::decode).
 ///
 /// ```
 /// use c360::engine::source::{SourceLoader, TRANSACTIONS};
@@ -147,7 +147,7 @@ impl SourceLoader {
     }
 
     /// Reads the required columns from the headers `mapping` names (see
-    /// [`crate::engine::source::mapping`]): the header is renamed before the columns are set up, and a
+    /// [`mapping`](super::mapping)): the header is renamed before the columns are set up, and a
     /// mapping that does not fit the header is [`InputError::Mapping`]. A delimiter the
     /// mapping sets is used instead of the sniffed one.
     pub fn with_mapping(mut self, mapping: Option<Mapping>) -> Self {

@@ -2,9 +2,9 @@
 //!
 //! Real exports rarely use the exercise's header names: `email` for `mail`, `customer_id`
 //! for `contact_id`, `Order Date`, `price`, `qty`. A [`Mapping`] says, for one source, which
-//! header holds each required column ([`SourceDef::columns`]); [`propose`] guesses one from
-//! the header and a few sample rows, by name and by the values' shapes, with a confidence per
-//! column, for the user to confirm or edit. Applying a mapping is a rename of the header
+//! header holds each required column ([`SourceDef::columns`]); [`propose`](fn@propose) guesses
+//! one from the header and a few sample rows, by name and by the values' shapes, with a
+//! confidence per column, for the user to confirm or edit. Applying a mapping is a rename of the header
 //! before loading ([`Mapping::apply`], which the loader calls when given a mapping:
 //! `SourceLoader::with_mapping`); the models never see the user's
 //! names.

@@ -10,8 +10,8 @@
 //!
 //! It accepts what real exports look like: UTF-8 (with a BOM or not), UTF-16 with a BOM or
 //! Windows-1252, separated by commas, semicolons, tabs or pipes (decoded and rewritten to
-//! comma-separated UTF-8 by the front stage of [`crate::engine::source::decode`], inside the loader,
-//! so that every shell reads a file the same way), CRLF or LF, a missing final newline,
+//! comma-separated UTF-8 by the front stage of [`decode`], inside the loader, so that every
+//! shell reads a file the same way), CRLF or LF, a missing final newline,
 //! quoted fields holding commas, quotes and newlines, whitespace around fields, columns in any
 //! order, and extra columns (kept as text, ignored by the models). Anything else is a typed
 //! [`InputError`](crate::engine::InputError) naming the file, line, column and value, with the lines it is about
@@ -20,8 +20,8 @@
 //! The folder's modules, from the leaf up: [`def`] (the two sources and their columns),
 //! [`excerpt`] (the lines a failure is about), the loader (`SourceLoader`, one file) with its
 //! tokenizer (`record`) and typed column builders (`builder`), and [`sources`] (both files of a
-//! run, timed). The column mapping and the decoding front stage sit beside it
-//! (`engine::source::mapping`, `engine::source::decode`): they are what the loader is told, not how it reads.
+//! run, timed). Beside the loader, in this folder, the decoding front stage ([`decode`]) and the
+//! column mapping ([`mapping`]): they are what the loader is told, not how it reads.
 
 mod builder;
 pub mod decode;

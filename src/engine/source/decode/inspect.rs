@@ -27,7 +27,7 @@ pub struct Head {
 }
 
 /// The start of a file named `file`, `start` (the loader decides the encoding from its first
-/// [`crate::engine::source::decode::SNIFF_BYTES`], so pass that much if the file has it), read as the
+/// [`SNIFF_BYTES`](super::SNIFF_BYTES), so pass that much if the file has it), read as the
 /// loader reads it; `complete` when `start` is the whole file; `delimiter` the mapping's, if
 /// it sets one.
 ///

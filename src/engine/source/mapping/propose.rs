@@ -44,7 +44,7 @@ pub enum Evidence {
 pub struct ProposedColumn {
     /// The required column (c360's name).
     pub column: String,
-    /// The header proposed to hold it, if any scored at least [`MIN_CONFIDENCE`].
+    /// The header proposed to hold it, if any scored at least `MIN_CONFIDENCE`.
     pub header: Option<String>,
     /// 0 to 1: 1 is the column's own name with values of its shape; a synonym scores about
     /// 0.9; 0 when nothing is proposed.
