@@ -10,8 +10,8 @@
 //! are the ones these models need, specialised for speed (dictionary-encoded text, integer
 //! join keys, exact integer decimals).
 //!
-//! The folders are the layers, read from the leaves up; a folder imports only from the folders
-//! above it in this list (and from [`error`]), and no module imports another in a circle
+//! The folders are the layers, read from the leaves up; outside its tests a folder imports
+//! only from the folders above it in this list, and no module imports another in a circle
 //! (`python3 ../shared/tools/cycles.py src/engine` prints `none`):
 //!
 //! - [`value`]: the words and values every layer speaks: [`unique_id`](value::unique_id) (dbt's
@@ -20,9 +20,11 @@
 //!   writer, beside the table it writes: the build and the export both use it);
 //! - [`config`]: the run's settings ([`RunConfig`], with [`remediation`](config::remediation),
 //!   the three policies);
-//! - [`source`]: ingestion: `def` (the two sources), the loader, `excerpt`, `sources`, fed by
+//! - [`source`]: ingestion: `def` (the two sources), the loader, `excerpt`, `sources`, its
+//!   [`error`](source::error) (the input's errors, each naming the file, line and column), fed by
 //!   [`decode`](source::decode) (encodings and delimiters) and [`mapping`](source::mapping) (the
 //!   user's headers);
+//! - [`error`]: why a run produced no result, the input's error or a model's ([`RunError`]);
 //! - [`models`]: staging (`stg_*`), then the marts, reporting [`findings`](models::findings),
 //!   with the domain logic they call ([`segment`](models::segment),
 //!   [`recommend`](models::recommend), [`categories`](models::categories)) and the
@@ -32,9 +34,7 @@
 //! - [`build`](mod@build): the run (plan, steps, reuse, and its `output`);
 //! - [`export`]: the masked export (its `policy` is masking, not
 //!   [`remediation`](config::remediation));
-//! - beside them: [`error`] (typed errors by phase; it wraps the decoder's and the mapping's, and
-//!   `source` returns its `InputError`, so it stays here rather than in a folder), [`generate`]
-//!   (synthetic exports) and [`bench`](mod@bench).
+//! - beside them: [`generate`] (synthetic exports) and [`bench`](mod@bench).
 
 pub mod bench;
 pub mod build;
@@ -51,9 +51,10 @@ pub use build::output::{NodeOutput, NodeResult, NodeStatus, RunOutput, Step};
 pub use build::{build, run, Build, StepDone};
 pub use config::{ConfigPart, RunConfig};
 pub use data_test::schema::Schema;
-pub use error::{InputError, RunError};
+pub use error::RunError;
 pub use models::dag::{graph, Node, NodeKind};
 pub use models::findings::{Finding, FindingKind};
+pub use source::error::InputError;
 pub use source::{SourceFile, SourceFiles, Sources};
 pub use value::column::{Column, DataType, Value};
 pub use value::decimal::Decimal;

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::record::{Scan, Tokenizer};
-use crate::engine::error::InputError;
+use crate::engine::source::error::InputError;
 
 /// An excerpt shows at most this many lines of a record ...
 const EXCERPT_LINES: usize = 3;

@@ -10,8 +10,8 @@ use super::excerpt::{Excerpt, LoadFailure};
 #[cfg(not(target_arch = "wasm32"))]
 use super::record::Layout;
 use super::record::{count_newlines, header_name, Fields, Read as Record, Scan, Tokenizer};
-use crate::engine::error::InputError;
 use crate::engine::source::decode::{Front, TextEncoding, Unreadable, SNIFF_BYTES};
+use crate::engine::source::error::InputError;
 use crate::engine::source::mapping::Mapping;
 use crate::engine::value::column::DataType;
 use crate::engine::value::table::Table;

@@ -26,6 +26,7 @@
 mod builder;
 pub mod decode;
 pub mod def;
+pub mod error;
 pub mod excerpt;
 mod loader;
 pub mod mapping;

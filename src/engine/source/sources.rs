@@ -7,7 +7,7 @@ use web_time::Instant;
 
 use super::def::SOURCES;
 use super::loader;
-use crate::engine::error::InputError;
+use crate::engine::source::error::InputError;
 use crate::engine::source::mapping::MappingFile;
 use crate::engine::value::table::Table;
 

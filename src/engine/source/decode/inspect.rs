@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Delimiter, Front, TextEncoding, Unreadable};
-use crate::engine::error::InputError;
+use crate::engine::source::error::InputError;
 use crate::engine::source::record::{count_newlines, header_name, Scan, Tokenizer};
 
 /// At most this many rows after the header are sampled.

@@ -15,8 +15,8 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use super::{bad_value, FieldError, Part};
-use crate::engine::error::InputError;
 use crate::engine::source::builder::Builder;
+use crate::engine::source::error::InputError;
 use crate::engine::source::excerpt::Excerpt;
 use crate::engine::source::record::{
     count_newlines, Fields, Layout, Read as Record, Scan, Tokenizer,
