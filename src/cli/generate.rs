@@ -29,15 +29,8 @@ pub struct Args {
     /// How transactions are drawn: `realistic` (customers with their own tastes, repeat
     /// purchases and dormant spells over 18 months) or `exercise` (each one's buyer and
     /// category at random over 30 days, as the bundled seeds/ were made).
-    #[arg(long, value_enum, default_value_t = ShapeArg::Realistic)]
-    shape: ShapeArg,
-}
-
-/// `--shape`'s values.
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum ShapeArg {
-    Realistic,
-    Exercise,
+    #[arg(long, value_enum, default_value_t)]
+    shape: Shape,
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
@@ -46,10 +39,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         transactions: args.transactions,
         seed: args.seed,
         plant_defects: !args.no_defects,
-        shape: match args.shape {
-            ShapeArg::Realistic => Shape::Realistic,
-            ShapeArg::Exercise => Shape::Exercise,
-        },
+        shape: args.shape,
     };
     // Impossible options are bad usage, named by their flags, before anything is written.
     options.check().map_err(|e| Failure::Input(usage(&e)))?;

@@ -36,13 +36,13 @@ pub struct ProjectArgs {
     #[arg(long, value_name = "PATH")]
     pub mapping: Option<PathBuf>,
     /// Duplicate contact ids: which row stg_sf__contacts keeps.
-    #[arg(long, value_enum, default_value = "keep-latest")]
+    #[arg(long, value_enum, default_value_t)]
     pub duplicates: DuplicateContacts,
     /// Transactions of unknown contacts: excluded (inner join) or kept with null contact fields.
-    #[arg(long, value_enum, default_value = "exclude")]
+    #[arg(long, value_enum, default_value_t)]
     pub orphans: OrphanTransactions,
     /// Categories outside the accepted list: counted in other_amount, or accepted.
-    #[arg(long, value_enum, default_value = "other")]
+    #[arg(long, value_enum, default_value_t)]
     pub outside_categories: OutsideCategories,
 }
 

@@ -42,6 +42,30 @@ pub enum Shape {
     Exercise,
 }
 
+impl Shape {
+    pub const ALL: [Shape; 2] = [Shape::Realistic, Shape::Exercise];
+
+    /// Its name, as `c360 generate --shape` takes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Shape::Realistic => "realistic",
+            Shape::Exercise => "exercise",
+        }
+    }
+}
+
+/// `c360 generate --shape`: implemented, not derived, so that the variants' doc comments do
+/// not become the flag's help.
+#[cfg(feature = "cli")]
+impl clap::ValueEnum for Shape {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Shape::ALL
+    }
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()))
+    }
+}
+
 /// What to generate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GenerateOptions {
