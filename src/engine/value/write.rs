@@ -388,6 +388,37 @@ pub fn to_csv_string_with(table: &Table, guard: Guard) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_guard_knows_look_alikes_and_whitespace_and_is_off_by_default() {
+        for cell in [
+            "=1+1",
+            "+61",
+            "-5",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "＝1+1",
+            "＋1",
+            "－1",
+            "＠A",
+            "﹦1",
+            " =1+1",
+            "\u{a0}\u{3000}＝1",
+            "\n-1",
+        ] {
+            assert!(starts_formula(cell.as_bytes()), "{cell:?}");
+        }
+        for cell in ["", "a=b", "Books", " plain", "1-2", "é=", "\u{2212}1"] {
+            assert!(!starts_formula(cell.as_bytes()), "{cell:?}");
+        }
+        let t = Table::new().with(
+            "=h",
+            Column::Text(TextColumn::from_values([Some("＝1+1"), Some("ok")])),
+        );
+        assert_eq!(to_csv_string(&t), "=h\n＝1+1\nok\n");
+        assert_eq!(to_csv_string_with(&t, Guard::Formulas), "'=h\n'＝1+1\nok\n");
+    }
     use crate::engine::value::column::TextColumn;
 
     /// The `csv` crate's writer on the same cells: the bytes to match.
