@@ -33,6 +33,11 @@ mod models;
 #[path = "integration/properties.rs"]
 mod properties;
 
+// Hostile values past the loader: clashing category names, a category that would rewrite
+// the schema, formulas in downloads, an age band on a count, the category cap.
+#[path = "integration/hostile.rs"]
+mod hostile;
+
 // Robustness: arbitrary and near-valid bytes through the loader, the mapping and a build:
 // never a panic, always a table or a typed error at a line the file has.
 #[path = "integration/robustness.rs"]

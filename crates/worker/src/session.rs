@@ -422,7 +422,8 @@ impl Session {
 
 /// What a download writes.
 enum Source {
-    /// A table, as `c360 build` writes it.
+    /// A table, as `c360 build` writes it but guarded against formulas: the user opens it
+    /// in a spreadsheet.
     Table { table: Table, next_row: usize },
     /// A masked export, guarded against formulas, and its manifest.
     Export {
@@ -453,7 +454,8 @@ impl Download {
                 let end = (*next_row + Self::ROWS).min(rows);
                 let part: Vec<u32> = (*next_row as u32..end as u32).collect();
                 let mut bytes = Vec::new();
-                c360::engine::value::write::write_csv(&table.take(&part), &mut bytes)
+                let guard = c360::engine::value::write::Guard::Formulas;
+                c360::engine::value::write::write_csv_with(&table.take(&part), &mut bytes, guard)
                     .expect("writing to memory cannot fail");
                 if *next_row > 0 {
                     // Every piece after the first without its header line.

@@ -174,6 +174,7 @@ fn outside_categories(sources: &Sources, accepted: &[String]) -> Vec<String> {
         return Vec::new();
     };
     let mut seen = vec![false; categories.pool.len()];
+    let accepted = crate::engine::models::categories::set_of(accepted);
     let mut out = Vec::new();
     for &code in &categories.codes {
         if code == NULL_CODE || seen[code as usize] {
@@ -181,7 +182,7 @@ fn outside_categories(sources: &Sources, accepted: &[String]) -> Vec<String> {
         }
         seen[code as usize] = true;
         let name = categories.pool.get(code);
-        if !accepted.iter().any(|a| a == name) {
+        if !accepted.contains(name) {
             out.push(name.to_string());
         }
     }

@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap as HashMap;
 
+use crate::engine::models::categories::CategoryColumns;
 use crate::engine::value::column::{Column, TextColumn, Value, NULL_CODE};
-use crate::engine::value::slug::amount_column;
 use crate::engine::value::table::Table;
 
 /// What a singular test sees: model tables by name, and the accepted categories.
@@ -193,11 +193,7 @@ fn scale_of(c: &Column) -> u8 {
 }
 
 fn category_columns(accepted: &[String]) -> Vec<String> {
-    accepted
-        .iter()
-        .map(|c| amount_column(c))
-        .chain(["other_amount".to_string()])
-        .collect()
+    CategoryColumns::new(accepted).names
 }
 
 fn sum_sql(accepted: &[String]) -> String {
@@ -234,13 +230,14 @@ fn category_columns_sum_to_total(m: &Models<'_>) -> Result<(Table, usize), Strin
 }
 
 fn category_totals_sql(accepted: &[String]) -> String {
+    let columns = CategoryColumns::new(accepted);
     let mut parts = Vec::new();
-    for c in accepted {
+    for (c, name) in columns.categories.iter().zip(&columns.names) {
         parts.push(format!(
             "    select '{}' as category,\n        (select sum({}) from {{{{ ref('customers') }}}}) as customers_total,\n        \
              (select coalesce(sum(amount), 0) from {{{{ ref('contacts_joined_with_transactions') }}}} where category = '{}') as joined_total",
             c.replace('\'', "''"),
-            amount_column(c),
+            name,
             c.replace('\'', "''")
         ));
     }
@@ -257,17 +254,9 @@ fn category_totals_match(m: &Models<'_>) -> Result<(Table, usize), String> {
     let amounts = column(joined, "amount")?;
     let ids = column(joined, "id")?;
     // Each category's slot: its place in the accepted list, or the last slot for the rest.
-    let other = m.accepted_categories.len();
-    let slot_of: Vec<usize> = categories
-        .pool
-        .iter()
-        .map(|c| {
-            m.accepted_categories
-                .iter()
-                .position(|a| a == c)
-                .unwrap_or(other)
-        })
-        .collect();
+    let own = CategoryColumns::new(m.accepted_categories);
+    let other = own.categories.len();
+    let slot_of: Vec<usize> = categories.pool.iter().map(|c| own.slot(c)).collect();
     let mut slot_totals = vec![0i128; other + 1];
     for r in 0..joined.num_rows() {
         if ids.is_null(r) {
@@ -279,28 +268,16 @@ fn category_totals_match(m: &Models<'_>) -> Result<(Table, usize), String> {
         };
         slot_totals[slot] += units(amounts.get(r));
     }
-    let joined_totals: HashMap<Option<&str>, i128> = m
-        .accepted_categories
-        .iter()
-        .map(|c| Some(c.as_str()))
-        .chain([None])
-        .zip(slot_totals)
-        .collect();
     let mut names = Vec::new();
     let mut customer_sums = Vec::new();
     let mut joined_sums = Vec::new();
-    let checks: Vec<(String, Option<&str>)> = m
-        .accepted_categories
-        .iter()
-        .map(|c| (c.clone(), Some(c.as_str())))
-        .chain([("(other)".to_string(), None)])
-        .collect();
-    for (i, (name, key)) in checks.iter().enumerate() {
-        let col = column(customers, &category_columns(m.accepted_categories)[i])?;
+    let checks: Vec<&str> = own.categories.iter().copied().chain(["(other)"]).collect();
+    for (i, name) in checks.iter().enumerate() {
+        let col = column(customers, &own.names[i])?;
         let sum: i128 = (0..customers.num_rows()).map(|r| units(col.get(r))).sum();
-        let expected = joined_totals.get(key).copied().unwrap_or(0);
+        let expected = slot_totals[i];
         if sum != expected {
-            names.push(name.clone());
+            names.push(name.to_string());
             customer_sums.push(fits(sum, "customers_total")?);
             joined_sums.push(fits(expected, "joined_total")?);
         }

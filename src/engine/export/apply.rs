@@ -167,9 +167,14 @@ fn generalised(
             let mut builder = TextBuilder::new(true);
             let mut unparsed = 0;
             for age in ages {
-                match age.map(|a| u32::try_from(a).ok()) {
+                let band = |a: &i64| {
+                    u32::try_from(*a)
+                        .ok()
+                        .and_then(|a| generalise::age_band(a, width))
+                };
+                match age.as_ref().map(band) {
                     None => builder.push_null(),
-                    Some(Some(a)) => builder.push_str(&generalise::age_band(a, width)),
+                    Some(Some(band)) => builder.push_str(&band),
                     Some(None) => {
                         unparsed += 1;
                         builder.push_null();
@@ -182,10 +187,15 @@ fn generalised(
             let mut builder = TextBuilder::new(true);
             let mut unparsed = 0;
             for birth in births {
-                match birth.map(|b| age_in_years(b, ctx.as_of)) {
+                let band = |b| {
+                    age_in_years(b, ctx.as_of)
+                        .ok()
+                        .and_then(|a| generalise::age_band(a, width))
+                };
+                match birth.map(band) {
                     None => builder.push_null(),
-                    Some(Ok(age)) => builder.push_str(&generalise::age_band(age, width)),
-                    Some(Err(_)) => {
+                    Some(Some(band)) => builder.push_str(&band),
+                    Some(None) => {
                         unparsed += 1;
                         builder.push_null();
                     }
@@ -216,15 +226,15 @@ fn generalised(
             let days = times
                 .iter()
                 .map(|t| {
-                    let day = t.map(generalise::day_of)?;
-                    unparsed += usize::from(day.is_none());
-                    day.map(|d| {
+                    let day = t.map(generalise::day_of)?.and_then(|d| {
                         if g == G::Week {
                             generalise::monday_of(d)
                         } else {
-                            d
+                            Some(d)
                         }
-                    })
+                    });
+                    unparsed += usize::from(day.is_none());
+                    day
                 })
                 .collect();
             Masked {
@@ -234,7 +244,9 @@ fn generalised(
         }
         (G::Day, Column::Date(_)) => whole(source.clone()),
         (G::Week, Column::Date(days)) => whole(Column::Date(
-            days.iter().map(|d| d.map(generalise::monday_of)).collect(),
+            days.iter()
+                .map(|d| d.and_then(generalise::monday_of))
+                .collect(),
         )),
         _ => unreachable!(
             "the plan checked that {g:?} fits a {:?} column",

@@ -1,7 +1,9 @@
 //! The export's CSV: RFC 4180 (a header, `,` between fields, `\n` after each record, a field
 //! quoted when it holds `,`, `"`, `\r` or `\n`, quotes doubled) with the OWASP guard against
-//! CSV injection: a text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage
-//! return is prefixed with `'`, so a spreadsheet shows it instead of running it as a formula.
+//! CSV injection (the one CSV writer's [`Guard::Formulas`]): a text cell that begins with `=`,
+//! `+`, `-`, `@` or their full-width forms (`＝ ＋ － ＠`), with whitespace and then one of them,
+//! or with a tab or a carriage return is prefixed with `'`, so a spreadsheet shows it instead
+//! of running it as a formula.
 //! Numeric columns are not text and stay numbers, negative amounts included (`-5.0`).
 //!
 //! It is written in chunks of rows ([`CsvChunks`]), so a shell can stream a large export
@@ -12,7 +14,8 @@ use std::io::Write;
 
 use crate::engine::value::column::{Column, Value, NULL_CODE};
 use crate::engine::value::table::Table;
-use crate::engine::value::write::{end_record, push_field, RowPrefetch};
+use crate::engine::value::write::{end_record, push_field, push_text, starts_formula};
+use crate::engine::value::write::{Guard, RowPrefetch};
 
 /// Rows per chunk when none is asked for.
 pub const CHUNK_ROWS: usize = 65_536;
@@ -22,22 +25,14 @@ pub fn needs_guard(cell: &str) -> bool {
     starts_formula(cell.as_bytes())
 }
 
-fn starts_formula(cell: &[u8]) -> bool {
-    matches!(
-        cell.first(),
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
-    )
-}
-
 /// Appends one field, guarded when `text` and quoted when needed (the one CSV writer's
-/// [`push_field`], with the guard as its prefix).
+/// fields).
 fn field(out: &mut Vec<u8>, cell: &[u8], text: bool) {
-    let guard: &[u8] = if text && starts_formula(cell) {
-        b"'"
+    if text {
+        push_text(out, cell, Guard::Formulas);
     } else {
-        b""
-    };
-    push_field(out, guard, cell);
+        push_field(out, b"", cell);
+    }
 }
 
 /// The CSV of a table, chunk by chunk: the header and the first rows, then the next rows.

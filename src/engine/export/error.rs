@@ -43,6 +43,8 @@ pub enum PolicyError {
         data_type: String,
         policy: String,
         expected: String,
+        /// The dataset's columns the policy does apply to.
+        valid: Vec<String>,
     },
     /// Occurs when `k` is 0 (1 asks for no protection at all but is allowed).
     BadK { found: usize },
@@ -101,9 +103,16 @@ impl fmt::Display for PolicyError {
                 data_type,
                 policy,
                 expected,
+                valid,
             } => write!(
                 f,
-                "column {column} ({data_type}): policy {policy} does not apply; {expected}"
+                "column {column} ({data_type}): policy {policy} does not apply; {expected}; \
+                 columns it applies to: {}",
+                if valid.is_empty() {
+                    "none in this dataset".to_string()
+                } else {
+                    valid.join(", ")
+                }
             ),
             PolicyError::BadK { found } => {
                 write!(f, "k must be at least 1 (5 is usual), found {found}")

@@ -7,14 +7,15 @@
 
 use chrono::{Datelike, NaiveDate};
 
-/// `lo-hi` of the `width`-year band holding `age` (`30-39` for 10 years; `34` for 1).
-pub fn age_band(age: u32, width: u32) -> String {
+/// `lo-hi` of the `width`-year band holding `age` (`30-39` for 10 years; `34` for 1);
+/// `None` when the band's end does not fit (no age is near `u32::MAX`).
+pub fn age_band(age: u32, width: u32) -> Option<String> {
     let width = width.max(1);
     let lo = age / width * width;
     if width == 1 {
-        lo.to_string()
+        Some(lo.to_string())
     } else {
-        format!("{lo}-{}", lo + width - 1)
+        Some(format!("{lo}-{}", lo.checked_add(width - 1)?))
     }
 }
 
@@ -62,17 +63,23 @@ pub fn postcode(address: &str, digits: u8) -> Option<String> {
 }
 
 /// `units` at `scale` rounded half away from zero to `places` (≤ `scale`), at that scale.
+/// In `i128`, so that no scale overflows: a divisor beyond it rounds every `i64` to 0.
 pub fn round_units(units: i64, scale: u8, places: u8) -> i64 {
     if places >= scale {
         return units;
     }
-    let divisor = 10i64.pow(u32::from(scale - places));
+    let Some(divisor) = 10i128.checked_pow(u32::from(scale - places)) else {
+        return 0;
+    };
+    let units = i128::from(units);
     let (q, r) = (units / divisor, units % divisor);
-    if r.unsigned_abs() * 2 >= divisor.unsigned_abs() {
+    let rounded = if r.abs() * 2 >= divisor {
         q + units.signum()
     } else {
         q
-    }
+    };
+    // |rounded| ≤ |units|: it fits.
+    rounded as i64
 }
 
 /// The UTC day of a timestamp in milliseconds.
@@ -80,9 +87,11 @@ pub fn day_of(millis: i64) -> Option<NaiveDate> {
     chrono::DateTime::from_timestamp_millis(millis).map(|t| t.date_naive())
 }
 
-/// The Monday of `date`'s ISO week.
-pub fn monday_of(date: NaiveDate) -> NaiveDate {
-    date - chrono::Duration::days(i64::from(date.weekday().num_days_from_monday()))
+/// The Monday of `date`'s ISO week; `None` before the calendar's first Monday.
+pub fn monday_of(date: NaiveDate) -> Option<NaiveDate> {
+    date.checked_sub_signed(chrono::Duration::days(i64::from(
+        date.weekday().num_days_from_monday(),
+    )))
 }
 
 /// A mask: the first `keep` characters (not bytes), then `***` whatever the length, so the
@@ -99,11 +108,15 @@ mod tests {
 
     #[test]
     fn bands() {
-        assert_eq!(age_band(34, 10), "30-39");
-        assert_eq!(age_band(34, 5), "30-34");
-        assert_eq!(age_band(35, 5), "35-39");
-        assert_eq!(age_band(0, 20), "0-19");
-        assert_eq!(age_band(34, 1), "34");
+        let band = |a, w| age_band(a, w).unwrap();
+        assert_eq!(band(34, 10), "30-39");
+        assert_eq!(band(34, 5), "30-34");
+        assert_eq!(band(35, 5), "35-39");
+        assert_eq!(band(0, 20), "0-19");
+        assert_eq!(band(34, 1), "34");
+        // The case: no wrap to `4294967290-3`.
+        assert_eq!(age_band(u32::MAX, 10), None);
+        assert_eq!(age_band(u32::MAX, 1).as_deref(), Some("4294967295"));
     }
 
     #[test]
@@ -157,9 +170,9 @@ mod tests {
         let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         assert_eq!(day_of(1_681_866_982_000), Some(d("2023-04-19")));
         assert_eq!(day_of(-1), Some(d("1969-12-31")));
-        assert_eq!(monday_of(d("2023-04-19")), d("2023-04-17"));
-        assert_eq!(monday_of(d("2023-04-17")), d("2023-04-17"));
-        assert_eq!(monday_of(d("2023-04-23")), d("2023-04-17"));
+        assert_eq!(monday_of(d("2023-04-19")), Some(d("2023-04-17")));
+        assert_eq!(monday_of(d("2023-04-17")), Some(d("2023-04-17")));
+        assert_eq!(monday_of(d("2023-04-23")), Some(d("2023-04-17")));
     }
 
     #[test]

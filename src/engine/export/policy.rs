@@ -111,16 +111,18 @@ impl Generalisation {
         }
     }
 
-    /// The types it applies to, in words, or `None` when `data_type` is one of them and the
-    /// parameter is in range.
-    fn misfit(&self, data_type: DataType) -> Option<&'static str> {
+    /// The columns it applies to, in words, or `None` when the column `name` of `data_type`
+    /// is one of them and the parameter is in range. An age band needs an age: an integer
+    /// column the export classifies as one (`age`), not any integer (`item_count`).
+    fn misfit(&self, name: &str, data_type: DataType) -> Option<&'static str> {
         use DataType as T;
         let fits = match self {
             Generalisation::AgeBand { width } => {
                 if !(1..=100).contains(width) {
                     return Some("an age band is 1 to 100 years wide");
                 }
-                matches!(data_type, T::Integer | T::Date)
+                let age = classify(name) == Classification::QuasiIdentifier(QuasiKind::Age);
+                data_type == T::Date || (data_type == T::Integer && age)
             }
             Generalisation::YearOfBirth => data_type == T::Date,
             Generalisation::EmailDomain | Generalisation::State => data_type == T::Text,
@@ -145,7 +147,7 @@ impl Generalisation {
         }
         Some(match self {
             Generalisation::AgeBand { .. } => {
-                "age bands apply to an integer age or a date of birth"
+                "age bands apply to an integer age (a column named age) or a date of birth"
             }
             Generalisation::YearOfBirth => "year of birth applies to a date",
             Generalisation::EmailDomain => "the e-mail domain applies to text",
@@ -331,12 +333,18 @@ impl PolicyFile {
                 None => (default_policy(&info.name, info.data_type), true),
             };
             if let Policy::Generalise(g) = &policy {
-                if let Some(expected) = g.misfit(info.data_type) {
+                if let Some(expected) = g.misfit(&info.name, info.data_type) {
                     return Err(PolicyError::NotApplicable {
                         column: info.name.clone(),
                         data_type: info.data_type.sql_name().into(),
                         policy: policy.label(),
                         expected: expected.into(),
+                        valid: table
+                            .schema()
+                            .into_iter()
+                            .filter(|c| g.misfit(&c.name, c.data_type).is_none())
+                            .map(|c| c.name)
+                            .collect(),
                     });
                 }
             }
@@ -595,12 +603,6 @@ mod tests {
         ];
         for (data_type, classification) in cases {
             let offered = choices(data_type, classification);
-            for p in &offered {
-                if let Policy::Generalise(g) = p {
-                    assert_eq!(g.misfit(data_type), None, "{p:?} on {data_type:?}");
-                }
-            }
-            // The default is always on the menu.
             let name = match classification {
                 C::QuasiIdentifier(QuasiKind::Age) => "birth_date",
                 C::QuasiIdentifier(QuasiKind::Location) => "address",
@@ -608,6 +610,12 @@ mod tests {
                 C::DirectIdentifier => "id",
                 _ => "amount",
             };
+            for p in &offered {
+                if let Policy::Generalise(g) = p {
+                    assert_eq!(g.misfit(name, data_type), None, "{p:?} on {data_type:?}");
+                }
+            }
+            // The default is always on the menu.
             let default = default_policy(name, data_type);
             assert!(offered.contains(&default), "{default:?} for {name}");
         }

@@ -49,16 +49,19 @@ struct Who {
 /// Which (customer, cell) pairs were counted.
 enum Seen {
     Bits { bits: Vec<u64>, cells: usize },
-    Set(rustc_hash::FxHashSet<(u32, u32)>),
+    Set(rustc_hash::FxHashSet<(u32, u64)>),
 }
 
 impl Seen {
     /// The bitmap's limit, in bits: 16 MiB.
     const MAX_BITS: usize = 1 << 27;
 
-    fn new(customers: usize, cells: usize) -> Seen {
-        match customers.checked_mul(cells) {
-            Some(n) if n <= Self::MAX_BITS => Seen::Bits {
+    /// A bitmap while it stays within 32 bytes per joined row (and 16 MiB), so that its size
+    /// follows the input rather than customers × weeks × categories; a set beyond.
+    fn new(customers: usize, cells: Option<usize>, rows: usize) -> Seen {
+        let limit = Self::MAX_BITS.min(rows.saturating_mul(256).max(1 << 20));
+        match cells.and_then(|cells| Some((cells, customers.checked_mul(cells)?))) {
+            Some((cells, n)) if n <= limit => Seen::Bits {
                 bits: vec![0; n.div_ceil(64)],
                 cells,
             },
@@ -67,18 +70,79 @@ impl Seen {
     }
 
     /// Marks the pair; whether it was new.
-    fn insert(&mut self, customer: u32, cell: usize) -> bool {
+    fn insert(&mut self, customer: u32, cell: u64) -> bool {
         match self {
             Seen::Bits { bits, cells } => {
-                let i = customer as usize * *cells + cell;
+                let i = customer as usize * *cells + cell as usize;
                 let (word, bit) = (i / 64, 1u64 << (i % 64));
                 let new = bits[word] & bit == 0;
                 bits[word] |= bit;
                 new
             }
-            Seen::Set(set) => set.insert((customer, cell as u32)),
+            Seen::Set(set) => set.insert((customer, cell)),
         }
     }
+}
+
+/// The (value slot, category) cells that have a transaction. Dense (slots × categories) while
+/// that is within a few cells per joined row — every real export: a few hundred slots, a few
+/// dozen categories — and a map of the cells that occur beyond, so that a file of one
+/// category per week per transaction costs its rows, not weeks × categories.
+enum Cells {
+    Dense { cells: Vec<Cell>, k: usize },
+    Sparse(rustc_hash::FxHashMap<(u32, u32), Cell>),
+}
+
+impl Cells {
+    fn new(slots: usize, k: usize, rows: usize) -> Cells {
+        let limit = rows.saturating_mul(4).max(1 << 16);
+        match slots.checked_mul(k) {
+            Some(n) if n <= limit => Cells::Dense {
+                cells: vec![Cell::default(); n],
+                k,
+            },
+            _ => Cells::Sparse(Default::default()),
+        }
+    }
+
+    #[inline]
+    fn get_mut(&mut self, slot: usize, category: usize) -> &mut Cell {
+        match self {
+            Cells::Dense { cells, k } => &mut cells[slot * *k + category],
+            Cells::Sparse(map) => map.entry((slot as u32, category as u32)).or_default(),
+        }
+    }
+
+    /// The cells with a transaction, by slot then category.
+    fn into_sorted(self) -> Vec<(usize, usize, Cell)> {
+        match self {
+            Cells::Dense { cells, k } => cells
+                .into_iter()
+                .enumerate()
+                .filter(|(_, c)| c.transactions > 0)
+                .map(|(i, c)| (i / k, i % k, c))
+                .collect(),
+            Cells::Sparse(map) => {
+                let mut v: Vec<(usize, usize, Cell)> = map
+                    .into_iter()
+                    .filter(|(_, c)| c.transactions > 0)
+                    .map(|((s, c), cell)| (s as usize, c as usize, cell))
+                    .collect();
+                v.sort_unstable_by_key(|&(s, c, _)| (s, c));
+                v
+            }
+        }
+    }
+}
+
+/// The weeks that have a transaction (each a Monday's day number), in order, and a row's
+/// week's index among them. A dense range from the first to the last while that range is
+/// within a few slots per row (a sort of a million dates would cost more than the rest of
+/// the model); sorted distinct weeks, found by binary search, when dates lie so far apart
+/// that the range would be mostly empty.
+enum Weeks {
+    Dense { first: i64, index: Vec<u32> },
+    Sorted,
 }
 
 impl Model for CategorySpend {
@@ -247,37 +311,49 @@ impl Model for CategorySpend {
             .flatten()
             .fold((i64::MAX, i64::MIN), |(lo, hi), &t| (lo.min(t), hi.max(t)));
         let mut weeks: Vec<i64> = Vec::new();
-        let mut week_index: Vec<u32> = Vec::new();
+        let mut lookup = Weeks::Sorted;
         if lo <= hi {
             let first = week_of(lo);
             // Weeks so many that they would not fit are beyond any export; those rows are
             // `unknown`.
             let span = usize::try_from((week_of(hi) - first) / 7 + 1).map_or(0, |s| s.min(1 << 24));
-            let mut seen = vec![false; span];
-            for &t in dates.iter().flatten() {
-                if let Some(s) = seen.get_mut(((week_of(t) - first) / 7) as usize) {
-                    *s = true;
+            if span <= dates.len().saturating_mul(4).max(1 << 12) {
+                let mut seen = vec![false; span];
+                for &t in dates.iter().flatten() {
+                    if let Some(s) = seen.get_mut(((week_of(t) - first) / 7) as usize) {
+                        *s = true;
+                    }
                 }
-            }
-            week_index = vec![u32::MAX; span];
-            for (i, _) in seen.iter().enumerate().filter(|(_, &s)| s) {
-                week_index[i] = weeks.len() as u32;
-                weeks.push(first + 7 * i as i64);
+                let mut index = vec![u32::MAX; span];
+                for (i, _) in seen.iter().enumerate().filter(|(_, &s)| s) {
+                    index[i] = weeks.len() as u32;
+                    weeks.push(first + 7 * i as i64);
+                }
+                lookup = Weeks::Dense { first, index };
+            } else {
+                let mut distinct: rustc_hash::FxHashSet<i64> = Default::default();
+                distinct.extend(dates.iter().flatten().map(|&t| week_of(t)));
+                weeks = distinct.into_iter().collect();
+                weeks.sort_unstable();
             }
         }
-        let first_week = weeks.first().copied().unwrap_or(0);
         let slot_of_week = |t: i64| -> Option<usize> {
-            let i = usize::try_from((week_of(t) - first_week) / 7).ok()?;
-            week_index
-                .get(i)
-                .filter(|&&w| w != u32::MAX)
-                .map(|&w| w as usize)
+            match &lookup {
+                Weeks::Dense { first, index } => {
+                    let i = usize::try_from((week_of(t) - first) / 7).ok()?;
+                    index
+                        .get(i)
+                        .filter(|&&w| w != u32::MAX)
+                        .map(|&w| w as usize)
+                }
+                Weeks::Sorted => weeks.binary_search(&week_of(t)).ok(),
+            }
         };
 
         // Value slots: overall (1), the four cuts (above), then the weeks and unknown.
         let week_base = slots;
         slots += weeks.len() + 1;
-        let mut cells = vec![Cell::default(); slots * k];
+        let mut cells = Cells::new(slots, k, ids.codes.len());
 
         let (amounts, scale) = joined.decimals("amount");
         // Each (customer, cell) pair counted once. A customer has one value in each of the
@@ -285,7 +361,8 @@ impl Model for CategorySpend {
         // overall cell and in each of its cut cells: only (customer, category) and
         // (customer, week, category) need remembering. A bitmap while customers × cells
         // stays small (100k customers × 8 categories × 90 weeks is 9 MB), a set beyond.
-        let mut seen = Seen::new(customers, (weeks.len() + 2) * k);
+        let cells_per_customer = (weeks.len() + 2).checked_mul(k);
+        let mut seen = Seen::new(customers, cells_per_customer, ids.codes.len());
         for row in 0..ids.codes.len() {
             let who = match ids.codes[row] {
                 NULL_CODE => &unknown_who,
@@ -302,19 +379,20 @@ impl Model for CategorySpend {
                 None => (0, 0),
             };
             let mut add = |slot: usize, new_customer: bool| {
-                let cell = &mut cells[slot * k + category];
+                let cell = cells.get_mut(slot, category);
                 cell.transactions += 1;
                 cell.spend += spend;
                 cell.amounts += counted;
                 cell.customers += u64::from(new_customer);
             };
             let known = who.customer != NULL_CODE;
-            let new_in_category = known && seen.insert(who.customer, category);
+            let new_in_category = known && seen.insert(who.customer, category as u64);
             add(0, new_in_category);
             for &slot in &who.slots {
                 add(slot as usize, new_in_category);
             }
-            let new_in_week = known && seen.insert(who.customer, (1 + week) * k + category);
+            let new_in_week =
+                known && seen.insert(who.customer, (1 + week as u64) * k as u64 + category as u64);
             add(week_slot, new_in_week);
         }
 
@@ -331,7 +409,7 @@ impl Model for CategorySpend {
         let mut spend = Vec::new();
         let mut transactions = Vec::new();
         let mut buyers = Vec::new();
-        for slot in 0..slots {
+        for (slot, c, cell) in cells.into_sorted() {
             let (dim, val): (usize, &str) = if slot == 0 {
                 (0, "all")
             } else if slot >= week_base {
@@ -341,25 +419,19 @@ impl Model for CategorySpend {
                 let cut = (1..5).rev().find(|&c| slot >= base[c]).expect("a cut");
                 (cut, cut_values[cut - 1][slot - base[cut]])
             };
-            for c in 0..k {
-                let cell = &cells[slot * k + c];
-                if cell.transactions == 0 {
-                    continue;
-                }
-                dimension.push(Some(DIMENSIONS[dim]));
-                value.push(val);
-                category.push(names.get(c).copied());
-                spend.push(if cell.amounts == 0 {
-                    None
-                } else {
-                    Some(i64::try_from(cell.spend).map_err(|_| ModelError::Overflow {
-                        model: "category_spend".into(),
-                        column: "spend".into(),
-                    })?)
-                });
-                transactions.push(Some(cell.transactions as i64));
-                buyers.push(Some(cell.customers as i64));
-            }
+            dimension.push(Some(DIMENSIONS[dim]));
+            value.push(val);
+            category.push(names.get(c).copied());
+            spend.push(if cell.amounts == 0 {
+                None
+            } else {
+                Some(i64::try_from(cell.spend).map_err(|_| ModelError::Overflow {
+                    model: "category_spend".into(),
+                    column: "spend".into(),
+                })?)
+            });
+            transactions.push(Some(cell.transactions as i64));
+            buyers.push(Some(cell.customers as i64));
         }
         Ok(Table::new()
             .with(

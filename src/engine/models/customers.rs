@@ -13,10 +13,11 @@ use super::codes::group_by_codes;
 use super::{Layer, Model, ModelColumn, ModelContext};
 use crate::engine::config::{ConfigPart, RunConfig};
 use crate::engine::error::ModelError;
+use crate::engine::models::categories::CategoryColumns;
 use crate::engine::models::findings::FindingKind;
 use crate::engine::value::column::DataType;
+use crate::engine::value::column::TextColumn;
 use crate::engine::value::column::{Column, NULL_CODE};
-use crate::engine::value::slug::amount_column;
 use crate::engine::value::table::Table;
 use crate::engine::value::time::age_in_years;
 use crate::engine::value::unique_id;
@@ -78,9 +79,10 @@ impl Model for Customers {
             description: (*d).into(),
         })
         .collect();
-        for category in &config.accepted_categories {
+        let own = CategoryColumns::new(&config.accepted_categories);
+        for (category, name) in own.categories.iter().zip(&own.names) {
             list.push(ModelColumn {
-                name: amount_column(category),
+                name: name.clone(),
                 data_type: DataType::Decimal,
                 description: format!("Spend in {category}"),
             });
@@ -106,13 +108,9 @@ impl Model for Customers {
         let dates = joined.timestamps("transaction_date");
         let births = joined.dates("birth_date");
 
-        let accepted = &ctx.config.accepted_categories;
-        let other = accepted.len();
-        let slot_of_code: Vec<usize> = categories
-            .pool
-            .iter()
-            .map(|c| accepted.iter().position(|a| a == c).unwrap_or(other))
-            .collect();
+        let accepted = CategoryColumns::new(&ctx.config.accepted_categories);
+        let other = accepted.categories.len();
+        let slot_of_code: Vec<usize> = categories.pool.iter().map(|c| accepted.slot(c)).collect();
         let slot_of = |row: usize| match categories.codes[row] {
             NULL_CODE => other,
             code => slot_of_code[code as usize],
@@ -120,11 +118,18 @@ impl Model for Customers {
 
         let (group_of_row, first_row) = group_by_codes(&ids.codes, ids.pool.len());
         let groups = first_row.len();
-        let slots = accepted.len() + 1;
-        let mut spend = vec![0i64; groups * slots];
+        let slots = other + 1;
+        // Customers × columns is the table's own size, and the columns are capped.
+        let cells = groups
+            .checked_mul(slots)
+            .ok_or_else(|| ModelError::Overflow {
+                model: "customers".into(),
+                column: "other_amount".into(),
+            })?;
+        let mut spend = vec![0i64; cells];
         // SQL's `sum(case when category = … then amount else 0 end)` is null only when every
         // one of the customer's rows is in that category with a null amount.
-        let mut null_terms = vec![0u32; groups * slots];
+        let mut null_terms = vec![0u32; cells];
         let mut rows_of = vec![0u32; groups];
         let mut total: Vec<Option<i64>> = vec![None; groups];
         let mut first: Vec<Option<i64>> = vec![None; groups];
@@ -141,7 +146,7 @@ impl Model for Customers {
             let g = group_of_row[row] as usize;
             rows_of[g] += 1;
             let slot = slot_of(row);
-            if slot == other {
+            if slot == other && categories.get(row).is_none_or(|c| !accepted.listed(c)) {
                 outside.push(row as u32);
             }
             if amounts[row].is_none() {
@@ -187,26 +192,59 @@ impl Model for Customers {
             )
             .with("first_purchase_date", Column::Timestamp(first))
             .with("last_purchase_date", Column::Timestamp(last));
-        for slot in 0..slots {
-            let name = accepted
-                .get(slot)
-                .map_or_else(|| "other_amount".into(), |c| amount_column(c));
+        for (slot, name) in accepted.names.iter().enumerate() {
             let values = (0..groups)
                 .map(|g| {
                     (null_terms[g * slots + slot] < rows_of[g]).then_some(spend[g * slots + slot])
                 })
                 .collect();
-            table.push(name, Column::Decimal { values, scale });
+            table.push(name.clone(), Column::Decimal { values, scale });
+        }
+
+        if !accepted.clashes.is_empty() {
+            let c = &accepted.clashes;
+            let notes = accepted.notes();
+            let text = |f: &dyn Fn(&super::categories::Clash) -> &str| {
+                Column::Text(TextColumn::from_values(c.iter().map(|x| Some(f(x)))))
+            };
+            ctx.report(
+                FindingKind::CategoryColumnsRenamed,
+                notes[..c.len()].join("; "),
+                Table::new()
+                    .with("category", text(&|x| &x.category))
+                    .with("taken_by", text(&|x| &x.taken_by))
+                    .with("column", text(&|x| &x.column)),
+            );
+        }
+        if accepted.beyond > 0 {
+            let note = accepted.notes().pop().unwrap_or_default();
+            ctx.report(
+                FindingKind::CategoriesBeyondColumnCap,
+                note,
+                Table::new().with(
+                    "category",
+                    Column::Text(TextColumn::from_values(
+                        ctx.config
+                            .accepted_categories
+                            .iter()
+                            .filter(|a| accepted.slot(a) == other)
+                            .map(|a| Some(a.as_str())),
+                    )),
+                ),
+            );
         }
 
         if !outside.is_empty() {
-            let mut counts: Vec<(String, usize)> = Vec::new();
+            // In order of first appearance, one hash lookup per row.
+            let mut counts: Vec<(&str, usize)> = Vec::new();
+            let mut index: rustc_hash::FxHashMap<&str, usize> = Default::default();
             for &row in &outside {
-                let name = categories.get(row as usize).unwrap_or("(null)").to_string();
-                match counts.iter_mut().find(|(c, _)| *c == name) {
-                    Some((_, n)) => *n += 1,
-                    None => counts.push((name, 1)),
-                }
+                let name = categories.get(row as usize).unwrap_or("(null)");
+                let i = *index.entry(name).or_insert_with(|| {
+                    counts.push((name, 0));
+                    counts.len() - 1
+                });
+                counts[i].1 += 1;
             }
             let listed: Vec<String> = counts.iter().map(|(c, n)| format!("{c}: {n}")).collect();
             ctx.report(

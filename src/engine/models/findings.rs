@@ -17,6 +17,11 @@ pub enum FindingKind {
     OrphanTransactions,
     /// `customers` counted transactions outside the accepted categories in `other_amount`.
     CategoriesOutsideAcceptedList,
+    /// `customers` gave an accepted category a suffixed column (`books_2_amount`): its name,
+    /// sanitised, was another category's or c360's own column.
+    CategoryColumnsRenamed,
+    /// `customers` counted accepted categories beyond its column cap in `other_amount`.
+    CategoriesBeyondColumnCap,
     /// `customer_segments` could not read a state and postcode from customers' addresses
     /// (they are `unknown`).
     UnparseableAddresses,
@@ -30,6 +35,8 @@ impl FindingKind {
             FindingKind::OrphanTransactions => "orphan_transactions",
             FindingKind::CategoriesOutsideAcceptedList => "categories_outside_accepted_list",
             FindingKind::UnparseableAddresses => "unparseable_addresses",
+            FindingKind::CategoryColumnsRenamed => "category_columns_renamed",
+            FindingKind::CategoriesBeyondColumnCap => "categories_beyond_column_cap",
         }
     }
 }

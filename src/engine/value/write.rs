@@ -1,7 +1,8 @@
 //! The one CSV writer: any table out as RFC 4180 CSV (a header row, quotes only where a
 //! field needs them, nulls as empty fields, exact decimals, `YYYY-MM-DD HH:MM:SS.mmm`).
-//! The export's masked CSV (`export::csv`) is the same format with a guard against formulas:
-//! it writes its fields with this module's `push_field` and `end_record`.
+//! The guard against CSV injection is an option of the writer ([`Guard`]): the masked export
+//! (`export::csv`, which writes its fields with this module's `push_text` and `end_record`)
+//! and the page's downloads guard; `c360 build`'s files are raw data for pipelines.
 //!
 //! It writes the same bytes as the `csv` crate's writer with `QuoteStyle::Necessary` (a
 //! field is quoted when it holds a comma, a quote, `\r` or `\n`; a record that would be empty
@@ -72,6 +73,55 @@ const fn special_bytes() -> [bool; 256] {
 }
 
 const SPECIAL: [bool; 256] = special_bytes();
+
+/// Whether text cells that a spreadsheet would run as a formula are written as text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Guard {
+    /// Every cell as it is: data for pipelines (`c360 build`'s files).
+    #[default]
+    Raw,
+    /// OWASP's CSV-injection guard: a text cell (or header) that [`starts_formula`] is
+    /// prefixed with `'`, so a spreadsheet shows it instead of running it. Numbers stay
+    /// numbers (a negative amount is not text).
+    Formulas,
+}
+
+/// The characters a spreadsheet starts a formula with: `=`, `+`, `-`, `@`, and their
+/// full-width and small forms (`＝ ＋ － ＠`, `﹦ ﹢ ﹣`), which spreadsheets read as the same.
+const FORMULA_STARTS: [char; 11] = [
+    '=', '+', '-', '@', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}', '\u{fe66}', '\u{fe62}',
+    '\u{fe63}',
+];
+
+/// Whether a text cell would start a formula in a spreadsheet: it begins with a tab, a
+/// carriage return or a formula character ([`FORMULA_STARTS`]), or with whitespace and then
+/// one (` =1+1`), as OWASP's CSV-injection guidance lists.
+pub fn starts_formula(cell: &[u8]) -> bool {
+    match cell.first() {
+        None => false,
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => true,
+        Some(b) if b.is_ascii_alphanumeric() => false,
+        Some(_) => {
+            let text = match std::str::from_utf8(cell) {
+                Ok(text) => text,
+                Err(e) => std::str::from_utf8(&cell[..e.valid_up_to()]).unwrap_or_default(),
+            };
+            text.trim_start_matches(char::is_whitespace)
+                .starts_with(FORMULA_STARTS)
+        }
+    }
+}
+
+/// Appends one text field (a cell or a header) to `buf`, guarded as `guard` says.
+#[inline]
+pub(crate) fn push_text(buf: &mut Vec<u8>, bytes: &[u8], guard: Guard) {
+    let prefix: &[u8] = if guard == Guard::Formulas && starts_formula(bytes) {
+        b"'"
+    } else {
+        b""
+    };
+    push_field(buf, prefix, bytes);
+}
 
 /// Appends one field to `buf`, after `prefix`: quoted (quotes doubled) when the field holds
 /// a comma, a quote, `\r` or `\n`. `prefix` (the export's `'` guard) must hold none of those.
@@ -147,12 +197,19 @@ struct Out<W: Write> {
     /// few days, in any order.
     days: [(i64, [u8; 10]); DAYS],
     itoa: itoa::Buffer,
+    guard: Guard,
 }
 
 impl<W: Write> Out<W> {
     #[inline]
     fn field(&mut self, bytes: &[u8]) {
         push_field(&mut self.buf, b"", bytes);
+    }
+
+    /// A text cell or a header: the only fields the guard applies to.
+    #[inline]
+    fn text(&mut self, bytes: &[u8]) {
+        push_text(&mut self.buf, bytes, self.guard);
     }
 
     #[inline]
@@ -246,7 +303,7 @@ impl<W: Write> Out<W> {
         match column {
             Column::Text(t) => match t.codes[row] {
                 NULL_CODE => {}
-                code => self.field(t.pool.get_bytes(code)),
+                code => self.text(t.pool.get_bytes(code)),
             },
             Column::Integer(v) => {
                 if let Some(i) = v[row] {
@@ -274,8 +331,14 @@ impl<W: Write> Out<W> {
     }
 }
 
-/// Writes `table` as CSV. The output is written in large pieces; it need not be buffered.
+/// Writes `table` as CSV, raw (as `c360 build` writes its files). The output is written in
+/// large pieces; it need not be buffered.
 pub fn write_csv(table: &Table, out: impl Write) -> std::io::Result<()> {
+    write_csv_with(table, out, Guard::Raw)
+}
+
+/// Writes `table` as CSV with its text cells guarded as `guard` says.
+pub fn write_csv_with(table: &Table, out: impl Write, guard: Guard) -> std::io::Result<()> {
     let mut out = Out {
         out,
         buf: Vec::with_capacity(FLUSH_AT + (64 << 10)),
@@ -284,12 +347,13 @@ pub fn write_csv(table: &Table, out: impl Write) -> std::io::Result<()> {
         // No day is `i64::MIN` milliseconds' day, so no slot matches before it is filled.
         days: [(i64::MIN, [0; 10]); DAYS],
         itoa: itoa::Buffer::new(),
+        guard,
     };
     for (i, name) in table.column_names().enumerate() {
         if i > 0 {
             out.delimiter();
         }
-        out.field(name.as_bytes());
+        out.text(name.as_bytes());
     }
     out.end_record()?;
     let columns: Vec<&Column> = table.fields.iter().map(|f| &*f.column).collect();
@@ -309,16 +373,52 @@ pub fn write_csv(table: &Table, out: impl Write) -> std::io::Result<()> {
     out.out.flush()
 }
 
-/// `table` as CSV text.
+/// `table` as CSV text, raw.
 pub fn to_csv_string(table: &Table) -> String {
+    to_csv_string_with(table, Guard::Raw)
+}
+
+/// `table` as CSV text, its text cells guarded as `guard` says.
+pub fn to_csv_string_with(table: &Table, guard: Guard) -> String {
     let mut bytes = Vec::new();
-    write_csv(table, &mut bytes).expect("writing to memory cannot fail");
+    write_csv_with(table, &mut bytes, guard).expect("writing to memory cannot fail");
     String::from_utf8(bytes).expect("every cell is UTF-8")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_guard_knows_look_alikes_and_whitespace_and_is_off_by_default() {
+        for cell in [
+            "=1+1",
+            "+61",
+            "-5",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "＝1+1",
+            "＋1",
+            "－1",
+            "＠A",
+            "﹦1",
+            " =1+1",
+            "\u{a0}\u{3000}＝1",
+            "\n-1",
+        ] {
+            assert!(starts_formula(cell.as_bytes()), "{cell:?}");
+        }
+        for cell in ["", "a=b", "Books", " plain", "1-2", "é=", "\u{2212}1"] {
+            assert!(!starts_formula(cell.as_bytes()), "{cell:?}");
+        }
+        let t = Table::new().with(
+            "=h",
+            Column::Text(TextColumn::from_values([Some("＝1+1"), Some("ok")])),
+        );
+        assert_eq!(to_csv_string(&t), "=h\n＝1+1\nok\n");
+        assert_eq!(to_csv_string_with(&t, Guard::Formulas), "'=h\n'＝1+1\nok\n");
+    }
     use crate::engine::value::column::TextColumn;
 
     /// The `csv` crate's writer on the same cells: the bytes to match.

@@ -1,10 +1,11 @@
 //! Downloads: the pieces a download sends, put together, are exactly the engine's CSV of the
-//! same table (`write::to_csv_string`, what `c360 build --out` writes) — for tables of several
+//! same table guarded against formulas (`write::to_csv_string_with`: what `c360 build --out`
+//! writes, with `Guard::Formulas`, since the user opens it in a spreadsheet) — for tables of several
 //! pieces, for an empty table (its header alone) and for findings — and each piece's `sent`
 //! counts the bytes so far, ending at the total.
 
 use c360::engine::data_test::schema::DEFAULT_SCHEMA;
-use c360::engine::value::write::to_csv_string;
+use c360::engine::value::write::{to_csv_string_with, Guard};
 use c360::engine::{RunOutput, Table};
 use c360_worker::protocol::{Failure, SourceSpec, TableRef};
 use c360_worker::session::{Session, DEMO_CONTACTS};
@@ -50,7 +51,7 @@ fn receive(session: &Session, table: &TableRef) -> Received {
 /// Asserts that a download is `table` as the engine writes it, and returns how many pieces
 /// it took.
 fn assert_download_is(received: &Received, table: &Table, what: &str) -> usize {
-    let expected = to_csv_string(table);
+    let expected = to_csv_string_with(table, Guard::Formulas);
     let text = received.text();
     assert!(
         text == expected,
@@ -137,7 +138,10 @@ fn a_download_finishes_with_its_own_run_after_a_newer_one() {
         bytes.extend(piece);
     }
     let output = generated_output();
-    let expected = to_csv_string(output.model("contacts_joined_with_transactions").unwrap());
+    let expected = to_csv_string_with(
+        output.model("contacts_joined_with_transactions").unwrap(),
+        Guard::Formulas,
+    );
     assert!(String::from_utf8(bytes).unwrap() == expected);
     assert!(matches!(
         session.download(1, &joined),

@@ -6,7 +6,7 @@
 
 use c360::engine::data_test::schema::DEFAULT_SCHEMA;
 use c360::engine::data_test::TestResult;
-use c360::engine::value::write::to_csv_string;
+use c360::engine::value::write::{to_csv_string_with, Guard};
 use c360::engine::{NodeStatus, RunOutput};
 use c360_worker::protocol::{
     Direction, Failure, PageRequest, Progress, RunSummary, Sort, SourceSpec, TableRef,
@@ -48,7 +48,7 @@ fn assert_summary_is(session: &Session, summary: &RunSummary, output: &RunOutput
             };
             assert_eq!(
                 download(session, table),
-                to_csv_string(&o.table),
+                to_csv_string_with(&o.table, Guard::Formulas),
                 "{what}: {} as CSV",
                 o.node.unique_id
             );

@@ -3,8 +3,13 @@
 
 use super::Schema;
 
-/// Quotes a YAML scalar when it needs quotes.
-fn yaml_scalar(value: &str) -> String {
+/// A value as a YAML scalar: plain when that reads back as the same string, else a
+/// double-quoted scalar with every character YAML could read otherwise escaped — `\` and `"`,
+/// and as `\uXXXX` every control character and the line and byte-order marks YAML or an
+/// editor may treat as breaks (a category `Toys\nnot yaml` is one value, not two lines).
+pub(crate) fn yaml_scalar(value: &str) -> String {
+    let odd =
+        |c: char| c.is_control() || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}');
     let plain = !value.is_empty()
         && !value.starts_with([
             ' ', '-', '?', ':', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%',
@@ -12,29 +17,50 @@ fn yaml_scalar(value: &str) -> String {
         ])
         && !value.ends_with(' ')
         && !value.contains([':', '#', ',', '[', ']', '{', '}', '"', '\''])
+        && !value.contains(odd)
         && !matches!(
             value.to_ascii_lowercase().as_str(),
             "null" | "true" | "false" | "yes" | "no" | "~" | "on" | "off"
         )
         && value.parse::<f64>().is_err();
     if plain {
-        value.to_string()
-    } else {
-        format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+        return value.to_string();
     }
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            c if odd(c) => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 impl Schema {
     /// The schema text with `values` appended to the accepted category list (the
     /// `accepted_values` test on `web.transactions.category`). `None` when the file has no
-    /// such list or there is nothing to add.
+    /// such list or there is nothing to add. Every value is written through [`yaml_scalar`],
+    /// and the text is parsed back before it is returned: an edit that would not read back as
+    /// the grown list is not made (`None`).
     pub fn with_accepted_categories(&self, values: &[String]) -> Option<String> {
-        let span = self.accepted_span.as_ref()?;
         let existing = self.accepted_categories.as_ref()?;
-        let new: Vec<&String> = values.iter().filter(|v| !existing.contains(v)).collect();
+        let mut seen = crate::engine::models::categories::set_of(existing);
+        let new: Vec<&String> = values.iter().filter(|v| seen.insert(v.as_str())).collect();
         if new.is_empty() {
             return None;
         }
+        let text = self.append_accepted(&new)?;
+        let again = super::parse(&text).ok()?.accepted_categories?;
+        let expected = existing.iter().chain(new.iter().copied());
+        (again.len() == existing.len() + new.len() && again.iter().eq(expected)).then_some(text)
+    }
+
+    fn append_accepted(&self, new: &[&String]) -> Option<String> {
+        let span = self.accepted_span.as_ref()?;
         if span.flow {
             // Insert right after the last item (or the `[`), wherever the `]` stands: on the
             // same line, on a line of its own, after a trailing comma.

@@ -443,27 +443,12 @@ impl Parser {
     }
 
     /// Takes the accepted list from `web.transactions.category`'s `accepted_values` test
-    /// (`values` is its YAML): each value becomes a customers column, so two may not share a
-    /// name.
+    /// (`values` is its YAML). Each value becomes a customers column; two values whose names
+    /// clash once sanitised are not an error here but a suffixed column and a finding of
+    /// `customers` (`models::categories::CategoryColumns`), so that a list the
+    /// accept-the-data's-categories policy grew always parses again.
     fn accepted_list(&mut self, list: &[String], values: &Node) {
         let seq = values.as_sequence().expect("parsed as a list");
-        for (i, v) in list.iter().enumerate() {
-            let name = crate::engine::value::slug::amount_column(v);
-            let clash = list[..i].iter().find(|w| {
-                crate::engine::value::slug::amount_column(w) == name || name == "other_amount"
-            });
-            if let Some(w) = clash {
-                self.error(
-                    seq[i].span(),
-                    format!(
-                        "`{v}` would make the customers column `{name}`, which `{w}` \
-                         already makes: accepted categories need distinct names"
-                    ),
-                );
-            } else if name == "other_amount" {
-                self.error(seq[i].span(), format!("`{v}` would make the customers column `other_amount`, which holds spend outside the list"));
-            }
-        }
         let values_span = self.values_span(values, seq.len());
         self.accepted = Some((list.to_vec(), values_span));
     }
