@@ -157,6 +157,30 @@ fn memory_follows_the_input_and_the_quadratic_steps_are_linear() {
         "peak {peak} for {input} bytes"
     );
 
+    // Hostile names: 2,000 categories of 1 KB each, starting with formula characters,
+    // quotes and newlines, all accepted (columns capped at 1,000).
+    let mut t =
+        String::from("contact_id,id,transaction_date,amount,item_count,category,_loaded_at_utc\n");
+    for i in 0..2_000 {
+        let name = format!("＝\"{i}\"\n{}", "x".repeat(1_000));
+        t.push_str(&format!(
+            "c{},t{i},2023-04-15 09:57:19.000,12.5,1,\"{}\",2024-01-01 00:00:00.000\n",
+            i % 100,
+            name.replace('"', "\"\"")
+        ));
+    }
+    let c = contacts(100);
+    let input = c.len() + t.len();
+    let (peak, _, ()) = measure(|| run(&c, &t, true));
+    eprintln!(
+        "hostile names: {input} bytes in, peak {peak} bytes ({:.1}×)",
+        peak as f64 / input as f64
+    );
+    assert!(
+        peak < ACCEPT_MULTIPLE * input,
+        "peak {peak} for {input} bytes"
+    );
+
     // The schema's accepted list: allocations at n and 4n values.
     let schema_with = |n: usize| {
         let values: String = (0..n)

@@ -5,7 +5,7 @@
 use std::io::Read;
 
 use super::builder::{Builder, Rejected};
-use super::def::SourceDef;
+use super::def::{first_duplicate, SourceDef};
 use super::excerpt::{Excerpt, LoadFailure};
 #[cfg(not(target_arch = "wasm32"))]
 use super::record::Layout;
@@ -635,13 +635,11 @@ impl SourceLoader {
         if header.is_empty() || header.iter().all(String::is_empty) {
             return Err(InputError::Empty { file: file() });
         }
-        for (i, name) in header.iter().enumerate() {
-            if header[..i].contains(name) {
-                return Err(InputError::DuplicateColumn {
-                    file: file(),
-                    column: name.clone(),
-                });
-            }
+        if let Some(name) = first_duplicate(&header) {
+            return Err(InputError::DuplicateColumn {
+                file: file(),
+                column: name.clone(),
+            });
         }
         let header = match &self.mapping {
             Some(mapping) => {

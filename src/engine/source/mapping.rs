@@ -59,7 +59,7 @@
 
 mod propose;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -520,10 +520,16 @@ impl Mapping {
             .zip(&holds)
             .map(|(h, held)| held.map_or_else(|| h.clone(), str::to_string))
             .collect();
-        // A header left as it is but named like a required column held by another header.
+        // A header left as it is but named like a required column held by another header
+        // (a map of the few held columns, not a scan of every header's per header).
+        let held: HashMap<&str, usize> = holds
+            .iter()
+            .enumerate()
+            .filter_map(|(j, held)| held.map(|c| (c, j)))
+            .collect();
         for (i, h) in header.iter().enumerate() {
             if holds[i].is_none() {
-                if let Some(j) = holds.iter().position(|held| *held == Some(h.as_str())) {
+                if let Some(&j) = held.get(h.as_str()) {
                     return Err(MappingError::Collision {
                         file,
                         column: h.clone(),

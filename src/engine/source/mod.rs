@@ -33,7 +33,7 @@ pub mod mapping;
 pub(crate) mod record;
 pub mod sources;
 
-pub use def::{SourceColumn, SourceDef, CONTACTS, SOURCES, TRANSACTIONS};
+pub use def::{first_duplicate, SourceColumn, SourceDef, CONTACTS, SOURCES, TRANSACTIONS};
 pub use excerpt::{Excerpt, LoadFailure};
 pub use loader::{load, load_bytes, load_mapped, SourceLoader, MAX_RECORD_BYTES};
 pub use sources::{SourceFile, SourceFiles, Sources};
