@@ -355,7 +355,12 @@ fn receive(worker: &Rc<RefCell<Worker>>, event: MessageEvent) {
         Ok(Request {
             body: RequestBody::Crash,
             ..
-        }) => crash(),
+        }) => {
+            // Not inside the borrow, so that what the dying worker still runs does not panic
+            // on it too.
+            drop(w);
+            crash()
+        }
         Ok(request) => w.inbox.push_back(request),
         Err(e) => {
             // Without a readable id the answer goes to id 0, where the page shows it.

@@ -164,7 +164,11 @@ pub fn start(
 /// The worker of `generation` died: drop it, tell the page, fail what waited for it.
 fn crashed(generation: u64, message: String) {
     let taken = CLIENT.with_borrow_mut(|c| {
-        let c = c.as_mut().filter(|c| c.generation == generation)?;
+        // Once per worker: a dead worker's later events (a second error queued before it was
+        // terminated) are not another crash.
+        let c = c
+            .as_mut()
+            .filter(|c| c.generation == generation && c.running.is_some())?;
         let running = c.running.take();
         c.ready = false;
         c.queue.clear();
