@@ -98,6 +98,23 @@ test('set policies, generate a key, export: a masked CSV and its manifest, joina
   await ex.locator('[data-testid="export-small-classes"][value="generalise"]').check();
   const download = ex.getByTestId('export-download');
   assert.ok(await download.isDisabled(), 'no export without a key');
+  // The key is not a password to keep: no password manager is invited to save or fill it.
+  const marks = await ex.getByTestId('export-key').evaluate((input) => ({
+    autocomplete: input.getAttribute('autocomplete'),
+    onePassword: input.getAttribute('data-1p-ignore'),
+    lastPass: input.getAttribute('data-lpignore'),
+    bitwarden: input.getAttribute('data-bwignore'),
+    dashlane: input.getAttribute('data-form-type'),
+    inForm: input.closest('form') !== null,
+  }));
+  assert.deepEqual(marks, {
+    autocomplete: 'off',
+    onePassword: '',
+    lastPass: 'true',
+    bitwarden: '',
+    dashlane: 'other',
+    inForm: false,
+  });
   await ex.getByTestId('export-key').fill('short');
   assert.match(await ex.getByTestId('export-key-problem').textContent(), /at least 16/);
   assert.ok(await download.isDisabled());

@@ -41,11 +41,12 @@ function isLocal(url) {
 
 /**
  * Opens the app in a fresh context and waits for the first run's table. `initScript`, when
- * given, runs in the page before the app does, on every load (to take a browser API away).
+ * given, runs in the page before the app does, on every load (to take a browser API away);
+ * `search`, a query for the app's address (`?c360-test-crash`, the test-only crash hook).
  * Returns the page, the console errors and uncaught exceptions seen, the non-local requests,
  * and every request the context made (the page's and its worker's), in order.
  */
-export async function openApp(browser, { initScript } = {}) {
+export async function openApp(browser, { initScript, search = '' } = {}) {
   const context = await browser.newContext({
     viewport: { width: 1360, height: 1000 },
     timezoneId: 'UTC',
@@ -64,7 +65,7 @@ export async function openApp(browser, { initScript } = {}) {
   page.on('request', (request) => {
     if (!isLocal(request.url())) external.push(request.url());
   });
-  await page.goto(APP_URL);
+  await page.goto(APP_URL + search);
   await mainTable(page).waitFor({ timeout: 30_000 });
   return { page, context, errors, external, requests };
 }

@@ -8,7 +8,11 @@
 //! and the schema editor to fix what the tests find, source freshness, the findings and a
 //! dbt-like run log, the dashboards and the partner export; users can bring their own CSVs and
 //! schema file and change the as-of date. Nothing leaves the browser: the page makes no
-//! request beyond its own assets. The session (the last files, schema, policies, as-of date
+//! request beyond its own assets, and its Content-Security-Policy (a `<meta>` in `index.html`:
+//! its own files only, no inline script; `scripts/csp-site` moves Trunk's inline loader into a
+//! file) makes the browser refuse any other. A worker that crashes is replaced and the run made
+//! again from the files the page holds, or the last result stays, marked stale
+//! (`state/recovery.rs`). The session (the last files, schema, policies, as-of date
 //! and mapping) is kept in the browser's own storage so that a reload restores it; "Forget my
 //! data" deletes it.
 //!
@@ -21,7 +25,8 @@
 //!   ([`state::workspace::Runs`]: what runs are made with, the pending run, the outcome;
 //!   [`state::workspace::View`]: the open node, its table, the open test, the route;
 //!   [`state::grid::Grid`], [`state::route::Route`], the mapping review, the export's policy
-//!   edits, the saved session, formatting, the DAG's layout, the charts' axes). No browser type:
+//!   edits, the saved session, what follows a worker's crash, formatting, the DAG's layout, the
+//!   charts' axes). No browser type:
 //!   it compiles on every target and its unit tests run natively (`cargo test -p c360-web`),
 //!   against the worker's session in-process (`state/loopback.rs`). Components only call it.
 //! - `browser/` — glue that draws nothing: the worker's client, the handles components act

@@ -251,6 +251,32 @@ pub enum RequestBody {
         transactions: usize,
         runs: usize,
     },
+    /// For tests only: the worker aborts at once (`std::process::abort`, a wasm `unreachable`
+    /// trap, as a `panic = "abort"` or an allocation the wasm memory cannot hold would), so
+    /// that the page's recovery from a dead worker can be tried in a real browser. It is never
+    /// answered. The page sends it only through a hook it installs when opened with the
+    /// test-only `c360-test-crash` flag in its address (see the page's `browser/client.rs`).
+    Crash,
+}
+
+impl RequestBody {
+    /// What the request is for, in words for a message about it ("a page of a table").
+    pub fn describe(&self) -> &'static str {
+        match self {
+            RequestBody::Run(_) => "a run of the DAG",
+            RequestBody::Cancel { .. } => "cancelling a request",
+            RequestBody::Page(_) => "a page of a table",
+            RequestBody::Download { .. } => "a CSV download",
+            RequestBody::Inspect { .. } => "a look at a file you chose",
+            RequestBody::Dashboard { .. } => "the dashboards' figures",
+            RequestBody::Search { .. } => "a search of the contacts",
+            RequestBody::Profile { .. } => "a customer's profile",
+            RequestBody::ExportCheck { .. } => "checking the masked export",
+            RequestBody::Export { .. } => "the masked export",
+            RequestBody::Bench { .. } => "the benchmark",
+            RequestBody::Crash => "a test's deliberate crash",
+        }
+    }
 }
 
 /// The pseudonym key as the user typed or generated it. Its `Debug` hides it, so that no log
@@ -398,6 +424,11 @@ pub enum Failure {
     Key(KeyError),
     /// A request the worker cannot read.
     BadRequest { message: String },
+    /// The worker stopped before it answered (a crash: a wasm trap such as an abort or memory
+    /// it could not get, or a message it could not take). The worker never sends this: the
+    /// page answers its own pending requests with it when the worker dies, so that none waits
+    /// for ever. `message` is the browser's word on the crash.
+    WorkerStopped { message: String },
 }
 
 impl Failure {
@@ -432,6 +463,10 @@ impl std::fmt::Display for Failure {
             Failure::Export(e) => e.fmt(f),
             Failure::Key(e) => e.fmt(f),
             Failure::BadRequest { message } => write!(f, "bad request: {message}"),
+            Failure::WorkerStopped { message } => write!(
+                f,
+                "the worker stopped before it answered ({message}); c360 starts a new one"
+            ),
         }
     }
 }

@@ -207,6 +207,9 @@ impl Worker {
                 let report = c360::engine::bench::run(contacts, transactions, runs);
                 self.answer(id, ResponseBody::Done(Done::Bench(report)));
             }
+            // `receive` aborts before a crash reaches the inbox; handled here as well, so
+            // that the match stays exhaustive and a crash queued by any path still crashes.
+            RequestBody::Crash => crash(),
         }
     }
 
@@ -347,6 +350,17 @@ fn receive(worker: &Rc<RefCell<Worker>>, event: MessageEvent) {
         }
     }
     match Request::from_json(&json) {
+        // At once, in the message's own handler: the trap is then the browser's uncaught
+        // error of this event, which reaches the page's `onerror` like any real crash.
+        Ok(Request {
+            body: RequestBody::Crash,
+            ..
+        }) => {
+            // Not inside the borrow, so that what the dying worker still runs does not panic
+            // on it too.
+            drop(w);
+            crash()
+        }
         Ok(request) => w.inbox.push_back(request),
         Err(e) => {
             // Without a readable id the answer goes to id 0, where the page shows it.
@@ -364,6 +378,12 @@ fn receive(worker: &Rc<RefCell<Worker>>, event: MessageEvent) {
         drop(w);
         wasm_bindgen_futures::spawn_local(run_loop(worker.clone()));
     }
+}
+
+/// Dies as a `panic = "abort"` or a failed allocation does: `abort` is a wasm `unreachable`
+/// trap on wasm32. Only the test-only [`RequestBody::Crash`] calls it.
+fn crash() -> ! {
+    std::process::abort()
 }
 
 /// Starts the worker: listens, then says `Ready`.

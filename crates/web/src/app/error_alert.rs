@@ -1,6 +1,7 @@
 //! What went wrong, in words: a run that failed on the input (which file, line, column,
 //! what was expected and found), a file that could not be read or recognised, or schema text
-//! that does not parse (whose results are then those of the last valid schema).
+//! that does not parse (whose results are then those of the last valid schema), or a worker
+//! that crashed (what it was doing, and whether the page ran again or the results are stale).
 
 use leptos::prelude::*;
 
@@ -49,6 +50,18 @@ pub fn ErrorAlert(
                 }
             })
     };
+    // A crashed worker: what it was doing, what the page did, whether the results are stale.
+    let crash = move || {
+        runs.with(|w| {
+            w.crash().map(|report| {
+                (
+                    report.title(),
+                    report.explanation(w.run().is_some()),
+                    report.gave_up(),
+                )
+            })
+        })
+    };
     let notice = move || runs.with(|w| w.notice().map(str::to_string));
     let schema_problems = move || runs.with(|w| w.schema().errors().len());
     view! {
@@ -61,6 +74,17 @@ pub fn ErrorAlert(
                     "No result is shown: nothing on this page comes from an earlier run. Fix the \
                      file and choose it again, or go back to the demo data."
                 </p>
+            </div>
+        })}
+        {move || crash().map(|(title, message, gave_up)| view! {
+            <div
+                class="c360-error c360-error--crash"
+                role="alert"
+                data-testid="worker-crash"
+                data-c360-gave-up=gave_up.to_string()
+            >
+                <h2 class="c360-error__title">{title}</h2>
+                <p class="c360-error__message">{message}</p>
             </div>
         })}
         {move || notice().map(|message| view! {

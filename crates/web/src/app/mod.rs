@@ -5,7 +5,8 @@
 //! It owns the workspace's two signals (the runs and the view: see [`crate::browser::handles`]) and
 //! hands each component the half it reads and the actions it may take; it derives the few values
 //! several views read (the run, the open node, the route), starts the worker, and writes where the
-//! runs stand on `<html>` (`data-c360-run`: loading, running, done, failed or cancelled;
+//! runs stand on `<html>` (`data-c360-run`: loading, running, done, failed, cancelled or crashed;
+//! `data-c360-stale`, present while the result on screen is stale after a crash;
 //! `data-c360-run-seq`, the number of runs that ended with a result; `data-c360-worker-memory`, the
 //! worker's wasm memory after the last; `data-c360-storage-seq`, the number of runs whose settings
 //! storage has caught up with) for tests and benchmarks to wait on. The whole page is a drop target
@@ -68,13 +69,23 @@ pub fn App() -> impl IntoView {
     let run_actions = RunActions::new(runs, view);
     let view_actions = ViewActions::new(view, runs.read_only());
     let ready = RwSignal::new(false);
-    if let Err(e) = client::start(move |response| {
-        if matches!(response.body, c360_worker::protocol::ResponseBody::Ready) {
-            ready.set(true);
-        } else {
-            web_sys::console::error_1(&format!("c360: {:?}", response.body).into());
-        }
-    }) {
+    // A crashed worker: the runs say what follows (a re-run from the files the page holds,
+    // or the last result kept, marked stale), and the re-run is posted to a new worker.
+    let on_crash = move |crash| {
+        run_actions.act(|w| {
+            w.worker_crashed(crash, js_sys::Date::now());
+        })
+    };
+    if let Err(e) = client::start(
+        move |response| {
+            if matches!(response.body, c360_worker::protocol::ResponseBody::Ready) {
+                ready.set(true);
+            } else {
+                web_sys::console::error_1(&format!("c360: {:?}", response.body).into());
+            }
+        },
+        on_crash,
+    ) {
         run_actions.update(|w| w.reject(format!("c360 could not start its worker: {e}")));
     }
     // The first run: a kept session's, or the demo's queued by `Workspace::demo`. Posted once
@@ -108,11 +119,12 @@ pub fn App() -> impl IntoView {
     });
     let run = Memo::new(move |_| runs.with(|w| w.run()));
     Effect::new(move |_| {
-        let (state, seq, memory) = runs.with(|w| {
+        let (state, seq, memory, stale) = runs.with(|w| {
             (
                 w.run_state().as_str(),
                 w.runs_done(),
                 w.run().map_or(0, |r| r.memory_bytes),
+                w.is_stale(),
             )
         });
         let state = if ready.get() { state } else { "loading" };
@@ -120,6 +132,12 @@ pub fn App() -> impl IntoView {
             let _ = html.set_attribute("data-c360-run", state);
             let _ = html.set_attribute("data-c360-run-seq", &seq.to_string());
             let _ = html.set_attribute("data-c360-worker-memory", &memory.to_string());
+            // Marks the stale result (style/app/errors.css greys it) and lets tests wait on it.
+            let _ = if stale {
+                html.set_attribute("data-c360-stale", "")
+            } else {
+                html.remove_attribute("data-c360-stale")
+            };
         }
     });
     let selected = Memo::new(move |_| view.with(|w| w.selected().to_string()));

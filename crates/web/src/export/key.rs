@@ -43,9 +43,17 @@ pub fn ExportKey(
                  it only while this page is open."
             </p>
             <div class="c360-export__key-row">
+                // Not a password to keep: `autocomplete="off"` and the marks the password
+                // managers honour (1Password, LastPass, Bitwarden, Dashlane) keep them from
+                // offering to save it, and it is in no <form> a manager would watch.
+                // `type="password"` only keeps it off the screen.
                 <input
                     type="password"
                     autocomplete="off"
+                    data-1p-ignore=""
+                    data-lpignore="true"
+                    data-bwignore=""
+                    data-form-type="other"
                     spellcheck="false"
                     data-testid="export-key"
                     aria-label="Pseudonym key"

@@ -10,6 +10,7 @@ pub mod grid;
 pub mod inputs;
 pub mod mapping_review;
 pub mod policy_switches;
+pub mod recovery;
 pub mod route;
 pub mod run_diff;
 pub mod runner;

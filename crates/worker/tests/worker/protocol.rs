@@ -31,6 +31,7 @@ fn request_kind(body: &RequestBody) -> &'static str {
         RequestBody::ExportCheck { .. } => "export_check",
         RequestBody::Export { .. } => "export",
         RequestBody::Bench { .. } => "bench",
+        RequestBody::Crash => "crash",
     }
 }
 
@@ -57,11 +58,12 @@ fn response_kind(body: &ResponseBody) -> &'static str {
         ResponseBody::Failed(Failure::Export(_)) => "failed/export",
         ResponseBody::Failed(Failure::Key(_)) => "failed/key",
         ResponseBody::Failed(Failure::BadRequest { .. }) => "failed/bad_request",
+        ResponseBody::Failed(Failure::WorkerStopped { .. }) => "failed/worker_stopped",
         ResponseBody::Cancelled => "cancelled",
     }
 }
 
-const ALL_REQUEST_KINDS: [&str; 11] = [
+const ALL_REQUEST_KINDS: [&str; 12] = [
     "run",
     "cancel",
     "page",
@@ -73,9 +75,10 @@ const ALL_REQUEST_KINDS: [&str; 11] = [
     "export_check",
     "export",
     "bench",
+    "crash",
 ];
 
-const ALL_RESPONSE_KINDS: [&str; 22] = [
+const ALL_RESPONSE_KINDS: [&str; 23] = [
     "ready",
     "progress/parsing",
     "progress/step",
@@ -97,6 +100,7 @@ const ALL_RESPONSE_KINDS: [&str; 22] = [
     "failed/export",
     "failed/key",
     "failed/bad_request",
+    "failed/worker_stopped",
     "cancelled",
 ];
 
@@ -261,6 +265,7 @@ fn every_request_kind_round_trips() {
             transactions: 1_000_000,
             runs: 3,
         },
+        RequestBody::Crash,
     ];
     for table in tables {
         bodies.push(RequestBody::Page(PageRequest {
@@ -432,6 +437,9 @@ fn every_response_kind_round_trips() {
     .expect("a file the page did not pass fails");
     assert!(matches!(unreadable, Failure::Run(_)), "{unreadable:?}");
     bodies.push(ResponseBody::Failed(unreadable));
+    bodies.push(ResponseBody::Failed(Failure::WorkerStopped {
+        message: "Uncaught RuntimeError: unreachable \"executed\"".into(),
+    }));
     bodies.push(ResponseBody::Cancelled);
     bodies.push(ResponseBody::Done(Done::Run(Box::new(demo.summary))));
 
@@ -683,4 +691,45 @@ fn a_benchmark_without_ratios_reads_back() {
             report.megabytes
         )
     );
+}
+
+/// The test-only crash is a plain tag on the wire, `{"id": …, "body": "crash"}`, so that a
+/// browser test could write it by hand; it reads back as itself, and says what it is.
+#[test]
+fn the_test_only_crash_request_is_a_bare_tag() {
+    let request = Request {
+        id: 12,
+        body: RequestBody::Crash,
+    };
+    let json = request.to_json();
+    assert_eq!(json, r#"{"id":12,"body":"crash"}"#);
+    assert_eq!(Request::from_json(&json).expect("reads back"), request);
+    assert_eq!(
+        Request::from_json(r#"{"id": 3, "body": "crash"}"#)
+            .expect("written by hand")
+            .body,
+        RequestBody::Crash
+    );
+    assert_eq!(RequestBody::Crash.describe(), "a test's deliberate crash");
+}
+
+/// The page's own answer when the worker dies is a failure that ends its request and says
+/// what the browser said.
+#[test]
+fn a_stopped_worker_is_a_final_failure_that_says_why() {
+    let response = Response {
+        id: 5,
+        body: ResponseBody::Failed(Failure::WorkerStopped {
+            message: "RuntimeError: unreachable".into(),
+        }),
+    };
+    assert!(response.is_final());
+    let json = assert_response_round_trips(&response);
+    assert!(json.contains("worker_stopped"), "{json}");
+    let ResponseBody::Failed(failure) = &response.body else {
+        unreachable!()
+    };
+    let text = failure.to_string();
+    assert!(text.contains("RuntimeError: unreachable"), "{text}");
+    assert!(text.contains("worker stopped"), "{text}");
 }

@@ -24,6 +24,7 @@ use crate::state::grid::{Grid, TableCommand};
 use crate::state::inputs::{Inputs, Slot, SourceInput};
 use crate::state::mapping_review::{Remembered, Review};
 use crate::state::policy_switches::Switch;
+use crate::state::recovery::{Crash, CrashReport, Recovery};
 use crate::state::route::Route;
 use crate::state::schema_state::SchemaState;
 
@@ -133,6 +134,18 @@ impl Workspace {
 
     pub fn last_change(&self) -> Option<&LastChange> {
         self.runs.last_change()
+    }
+
+    pub fn crash(&self) -> Option<&CrashReport> {
+        self.runs.crash()
+    }
+
+    pub fn is_stale(&self) -> bool {
+        self.runs.is_stale()
+    }
+
+    pub fn worker_crashed(&mut self, crash: Crash, now: f64) -> Recovery {
+        self.runs.worker_crashed(crash, now)
     }
 
     pub fn review(&self) -> Option<&Review> {
@@ -814,5 +827,129 @@ mod pending {
             body: ResponseBody::Progress(progress.clone()),
         });
         assert_eq!(ws.pending().unwrap().progress, Some(progress));
+    }
+
+    /// A stand-in for the browser's word on a crash, with the requests still waiting.
+    fn crash(waiting: &[&str]) -> Crash {
+        Crash {
+            message: "Uncaught RuntimeError: unreachable".into(),
+            waiting: waiting.iter().map(|w| w.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_crash_mid_run_reruns_the_same_files_in_a_new_worker() {
+        let mut lb = Loopback::new();
+        let mut ws = Workspace::demo(RunConfig::new(day(26)), 0.0);
+        lb.settle(&mut ws);
+        let before = ws.run().unwrap();
+        let shop = lb.file("shop.csv", c360_worker::session::DEMO_TRANSACTIONS);
+        ws.load(vec![(Slot::Transactions, shop.clone())], 0.0);
+        let (id, _) = lb.post(&mut ws).unwrap();
+        let step = Progress::Step {
+            index: 4,
+            total: 30,
+            name: "stg_web__transactions".into(),
+            reused: false,
+        };
+        ws.receive(Response {
+            id,
+            body: ResponseBody::Progress(step),
+        });
+        // The worker dies: a new one holds nothing.
+        lb.session = c360_worker::session::Session::new();
+        assert_eq!(ws.worker_crashed(crash(&[]), 1.0), Recovery::Rerun);
+        let report = ws.crash().expect("reported");
+        assert_eq!(
+            report.during,
+            "the run of “Loaded shop.csv”, after step 4 of 30 (stg_web__transactions)"
+        );
+        let pending = ws.pending().expect("a re-run is pending");
+        assert!(pending.after_crash);
+        assert_eq!(ws.inputs().get(Slot::Transactions), &shop, "the same file");
+        // The client's own answer to the dead run changes nothing.
+        ws.receive(Response {
+            id,
+            body: ResponseBody::Failed(Failure::WorkerStopped {
+                message: "Uncaught RuntimeError: unreachable".into(),
+            }),
+        });
+        assert!(ws.failure().is_none() && ws.run().unwrap() == before);
+        lb.settle(&mut ws);
+        let after = ws.run().expect("the re-run's result");
+        assert!(after != before);
+        assert!(!ws.is_stale());
+        assert_eq!(ws.run_state(), RunState::Done);
+        assert!(ws.grid().is_some(), "the table is back");
+        assert!(ws.crash().is_some(), "what happened stays said");
+        // The user's next change clears it.
+        ws.set_as_of(day(27), 0);
+        assert!(ws.crash().is_none());
+    }
+
+    #[test]
+    fn a_crash_outside_a_run_reruns_the_result_on_screen() {
+        let mut lb = Loopback::new();
+        let mut ws = Workspace::demo(RunConfig::new(day(26)), 0.0);
+        lb.settle(&mut ws);
+        lb.session = c360_worker::session::Session::new();
+        assert_eq!(
+            ws.worker_crashed(crash(&["a CSV download"]), 0.0),
+            Recovery::Rerun
+        );
+        assert_eq!(ws.crash().unwrap().during, "a CSV download");
+        let request = ws.take_request().expect("a re-run");
+        assert_eq!(request.sources, ws.settled().inputs.specs());
+    }
+
+    #[test]
+    fn a_second_crash_gives_up_and_keeps_the_last_result_marked_stale() {
+        let mut lb = Loopback::new();
+        let mut ws = Workspace::demo(RunConfig::new(day(26)), 0.0);
+        lb.settle(&mut ws);
+        let before = ws.run().unwrap();
+        ws.set_policy(Switch::DuplicateContacts, "drop_all", 0.0);
+        lb.post(&mut ws).unwrap();
+        assert_eq!(ws.worker_crashed(crash(&[]), 0.0), Recovery::Rerun);
+        assert!(!ws.is_stale(), "not yet: a re-run is going");
+        lb.post(&mut ws).unwrap();
+        assert_eq!(ws.worker_crashed(crash(&[]), 0.0), Recovery::GiveUp);
+        assert!(ws.pending().is_none(), "no third run");
+        assert!(ws.take_request().is_none(), "nothing to post");
+        assert_eq!(ws.run_state(), RunState::Crashed);
+        assert!(ws.run().unwrap() == before, "the last result stays");
+        assert!(ws.is_stale());
+        assert!(ws.crash().unwrap().gave_up());
+        assert_eq!(
+            *ws.policies(),
+            before.config.policies,
+            "the settings of the result on screen come back"
+        );
+        // More crashes (a page asked of the new worker) never re-run.
+        assert_eq!(
+            ws.worker_crashed(crash(&["a page of a table"]), 0.0),
+            Recovery::GiveUp
+        );
+        assert!(ws.take_request().is_none());
+        // The user's next change runs again, with a fresh count.
+        lb.session = c360_worker::session::Session::new();
+        ws.use_demo(0.0);
+        assert!(!ws.is_stale() && ws.crash().is_none());
+        lb.settle(&mut ws);
+        assert_eq!(ws.run_state(), RunState::Done);
+        assert_eq!(ws.worker_crashed(crash(&[]), 0.0), Recovery::Rerun);
+    }
+
+    #[test]
+    fn giving_up_before_any_result_has_nothing_stale() {
+        let mut lb = Loopback::new();
+        let mut ws = Workspace::demo(RunConfig::new(day(26)), 0.0);
+        lb.post(&mut ws).unwrap();
+        assert_eq!(ws.worker_crashed(crash(&[]), 0.0), Recovery::Rerun);
+        lb.post(&mut ws).unwrap();
+        assert_eq!(ws.worker_crashed(crash(&[]), 0.0), Recovery::GiveUp);
+        assert!(ws.run().is_none());
+        assert!(!ws.is_stale(), "no result to be stale");
+        assert_eq!(ws.run_state(), RunState::Crashed);
     }
 }

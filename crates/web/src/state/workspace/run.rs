@@ -9,7 +9,9 @@
 //! run's. A failed run leaves no result behind: a stale table must never pass for the current
 //! one. A cancelled run leaves the previous result and puts back the settings it was made with.
 //! Invalid schema text never reaches the worker, so the results of the last valid schema stay
-//! (and the page says so).
+//! (and the page says so). A worker that crashes is a different thing from a failed run: the
+//! run is re-run in a new worker, or, when that crashes too, the last result stays, marked
+//! stale ([`crate::state::recovery`] has the rules).
 //!
 //! What the user is looking at (the open node, its table, the open test) is the
 //! [`View`](super::View)'s, which follows the runs.
@@ -27,6 +29,7 @@ use c360_worker::protocol::{Done, Failure, Progress, Response, ResponseBody, Run
 use crate::state::inputs::{Inputs, Slot, SourceInput};
 use crate::state::mapping_review::{Remembered, Review};
 use crate::state::policy_switches::Switch;
+use crate::state::recovery::{Crash, CrashReport, Recovery};
 use crate::state::run_diff::RunDiff;
 use crate::state::runner::{self, RunView};
 use crate::state::schema_state::{SchemaOrigin, SchemaState};
@@ -71,6 +74,8 @@ pub struct Pending {
     pub progress: Option<Progress>,
     /// The user asked to stop it.
     pub cancelling: bool,
+    /// The page ran it again on its own, because the worker crashed.
+    pub after_crash: bool,
 }
 
 /// Where the runs stand, in the words the page exposes (`data-c360-run`).
@@ -80,6 +85,8 @@ pub enum RunState {
     Done,
     Failed,
     Cancelled,
+    /// The worker crashed again and the page stopped re-running ([`Recovery::GiveUp`]).
+    Crashed,
 }
 
 impl RunState {
@@ -89,6 +96,7 @@ impl RunState {
             RunState::Done => "done",
             RunState::Failed => "failed",
             RunState::Cancelled => "cancelled",
+            RunState::Crashed => "crashed",
         }
     }
 }
@@ -132,6 +140,10 @@ pub struct Runs {
     review: Option<Review>,
     /// Mappings the user confirmed, offered again for files with the same header.
     remembered: Vec<Remembered>,
+    /// The worker's last crash, until the user's next change.
+    crash: Option<CrashReport>,
+    /// Crashes since the user's last change ([`Recovery::after`]).
+    crashes: u32,
 }
 
 impl Runs {
@@ -158,6 +170,8 @@ impl Runs {
             last_change: None,
             review: None,
             remembered: Vec::new(),
+            crash: None,
+            crashes: 0,
         };
         runs.rerun(cause, now);
         runs
@@ -241,6 +255,54 @@ impl Runs {
 
     pub fn last_change(&self) -> Option<&LastChange> {
         self.last_change.as_ref()
+    }
+
+    /// The worker's last crash and what the page did about it, until the user's next change.
+    pub fn crash(&self) -> Option<&CrashReport> {
+        self.crash.as_ref()
+    }
+
+    /// Whether the result on screen is stale: the worker crashed, the page gave up re-running,
+    /// and the worker in place no longer holds that result's tables.
+    pub fn is_stale(&self) -> bool {
+        self.crash.as_ref().is_some_and(CrashReport::gave_up) && self.run().is_some()
+    }
+
+    /// The worker died (the client has answered its pending requests and will start a new
+    /// worker with the next request). Re-runs from the files the page holds — the pending
+    /// run's, or the result on screen's — unless the worker has crashed [`GIVE_UP_AFTER`]
+    /// times since the user's last change: then the pending run is dropped, the settings of
+    /// the result on screen come back, and that result stays, marked stale.
+    ///
+    /// [`GIVE_UP_AFTER`]: crate::state::recovery::GIVE_UP_AFTER
+    pub fn worker_crashed(&mut self, crash: Crash, now: f64) -> Recovery {
+        self.crashes += 1;
+        let recovery = Recovery::after(self.crashes);
+        let pending = self.pending.take();
+        self.crash = Some(CrashReport::new(
+            &crash,
+            pending
+                .as_ref()
+                .map(|p| (p.cause.as_str(), p.progress.as_ref())),
+            recovery,
+        ));
+        match recovery {
+            Recovery::Rerun => {
+                // The inputs are the pending run's, or (none pending) the result's.
+                let (crash, crashes) = (self.crash.take(), self.crashes);
+                self.rerun("Ran again after the worker crashed", now);
+                (self.crash, self.crashes) = (crash, crashes);
+                if let Some(p) = &mut self.pending {
+                    p.after_crash = true;
+                }
+            }
+            Recovery::GiveUp => {
+                self.outbox = None;
+                self.ended = Some(RunState::Crashed);
+                self.restore_settled();
+            }
+        }
+        recovery
     }
 
     /// Re-runs as of another day. `now` (milliseconds since the epoch) is the browser's clock:
@@ -470,6 +532,9 @@ impl Runs {
                 self.settle(Ok(RunHandle(Arc::new(RunView::from(*summary)))), cause);
                 return true;
             }
+            // The client's own answer when the worker dies: `worker_crashed` decides what
+            // follows, never a failed run that would take the result off the screen.
+            ResponseBody::Failed(Failure::WorkerStopped { .. }) => {}
             ResponseBody::Failed(failure) => {
                 let cause = self.pending.take().map(|p| p.cause).unwrap_or_default();
                 self.settle(Err(failure), cause);
@@ -478,23 +543,31 @@ impl Runs {
             ResponseBody::Cancelled => {
                 self.pending = None;
                 self.ended = Some(RunState::Cancelled);
-                let Settings {
-                    inputs,
-                    config,
-                    schema,
-                } = self.settled.clone();
-                self.inputs = inputs;
-                self.config = config;
-                self.schema = schema;
+                self.restore_settled();
             }
             ResponseBody::Ready | ResponseBody::Chunk { .. } | ResponseBody::Done(_) => {}
         }
         false
     }
 
+    /// Puts back the settings of the result on screen.
+    fn restore_settled(&mut self) {
+        let Settings {
+            inputs,
+            config,
+            schema,
+        } = self.settled.clone();
+        self.inputs = inputs;
+        self.config = config;
+        self.schema = schema;
+    }
+
     /// Queues a run of the current inputs, schema and settings; it supersedes any pending one.
+    /// A run the user asked for starts the count of crashes afresh.
     fn rerun(&mut self, cause: impl Into<String>, now: f64) {
         self.notice = None;
+        self.crash = None;
+        self.crashes = 0;
         self.outbox = Some(RunRequest {
             sources: self.inputs.specs(),
             schema: self.schema.in_force().text.clone(),
@@ -507,6 +580,7 @@ impl Runs {
             started_at: now,
             progress: None,
             cancelling: false,
+            after_crash: false,
         });
     }
 
