@@ -429,6 +429,9 @@ pub enum Failure {
     /// page answers its own pending requests with it when the worker dies, so that none waits
     /// for ever. `message` is the browser's word on the crash.
     WorkerStopped { message: String },
+    /// The files chosen are larger than the worker can hold (`session::CAPACITY_BYTES`):
+    /// refused from their sizes, before a byte is read.
+    TooLarge { bytes: u64, limit: u64 },
 }
 
 impl Failure {
@@ -466,6 +469,18 @@ impl std::fmt::Display for Failure {
             Failure::WorkerStopped { message } => write!(
                 f,
                 "the worker stopped before it answered ({message}); c360 starts a new one"
+            ),
+            Failure::TooLarge { bytes, limit } => write!(
+                f,
+                "your files are {} MB together, more than this browser tab can hold (about {} MB \
+                 of CSV: a run needs some {}.{} bytes of memory per byte of CSV, and a browser \
+                 gives a WebAssembly worker at most 4 GiB). Nothing was read. Build the same \
+                 project with the command line instead: c360 build --contacts CONTACTS.csv \
+                 --transactions TRANSACTIONS.csv",
+                bytes / 1_000_000,
+                limit / 1_000_000,
+                crate::session::MEMORY_PER_CSV_BYTE_TENTHS / 10,
+                crate::session::MEMORY_PER_CSV_BYTE_TENTHS % 10,
             ),
         }
     }

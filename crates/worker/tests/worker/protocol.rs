@@ -59,6 +59,7 @@ fn response_kind(body: &ResponseBody) -> &'static str {
         ResponseBody::Failed(Failure::Key(_)) => "failed/key",
         ResponseBody::Failed(Failure::BadRequest { .. }) => "failed/bad_request",
         ResponseBody::Failed(Failure::WorkerStopped { .. }) => "failed/worker_stopped",
+        ResponseBody::Failed(Failure::TooLarge { .. }) => "failed/too_large",
         ResponseBody::Cancelled => "cancelled",
     }
 }
@@ -78,7 +79,7 @@ const ALL_REQUEST_KINDS: [&str; 12] = [
     "crash",
 ];
 
-const ALL_RESPONSE_KINDS: [&str; 23] = [
+const ALL_RESPONSE_KINDS: [&str; 24] = [
     "ready",
     "progress/parsing",
     "progress/step",
@@ -101,6 +102,7 @@ const ALL_RESPONSE_KINDS: [&str; 23] = [
     "failed/key",
     "failed/bad_request",
     "failed/worker_stopped",
+    "failed/too_large",
     "cancelled",
 ];
 
@@ -440,6 +442,25 @@ fn every_response_kind_round_trips() {
     bodies.push(ResponseBody::Failed(Failure::WorkerStopped {
         message: "Uncaught RuntimeError: unreachable \"executed\"".into(),
     }));
+    let huge = |token, name: &str| {
+        SourceSpec::File(c360_worker::protocol::FileRef {
+            token,
+            name: name.into(),
+            size: c360_worker::session::CAPACITY_BYTES / 2 + 1,
+        })
+    };
+    let too_large = session
+        .start(
+            12,
+            request_with([huge(900, "contacts.csv"), huge(901, "transactions.csv")]),
+        )
+        .err()
+        .expect("files larger than the worker can hold are refused");
+    assert!(
+        matches!(too_large, Failure::TooLarge { .. }),
+        "{too_large:?}"
+    );
+    bodies.push(ResponseBody::Failed(too_large));
     bodies.push(ResponseBody::Cancelled);
     bodies.push(ResponseBody::Done(Done::Run(Box::new(demo.summary))));
 

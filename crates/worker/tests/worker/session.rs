@@ -883,3 +883,55 @@ fn a_utf32_file_fails_the_run_naming_it() {
     }
     assert!(session.run_id().is_none(), "no run in force");
 }
+
+/// Files the worker could not hold are refused from their sizes, before a byte is read, with
+/// the figures and the way past the limit; files within it start as any run does.
+#[test]
+fn files_larger_than_the_worker_can_hold_are_refused_before_reading() {
+    use c360_worker::protocol::FileRef;
+    use c360_worker::session::{CAPACITY_BYTES, MEMORY_PER_CSV_BYTE_TENTHS, WASM_MEMORY_BYTES};
+
+    // 4 GiB at 3.5 bytes of memory per byte of CSV: about 1.2 GB of CSV.
+    assert_eq!(MEMORY_PER_CSV_BYTE_TENTHS, 35);
+    assert_eq!(CAPACITY_BYTES, WASM_MEMORY_BYTES * 10 / 35);
+    assert!((1_200_000_000..1_300_000_000).contains(&CAPACITY_BYTES));
+
+    let (session, files, _) = demo_session();
+    let file = |token, name: &str, size| {
+        SourceSpec::File(FileRef {
+            token,
+            name: name.into(),
+            size,
+        })
+    };
+    let half = CAPACITY_BYTES / 2;
+    // Within the limit: the run starts (it would read the files next; none is read here).
+    let within = request_with([
+        file(900, "contacts.csv", half),
+        file(901, "transactions.csv", CAPACITY_BYTES - half),
+    ]);
+    assert!(session.start(2, within).is_ok());
+    // One byte over: refused, naming the sizes and the command line.
+    let over = request_with([
+        file(900, "contacts.csv", half),
+        file(901, "transactions.csv", CAPACITY_BYTES - half + 1),
+    ]);
+    let failure = session.start(3, over).err().expect("refused");
+    assert!(
+        matches!(
+            failure,
+            Failure::TooLarge { bytes, limit }
+                if bytes == CAPACITY_BYTES + 1 && limit == CAPACITY_BYTES
+        ),
+        "{failure:?}"
+    );
+    let text = failure.to_string();
+    assert!(text.contains("c360 build --contacts"), "{text}");
+    assert!(
+        text.contains(&format!("{} MB", CAPACITY_BYTES / 1_000_000)),
+        "{text}"
+    );
+    assert!(text.contains("Nothing was read"), "{text}");
+    // Nothing of either file was read: the refusal comes from the sizes alone.
+    assert!(files.reads_of(&file(900, "contacts.csv", half)).is_empty());
+}
