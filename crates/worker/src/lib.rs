@@ -5,6 +5,7 @@
 //! The page never runs the engine: every run, table page, download and benchmark is a request
 //! to this worker, so the page's thread only ever renders.
 
+pub mod capacity;
 pub mod dashboard;
 pub mod profile;
 pub mod protocol;

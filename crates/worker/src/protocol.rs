@@ -429,7 +429,7 @@ pub enum Failure {
     /// page answers its own pending requests with it when the worker dies, so that none waits
     /// for ever. `message` is the browser's word on the crash.
     WorkerStopped { message: String },
-    /// The files chosen are larger than the worker can hold (`session::CAPACITY_BYTES`):
+    /// The files chosen are larger than the worker can hold (`capacity::CAPACITY_BYTES`):
     /// refused from their sizes, before a byte is read.
     TooLarge { bytes: u64, limit: u64 },
 }
@@ -479,8 +479,8 @@ impl std::fmt::Display for Failure {
                  --transactions TRANSACTIONS.csv",
                 bytes / 1_000_000,
                 limit / 1_000_000,
-                crate::session::MEMORY_PER_CSV_BYTE_TENTHS / 10,
-                crate::session::MEMORY_PER_CSV_BYTE_TENTHS % 10,
+                crate::capacity::MEMORY_PER_CSV_BYTE_TENTHS / 10,
+                crate::capacity::MEMORY_PER_CSV_BYTE_TENTHS % 10,
             ),
         }
     }

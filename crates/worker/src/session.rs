@@ -26,6 +26,7 @@ use c360::engine::value::unique_id;
 use c360::engine::{RunOutput, Schema, Sources, Table};
 use web_time::Instant;
 
+use crate::capacity;
 use crate::dashboard::Dashboard;
 use crate::profile::{Match, Profile, SearchIndex};
 use crate::protocol::Failure;
@@ -46,19 +47,6 @@ pub const DEMO_TRANSACTIONS: &[u8] = include_bytes!("../../../seeds/transactions
 /// while this one is parsed, so smaller slices cost no reading time.
 pub const CHUNK_BYTES: usize = 4 << 20;
 
-/// The most memory a wasm32 module can address, and so the worker: 4 GiB.
-pub const WASM_MEMORY_BYTES: u64 = 4 << 30;
-
-/// Bytes of the worker's memory a run takes per byte of CSV, in tenths: 3.5. `scripts/bench`
-/// measured 3.13 (490 MiB of wasm memory after a first run, a policy switch and an as-of
-/// change on 156.7 MiB of CSV: 100,000 contacts, 1,000,000 transactions, 2026-12-01), rounded
-/// up for files whose text is less repetitive than the generator's.
-pub const MEMORY_PER_CSV_BYTE_TENTHS: u64 = 35;
-
-/// The most CSV, both files together, a run in the worker is started on (about 1.2 GB); the
-/// command line, which has no such limit, is the way past it.
-pub const CAPACITY_BYTES: u64 = WASM_MEMORY_BYTES * 10 / MEMORY_PER_CSV_BYTE_TENTHS;
-
 /// Refuses, from their sizes alone, files that the worker could not hold, before a byte of
 /// them is read: a run that would fail when the memory runs out would take the worker down
 /// with it.
@@ -70,10 +58,10 @@ pub fn check_capacity(sources: &[SourceSpec]) -> Result<(), Failure> {
             _ => 0,
         })
         .fold(0, u64::saturating_add);
-    if bytes > CAPACITY_BYTES {
+    if bytes > capacity::CAPACITY_BYTES {
         return Err(Failure::TooLarge {
             bytes,
-            limit: CAPACITY_BYTES,
+            limit: capacity::CAPACITY_BYTES,
         });
     }
     Ok(())

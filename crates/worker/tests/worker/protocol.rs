@@ -446,7 +446,7 @@ fn every_response_kind_round_trips() {
         SourceSpec::File(c360_worker::protocol::FileRef {
             token,
             name: name.into(),
-            size: c360_worker::session::CAPACITY_BYTES / 2 + 1,
+            size: c360_worker::capacity::CAPACITY_BYTES / 2 + 1,
         })
     };
     let too_large = session

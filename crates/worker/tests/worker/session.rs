@@ -888,8 +888,8 @@ fn a_utf32_file_fails_the_run_naming_it() {
 /// the figures and the way past the limit; files within it start as any run does.
 #[test]
 fn files_larger_than_the_worker_can_hold_are_refused_before_reading() {
+    use c360_worker::capacity::{CAPACITY_BYTES, MEMORY_PER_CSV_BYTE_TENTHS, WASM_MEMORY_BYTES};
     use c360_worker::protocol::FileRef;
-    use c360_worker::session::{CAPACITY_BYTES, MEMORY_PER_CSV_BYTE_TENTHS, WASM_MEMORY_BYTES};
 
     // 4 GiB at 3.5 bytes of memory per byte of CSV: about 1.2 GB of CSV.
     assert_eq!(MEMORY_PER_CSV_BYTE_TENTHS, 35);
