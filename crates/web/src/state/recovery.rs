@@ -4,7 +4,7 @@
 //! hold, is a trap that leaves it unable to answer. The page's client sees the worker's
 //! `error` (or `messageerror`), answers every request still waiting with
 //! `Failure::WorkerStopped` and drops the worker; the next request starts a new one. Here is
-//! what the runs do next ([`Runs::worker_crashed`](super::workspace::Runs::worker_crashed)):
+//! what the runs do next (`Runs::worker_crashed` in `state/workspace`):
 //!
 //! - **Re-run** from the files the page still holds (the `File` handles, the demo, the
 //!   sample: [`Inputs`](super::inputs::Inputs) names them all), so that the new worker has
